@@ -1,0 +1,87 @@
+"""Middleware: client address from the proxy chain, required 2FA for staff, no-store."""
+
+from __future__ import annotations
+
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+
+
+class ClientAddressMiddleware:
+    """Set REMOTE_ADDR from X-Forwarded-For, trusting exactly TRUSTED_PROXY_COUNT proxies.
+
+    The rightmost entries are added by our own proxies; anything left of them is what the
+    client claims and is not trusted. Rate limits key on the result.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        proxies = settings.TRUSTED_PROXY_COUNT
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if proxies and forwarded:
+            chain = [part.strip() for part in forwarded.split(",") if part.strip()]
+            if len(chain) >= proxies:
+                request.META["REMOTE_ADDR"] = chain[-proxies]
+        return self.get_response(request)
+
+
+# Pages a staff user may reach before the second factor is in place.
+_TWO_FACTOR_EXEMPT_PREFIXES = ("/static/", "/i18n/", "/healthz")
+_TWO_FACTOR_EXEMPT_NAMES = ("account_logout", "mfa_activate_totp", "mfa_index", "mfa_authenticate")
+
+
+class StaffTwoFactorMiddleware:
+    """Every staff role must have TOTP and must have used it in this session.
+
+    allauth offers TOTP; it does not enforce it. A staff user without an authenticator is sent
+    to set one up; one whose session was opened without the second factor (for example a login
+    made before TOTP existed for that account) is logged out and asked to log in again.
+    Staff sessions also end after STAFF_SESSION_IDLE_SECONDS of inactivity.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.is_staff_role:
+            response = self._enforce(request, user)
+            if response is not None:
+                return response
+            request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+        return self.get_response(request)
+
+    def _enforce(self, request, user):
+        path = request.path_info
+        if path.startswith(_TWO_FACTOR_EXEMPT_PREFIXES):
+            return None
+        if path in {reverse(name) for name in _TWO_FACTOR_EXEMPT_NAMES}:
+            return None
+        has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        if not has_totp:
+            return redirect("mfa_activate_totp")
+        records = get_authentication_records(request, user)
+        if not any(record.get("method") == "mfa" for record in records):
+            logout(request)
+            return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
+        return None
+
+
+class NoStoreForPersonalPagesMiddleware:
+    """Pages shown to a logged-in user may hold personal data: never cache them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            add_never_cache_headers(response)
+            response["Cache-Control"] = "no-store, " + response.get("Cache-Control", "")
+        return response

@@ -1,0 +1,1 @@
+"""Loopbaan FNV: availability, appointments, trajectories (built in the appointments issue)."""

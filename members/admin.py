@@ -1,0 +1,54 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from members.models import Employer, Member, Sector, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "role", "is_active", "is_demo"]
+    list_filter = ["role", "is_active", "is_demo"]
+    search_fields = ["email", "full_name"]
+    filter_horizontal = ["regions", "sectors", "union_houses", "groups", "user_permissions"]
+    fieldsets = [
+        (None, {"fields": ["email", "password", "full_name", "role"]}),
+        ("Scope", {"fields": ["regions", "sectors", "union_houses", "serves_online"]}),
+        (
+            "Rechten",
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        ("Overig", {"fields": ["is_demo", "last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "full_name", "role", "password1", "password2"],
+            },
+        )
+    ]
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_demo"]
+    search_fields = ["name"]
+
+
+@admin.register(Employer)
+class EmployerAdmin(admin.ModelAdmin):
+    list_display = ["name", "kvk_number", "sector", "is_confirmed", "merged_into", "is_demo"]
+    list_filter = ["is_confirmed", "sector", "is_demo"]
+    search_fields = ["name", "kvk_number"]
+    raw_id_fields = ["merged_into", "proposed_by"]
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["member_number", "display_name", "region", "sector", "status", "is_demo"]
+    list_filter = ["status", "region", "sector", "is_demo"]
+    search_fields = ["member_number", "last_name"]
+    raw_id_fields = ["employer", "user", "municipality"]
+    list_select_related = ["region", "sector"]

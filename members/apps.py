@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MembersConfig(AppConfig):
+    name = "members"
+    verbose_name = _("Leden en accounts")
+
+    def ready(self) -> None:
+        from members import receivers  # noqa: F401  (connects allauth signals)

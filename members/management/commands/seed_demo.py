@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand
+
+from members.demo import DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Vult de database met demodata (gemarkeerd als demo): gebruikers per rol, vakbondshuizen, leden."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--members", type=int, default=3000, help="aantal synthetische leden")
+
+    def handle(self, *args, members: int, **options):
+        logins = seed_demo(member_count=members)
+        self.stdout.write(
+            self.style.SUCCESS("Demodata staat klaar. Inloggen met wachtwoord: " + DEMO_PASSWORD)
+        )
+        for login in logins:
+            line = f"  {login.role:<18} {login.email}"
+            if login.totp_secret:
+                line += f"   TOTP-geheim: {login.totp_secret}"
+            self.stdout.write(line)
+        self.stdout.write(
+            "Huidige TOTP-code van een medewerker: python manage.py totp_code E-MAILADRES"
+        )

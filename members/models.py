@@ -1,0 +1,376 @@
+"""Accounts, roles and their scopes; members, sectors and employers."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower, Upper
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", _("Lid")
+    CONSULTANT = "consultant", _("Consulent (kaderlid)")
+    ADVISER = "adviser", _("Trajectadviseur")
+    REGIONAL_OFFICIAL = "regional_official", _("Regiobestuurder")
+    COORDINATOR = "coordinator", _("Regiocoördinator")
+    SECTOR_OFFICIAL = "sector_official", _("Sectorbestuurder")
+    ADMIN = "admin", _("Beheerder")
+
+
+# Every role but "member" is staff of the union (volunteers included) and must use 2FA.
+STAFF_ROLES = frozenset(Role.values) - {Role.MEMBER}
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True, role=Role.ADMIN)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in. Email is the login; the role decides the home page and scope."""
+
+    email = models.EmailField(_("e-mailadres"), unique=True)
+    full_name = models.CharField(_("naam"), max_length=150, blank=True)
+    role = models.CharField(_("rol"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    regions = models.ManyToManyField(
+        "regions.Region",
+        blank=True,
+        related_name="staff",
+        verbose_name=_("regio's"),
+        help_text=_("Regio's van regiobestuurders, regiocoördinatoren en trajectadviseurs."),
+    )
+    sectors = models.ManyToManyField(
+        "members.Sector",
+        blank=True,
+        related_name="officials",
+        verbose_name=_("sectoren"),
+        help_text=_("Sectoren van sectorbestuurders."),
+    )
+    union_houses = models.ManyToManyField(
+        "regions.UnionHouse",
+        blank=True,
+        related_name="consultants",
+        verbose_name=_("vakbondshuizen"),
+        help_text=_("Vakbondshuizen waar een consulent spreekuur houdt."),
+    )
+    serves_online = models.BooleanField(_("houdt online spreekuur"), default=False)
+    is_active = models.BooleanField(_("actief"), default=True)
+    is_staff = models.BooleanField(
+        _("toegang tot beheer"), default=False, help_text=_("Mag inloggen in het Django-beheer.")
+    )
+    is_demo = models.BooleanField(_("demodata"), default=False)
+    date_joined = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email.strip().lower()
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return (self.full_name or self.email).split(" ")[0]
+
+    @property
+    def is_staff_role(self) -> bool:
+        """Staff of the union (any role but member, or admin access): 2FA is required."""
+        return self.role in STAFF_ROLES or self.is_staff or self.is_superuser
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_authenticated and self.is_active and self.role in roles
+
+
+class Sector(models.Model):
+    """An FNV sector. No public list exists: admins maintain it (the demo list is marked)."""
+
+    name = models.CharField(_("naam"), max_length=100, unique=True)
+    is_demo = models.BooleanField(_("demodata"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectoren")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EmployerQuerySet(models.QuerySet):
+    def confirmed(self) -> EmployerQuerySet:
+        return self.filter(is_confirmed=True, merged_into__isnull=True)
+
+
+kvk_validator = RegexValidator(r"^\d{8}$", _("Een KvK-nummer bestaat uit precies 8 cijfers."))
+
+
+class Employer(models.Model):
+    """A werkgever. Consultants may propose one; an admin confirms it or merges it into another."""
+
+    name = models.CharField(_("naam"), max_length=200)
+    kvk_number = models.CharField(
+        _("KvK-nummer"), max_length=8, blank=True, default="", validators=[kvk_validator]
+    )
+    aliases = ArrayField(
+        models.CharField(max_length=200), blank=True, default=list, verbose_name=_("andere namen")
+    )
+    sector = models.ForeignKey(
+        Sector,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="employers",
+        verbose_name=_("sector"),
+    )
+    is_confirmed = models.BooleanField(
+        _("bevestigd"),
+        default=True,
+        help_text=_("Door een consulent voorgesteld en nog niet bevestigd."),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_from",
+        verbose_name=_("samengevoegd met"),
+    )
+    proposed_by = models.ForeignKey(
+        "members.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("voorgesteld door"),
+    )
+    is_demo = models.BooleanField(_("demodata"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EmployerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("werkgever")
+        verbose_name_plural = _("werkgevers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kvk_number"],
+                condition=~Q(kvk_number=""),
+                name="employer_kvk_unique_when_known",
+            )
+        ]
+        indexes = [GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="employer_name_trgm")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+MEMBER_NUMBER_RE = re.compile(r"^\d{6,10}$")
+member_number_validator = RegexValidator(
+    MEMBER_NUMBER_RE, _("Een lidnummer bestaat uit 6 tot 10 cijfers.")
+)
+POSTCODE_RE = re.compile(r"^\s*([1-9]\d{3})\s*([A-Za-z]{2})\s*$")
+
+
+def normalise_postcode(value: str) -> str:
+    """'1234ab' → '1234 AB'; raises ValidationError for anything that is not a Dutch postcode."""
+    if not value:
+        return ""
+    match = POSTCODE_RE.match(value)
+    if not match or match.group(2).upper() in {"SA", "SD", "SS"}:
+        raise ValidationError(
+            _(
+                "%(value)s is geen geldige postcode; gebruik vier cijfers en twee letters, zoals 1234 AB."
+            ),
+            params={"value": value},
+            code="postcode",
+        )
+    return f"{match.group(1)} {match.group(2).upper()}"
+
+
+class MemberStatus(models.TextChoices):
+    ACTIVE = "active", _("actief")
+    SUSPENDED = "suspended", _("geschorst")
+    ENDED = "ended", _("beëindigd")
+
+
+class MemberQuerySet(models.QuerySet):
+    def visible_to(self, user) -> MemberQuerySet:
+        """The one scoping rule for members: admins see all, a member only themself.
+
+        Consultants do not browse members; they look one up by member number
+        (`lookup_by_number`) to link a session.
+        """
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.role == Role.ADMIN:
+            return self.all()
+        if user.role == Role.MEMBER:
+            return self.filter(user=user)
+        return self.none()
+
+    def lookup_by_number(self, user, member_number: str) -> Member | None:
+        """One member by exact number, for staff who link a session or appointment."""
+        if not getattr(user, "is_authenticated", False) or user.role == Role.MEMBER:
+            return None
+        return self.filter(member_number=member_number.strip()).first()
+
+    def active(self) -> MemberQuerySet:
+        return self.filter(status=MemberStatus.ACTIVE)
+
+
+class Member(models.Model):
+    """A union member, imported from the central membership administration."""
+
+    member_number = models.CharField(
+        _("lidnummer"), max_length=10, unique=True, validators=[member_number_validator]
+    )
+    initials = models.CharField(_("voorletters"), max_length=20, blank=True)
+    first_name = models.CharField(_("voornaam"), max_length=80, blank=True)
+    name_prefix = models.CharField(_("tussenvoegsel"), max_length=20, blank=True)
+    last_name = models.CharField(_("achternaam"), max_length=120)
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True)
+    street = models.CharField(_("straat"), max_length=120, blank=True)
+    house_number = models.CharField(_("huisnummer"), max_length=20, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    city = models.CharField(_("woonplaats"), max_length=80, blank=True)
+    municipality = models.ForeignKey(
+        "regions.Municipality",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("gemeente"),
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        verbose_name=_("regio"),
+    )
+    region_is_explicit = models.BooleanField(
+        _("regio handmatig gekozen"),
+        default=False,
+        help_text=_(
+            "Een handmatig gekozen regio gaat voor de regio die uit postcode of gemeente volgt."
+        ),
+    )
+    birth_date = models.DateField(_("geboortedatum"), null=True, blank=True)
+    sector = models.ForeignKey(
+        Sector,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        verbose_name=_("sector"),
+    )
+    employer = models.ForeignKey(
+        Employer,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        verbose_name=_("werkgever"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
+    )
+    member_since = models.DateField(_("lid sinds"), null=True, blank=True)
+    ended_on = models.DateField(_("lidmaatschap beëindigd op"), null=True, blank=True)
+    user = models.OneToOneField(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member",
+        verbose_name=_("account"),
+    )
+    is_demo = models.BooleanField(_("demodata"), default=False)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "member_number"]
+        verbose_name = _("lid")
+        verbose_name_plural = _("leden")
+        indexes = [
+            models.Index(fields=["region", "status"]),
+            models.Index(fields=["sector", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.member_number})"
+
+    @property
+    def display_name(self) -> str:
+        given = self.first_name or self.initials
+        return " ".join(part for part in [given, self.name_prefix, self.last_name] if part)
+
+    @property
+    def pc4(self) -> str:
+        return self.postcode[:4] if self.postcode else ""
+
+    def clean(self) -> None:
+        super().clean()
+        if self.postcode:
+            self.postcode = normalise_postcode(self.postcode)
+        if self.status == MemberStatus.ENDED and not self.ended_on:
+            self.ended_on = timezone.localdate()
+
+    def derive_region(self) -> None:
+        """Region from municipality, else from the postcode; an explicit region wins."""
+        if self.region_is_explicit:
+            return
+        from regions.models import PostcodeArea
+
+        if self.municipality_id:
+            self.region_id = self.municipality.region_id
+            return
+        area = PostcodeArea.objects.filter(pc4=self.pc4).select_related("municipality").first()
+        if area:
+            self.municipality_id = area.municipality_id
+            self.region_id = area.municipality.region_id

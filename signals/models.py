@@ -1,0 +1,1 @@
+"""Consultation sessions, themes and signals (built in the signals issue)."""

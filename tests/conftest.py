@@ -1,0 +1,113 @@
+"""The fixed cast of every test: one user per role in region Midden-Utrecht (AM13) and sector
+"Handel", and outsiders in another region and sector.
+
+`login(client, user)` logs a user in as the portal would after password and (for staff) TOTP.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from allauth.account.internal.flows.login import (
+    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+    AUTHENTICATION_METHODS_SESSION_KEY,
+)
+
+from members.models import Role
+from tests.factories import MemberFactory, SectorFactory, UnionHouseFactory, UserFactory, region
+
+
+def login(client, user) -> None:
+    """Log in with the session records of a password login plus, for staff, the TOTP step."""
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    records = [{"method": "password", "at": time.time(), "email": user.email}]
+    if user.is_staff_role:
+        records.append({"method": "mfa", "at": time.time(), "type": "totp"})
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
+
+
+class Cast:
+    """Users of every role, in scope (Midden-Utrecht, Handel) and out of scope (Groot Amsterdam, Bouw)."""
+
+    def __init__(self):
+        self.region = region("AM13")
+        self.other_region = region("AM18")
+        self.sector = SectorFactory(name="Handel")
+        self.other_sector = SectorFactory(name="Bouw en Infra")
+        self.union_house = UnionHouseFactory(name="Vakbondshuis Utrecht")
+        self.other_union_house = UnionHouseFactory(
+            name="Vakbondshuis Amsterdam",
+            city="Amsterdam",
+            municipality=self.other_region.municipalities.get(code="GM0363"),
+        )
+        self.member_user = UserFactory(email="lid@example.nl", role=Role.MEMBER)
+        self.member = MemberFactory(user=self.member_user, sector=self.sector, region=self.region)
+        self.other_member_user = UserFactory(email="anderlid@example.nl", role=Role.MEMBER)
+        self.other_member = MemberFactory(
+            user=self.other_member_user,
+            sector=self.other_sector,
+            region=self.other_region,
+            postcode="1011 AB",
+        )
+        self.consultant = UserFactory(
+            email="consulent@example.nl", role=Role.CONSULTANT, serves_online=True
+        )
+        self.consultant.union_houses.add(self.union_house)
+        self.other_consultant = UserFactory(email="anderconsulent@example.nl", role=Role.CONSULTANT)
+        self.other_consultant.union_houses.add(self.other_union_house)
+        self.adviser = UserFactory(email="adviseur@example.nl", role=Role.ADVISER)
+        self.adviser.regions.add(self.region)
+        self.other_adviser = UserFactory(email="anderadviseur@example.nl", role=Role.ADVISER)
+        self.other_adviser.regions.add(self.other_region)
+        self.regional_official = UserFactory(
+            email="regiobestuurder@example.nl", role=Role.REGIONAL_OFFICIAL
+        )
+        self.regional_official.regions.add(self.region)
+        self.coordinator = UserFactory(email="coordinator@example.nl", role=Role.COORDINATOR)
+        self.coordinator.regions.add(self.region)
+        self.other_coordinator = UserFactory(
+            email="andercoordinator@example.nl", role=Role.COORDINATOR
+        )
+        self.other_coordinator.regions.add(self.other_region)
+        self.sector_official = UserFactory(
+            email="sectorbestuurder@example.nl", role=Role.SECTOR_OFFICIAL
+        )
+        self.sector_official.sectors.add(self.sector)
+        self.other_sector_official = UserFactory(
+            email="andersector@example.nl", role=Role.SECTOR_OFFICIAL
+        )
+        self.other_sector_official.sectors.add(self.other_sector)
+        self.admin = UserFactory(
+            email="beheer@example.nl", role=Role.ADMIN, is_staff=True, is_superuser=True
+        )
+
+    def by_role(self) -> dict[str, object]:
+        """One user per role (the in-scope one), plus None for an anonymous visitor."""
+        return {
+            "anonymous": None,
+            Role.MEMBER: self.member_user,
+            Role.CONSULTANT: self.consultant,
+            Role.ADVISER: self.adviser,
+            Role.REGIONAL_OFFICIAL: self.regional_official,
+            Role.COORDINATOR: self.coordinator,
+            Role.SECTOR_OFFICIAL: self.sector_official,
+            Role.ADMIN: self.admin,
+        }
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    return Cast()
+
+
+@pytest.fixture
+def login_as(client):
+    def _login(user):
+        login(client, user)
+        return client
+
+    return _login

@@ -1,0 +1,111 @@
+"""Every URL pattern has a row in the access table, and the table holds when probed."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.access_table import ACCESS_TABLE, ANONYMOUS, Access
+from tests.conftest import login
+
+
+def _walk(patterns, namespace: str = "", prefix: str = ""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+            yield from _walk(pattern.url_patterns, inner, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield (
+                namespace,
+                (namespace + pattern.name) if pattern.name else None,
+                prefix + str(pattern.pattern),
+            )
+
+
+def _covered(name: str | None, namespace: str) -> bool:
+    for row in ACCESS_TABLE:
+        if row.name.endswith(":") and namespace.startswith(row.name):
+            return True
+        if name is not None and row.name == name:
+            return True
+    return False
+
+
+def test_it_has_an_access_row_for_every_url_pattern():
+    missing = [
+        f"{name or '(unnamed)'} -> /{route}"
+        for namespace, name, route in _walk(get_resolver().url_patterns)
+        if not _covered(name, namespace)
+    ]
+    assert not missing, "URL patterns without a row in tests/access_table.py:\n" + "\n".join(
+        missing
+    )
+
+
+def test_it_has_no_rows_for_urls_that_do_not_exist():
+    names = {name for _, name, _ in _walk(get_resolver().url_patterns) if name}
+    namespaces = {namespace for namespace, _, _ in _walk(get_resolver().url_patterns)}
+    stale = [
+        row.name
+        for row in ACCESS_TABLE
+        if not (row.name in names or (row.name.endswith(":") and row.name in namespaces))
+    ]
+    assert not stale
+
+
+def test_every_unprobed_row_says_why():
+    assert all(row.reason for row in ACCESS_TABLE if not row.probe)
+
+
+def _probe_rows() -> list[Access]:
+    rows = []
+    for row in ACCESS_TABLE:
+        if not row.probe:
+            continue
+        rows.append(row)
+    return rows
+
+
+def _url(row: Access, cast) -> str:
+    if row.name == "admin:":
+        return reverse("admin:index")
+    return reverse(row.name, kwargs=row.kwargs(cast) if row.kwargs else None)
+
+
+ROLES = [
+    ANONYMOUS,
+    "member",
+    "consultant",
+    "adviser",
+    "regional_official",
+    "coordinator",
+    "sector_official",
+    "admin",
+]
+
+
+@pytest.mark.parametrize(
+    "row", _probe_rows(), ids=lambda row: f"{row.name}{'[' + row.label + ']' if row.label else ''}"
+)
+def test_it_gives_each_role_exactly_what_the_table_says(client, cast, row: Access):
+    """Allowed roles get a page (or a redirect that is not to the login page); others get
+    404 when logged in and the login page when anonymous."""
+    failures = []
+    for role in ROLES:
+        client.logout()
+        user = cast.by_role()[role]
+        if user is not None:
+            login(client, user)
+        url = _url(row, cast)
+        response = client.get(url)
+        location = response.get("Location", "")
+        to_login = response.status_code == 302 and reverse("account_login") in location
+        if role in row.allowed:
+            ok = response.status_code < 400 and not to_login
+        elif role == ANONYMOUS:
+            ok = to_login or response.status_code == 404
+        else:
+            ok = response.status_code == 404
+        if not ok:
+            failures.append(f"{role}: {response.status_code} {location}")
+    assert not failures, f"{row.name} ({_url(row, cast)}):\n" + "\n".join(failures)
