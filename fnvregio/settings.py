@@ -7,6 +7,7 @@ production deploy cannot silently run on development defaults.
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
@@ -77,9 +78,17 @@ INSTALLED_APPS = [
     "import_export",
     "regions",
     "members",
+    "audit",
     "loopbaan",
+    "trajectories",
     "signals",
+    "plans",
 ]
+# Apps that contribute pages, panels, demo data and beat entries (see fnvregio/registry.py).
+FEATURE_APPS = ["members", "loopbaan", "trajectories", "signals", "plans"]
+FNV_HOME_TILE_PROVIDERS = [f"{app}.home.tiles" for app in FEATURE_APPS]
+FNV_REGION_PANEL_PROVIDERS = [f"{app}.panel.region_panel" for app in FEATURE_APPS if app != "plans"]
+FNV_DEMO_SEEDERS = [f"{app}.demo.seed" for app in FEATURE_APPS if app != "members"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -177,6 +186,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "fnvregio.tasks.heartbeat", "schedule": 60.0},
 }
+for _app in FEATURE_APPS:
+    CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"{_app}.schedule").BEAT_SCHEDULE)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Authentication ------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from fnvregio.registry import home_tiles
 from fnvregio.tasks import HEARTBEAT_KEY
 from members.models import Role
 
@@ -33,6 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "sectors": user.sectors.all(),
         "union_houses": user.union_houses.all(),
         "member": getattr(user, "member", None) if user.role == Role.MEMBER else None,
+        "tiles": home_tiles(user),
     }
     return render(request, HOME_TEMPLATES[user.role], context)
 

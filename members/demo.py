@@ -15,6 +15,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 
+from fnvregio.registry import run_demo_seeders
 from members.models import Employer, Member, MemberStatus, Role, Sector, User
 from regions.models import Municipality, PostcodeArea, Region, UnionHouse
 
@@ -243,4 +244,5 @@ def seed_demo(member_count: int = 3000, seed: int = 2026) -> list[DemoLogin]:
                 )
             )
         Member.objects.bulk_create(new, batch_size=1000)
+    run_demo_seeders(rng=rng, fake=fake)
     return logins

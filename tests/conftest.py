@@ -15,6 +15,8 @@ from allauth.account.internal.flows.login import (
 )
 
 from members.models import Role
+from regions.models import Municipality, PostcodeArea, Region
+from regions.reference import load_reference_data
 from tests.factories import MemberFactory, SectorFactory, UnionHouseFactory, UserFactory, region
 
 
@@ -28,6 +30,12 @@ def login(client, user) -> None:
     session[AUTHENTICATION_METHODS_SESSION_KEY] = records
     session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
     session.save()
+
+
+def ensure_reference_data() -> None:
+    """Transactional tests flush the database, data migrations included: load it again."""
+    if not Region.objects.exists():
+        load_reference_data(Region, Municipality, PostcodeArea)
 
 
 class Cast:

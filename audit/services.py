@@ -1,0 +1,43 @@
+"""Write the audit trail. Every view, change and export of personal data calls `audit_log`."""
+
+from __future__ import annotations
+
+from django.db.models import Model
+
+from audit.models import AuditAction, AuditEntry
+
+
+def audit_log(
+    *,
+    request=None,
+    user=None,
+    action: str,
+    obj: Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    subject_member_id: int | None = None,
+    detail: str = "",
+) -> AuditEntry:
+    """Record one access. Pass `obj` or `object_type`/`object_id`; never pass note text as detail.
+
+    `subject_member_id` is the member whose data it is (for "who looked at my record").
+    """
+    if user is None and request is not None:
+        user = request.user
+    actor = user if user is not None and user.is_authenticated else None
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    if action not in AuditAction.values:
+        raise ValueError(f"Unknown audit action {action!r}")
+    return AuditEntry.objects.create(
+        actor=actor,
+        actor_role=getattr(actor, "role", "") if actor else "",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        subject_member_id=subject_member_id,
+        detail=detail[:200],
+        ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
+        path=request.path[:300] if request is not None else "",
+    )

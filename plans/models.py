@@ -1,0 +1,1 @@
+"""Regioplannen: the yearly regional plan and its review (built in the regioplannen issue)."""
