@@ -2,48 +2,34 @@
 
 `tests/test_access.py` walks Django's URL resolver and fails on any pattern without a row here,
 so every new view must state who may see it; the same rows drive the probe that requests each
-URL as every role. Rows are keyed by URL name; a name ending in ":" covers a whole namespace
-(the Django admin). Several rows may share a name (own object / foreign object).
-
-Roles: "anonymous" plus the values of members.models.Role.
+URL as every role. Each app keeps its rows in tests/<app>/access_rows.py; the roles and the
+`Access` row type are in tests/access_table_base.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from tests.access_table_base import (  # noqa: F401  (re-exported for the tests and the README)
+    ADMIN,
+    ADVISER,
+    ANONYMOUS,
+    CONSULTANT,
+    COORDINATOR,
+    EVERYONE,
+    LOGGED_IN,
+    MEMBER,
+    NOBODY,
+    REGIONAL_OFFICIAL,
+    SECTOR_OFFICIAL,
+    STAFF,
+    Access,
+)
+from tests.loopbaan.access_rows import ROWS as LOOPBAAN_ROWS
+from tests.members.access_rows import ROWS as MEMBERS_ROWS
+from tests.plans.access_rows import ROWS as PLANS_ROWS
+from tests.signals.access_rows import ROWS as SIGNALS_ROWS
+from tests.trajectories.access_rows import ROWS as TRAJECTORIES_ROWS
 
-from members.models import Role
-
-ANONYMOUS = "anonymous"
-MEMBER = Role.MEMBER.value
-CONSULTANT = Role.CONSULTANT.value
-ADVISER = Role.ADVISER.value
-REGIONAL_OFFICIAL = Role.REGIONAL_OFFICIAL.value
-COORDINATOR = Role.COORDINATOR.value
-SECTOR_OFFICIAL = Role.SECTOR_OFFICIAL.value
-ADMIN = Role.ADMIN.value
-
-LOGGED_IN = frozenset(Role.values)
-EVERYONE = LOGGED_IN | {ANONYMOUS}
-STAFF = LOGGED_IN - {MEMBER}
-NOBODY: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class Access:
-    name: str
-    allowed: frozenset[str]
-    kwargs: Callable[[object], dict] | None = None  # cast -> reverse() kwargs
-    label: str = ""
-    # GET-probe the URL as every role. False only for URLs that cannot be probed with a plain
-    # GET (POST-only actions, one-time keys); `reason` says why and where they are tested.
-    probe: bool = True
-    reason: str = ""
-    methods: tuple[str, ...] = field(default=("GET",))
-
-
-ACCESS_TABLE: list[Access] = [
+CORE_ROWS: list[Access] = [
     # --- portal -------------------------------------------------------------------------
     Access("home", EVERYONE),
     Access("healthz", EVERYONE),
@@ -125,4 +111,14 @@ ACCESS_TABLE: list[Access] = [
         probe=False,
         reason="asks for reauthentication first",
     ),
+]
+
+
+ACCESS_TABLE: list[Access] = [
+    *CORE_ROWS,
+    *MEMBERS_ROWS,
+    *LOOPBAAN_ROWS,
+    *TRAJECTORIES_ROWS,
+    *SIGNALS_ROWS,
+    *PLANS_ROWS,
 ]
