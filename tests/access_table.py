@@ -49,7 +49,7 @@ CORE_ROWS: list[Access] = [
         "account_logout",
         EVERYONE,
         probe=False,
-        reason="POST to log out; tested in tests/members/test_login.py",
+        reason="POST to log out; tested in tests/fnvregio/test_auth.py",
     ),
     Access("account_inactive", EVERYONE),
     Access("account_signup", EVERYONE, label="closed: shows that sign-up is closed"),
@@ -77,14 +77,14 @@ CORE_ROWS: list[Access] = [
         "account_reset_password_from_key",
         EVERYONE,
         probe=False,
-        reason="needs a one-time key; tested in tests/members/test_login.py",
+        reason="needs a one-time key; tested in tests/fnvregio/test_auth.py",
     ),
     Access("mfa_index", LOGGED_IN),
     Access(
         "mfa_authenticate",
         EVERYONE,
         probe=False,
-        reason="only inside a login flow; tested in tests/members/test_login.py",
+        reason="only inside a login flow; tested in tests/fnvregio/test_auth.py",
     ),
     Access(
         "mfa_reauthenticate", LOGGED_IN, probe=False, reason="only inside a reauthentication flow"
@@ -93,7 +93,7 @@ CORE_ROWS: list[Access] = [
         "mfa_activate_totp",
         LOGGED_IN,
         probe=False,
-        reason="redirects once TOTP is active; tested in tests/members/test_login.py",
+        reason="redirects once TOTP is active; tested in tests/fnvregio/test_auth.py",
     ),
     Access("mfa_deactivate_totp", LOGGED_IN, probe=False, reason="asks for reauthentication first"),
     Access(

@@ -1,0 +1,90 @@
+"""Production settings: refuse to start on development defaults, and pass Django's deploy check."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def _manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {
+            "DJANGO_DEBUG",
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "FAST_PASSWORD_HASHER",
+            "EMAIL_BACKEND",
+        }
+    }
+    env["PYTHONPATH"] = str(BASE_DIR)
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, str(BASE_DIR / "manage.py"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _production_env(**overrides: str) -> dict[str, str]:
+    database = settings.DATABASES["default"]
+    env = {
+        "DJANGO_DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "DATABASE_URL": f"postgres://{database['USER']}@127.0.0.1:5432/{database['NAME']}",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "ALLOWED_HOSTS": "regio.fnv.example",
+    }
+    env.update(overrides)
+    return env
+
+
+def test_it_passes_the_deploy_check_with_production_settings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **_production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("secret", ["", "short", "dev-only-insecure-key-never-use-in-production"])
+def test_it_refuses_to_start_without_a_real_secret_key(secret):
+    result = _manage("check", **_production_env(SECRET_KEY=secret))
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_it_refuses_to_start_in_production_without_a_database_url():
+    result = _manage("check", **_production_env(DATABASE_URL=""))
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
+
+
+def test_it_refuses_a_database_other_than_postgresql():
+    result = _manage("check", **_production_env(DATABASE_URL="sqlite:///tmp/x.db"))
+    assert result.returncode != 0
+    assert "PostgreSQL" in result.stderr
+
+
+def test_it_says_which_variable_is_malformed():
+    result = _manage("check", **_production_env(SECURE_HSTS_SECONDS="a year"))
+    assert result.returncode != 0
+    assert "SECURE_HSTS_SECONDS must be a whole number" in result.stderr
+
+
+def test_the_required_extensions_exist(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT extname FROM pg_extension")
+        extensions = {row[0] for row in cursor.fetchall()}
+    assert {"btree_gist", "pg_trgm", "unaccent"} <= extensions
