@@ -33,7 +33,13 @@ class ClientAddressMiddleware:
 
 # Pages a staff user may reach before the second factor is in place.
 _TWO_FACTOR_EXEMPT_PREFIXES = ("/static/", "/i18n/", "/healthz")
-_TWO_FACTOR_EXEMPT_NAMES = ("account_logout", "mfa_activate_totp", "mfa_index", "mfa_authenticate")
+_TWO_FACTOR_EXEMPT_NAMES = (
+    "account_logout",
+    "account_reauthenticate",
+    "mfa_activate_totp",
+    "mfa_index",
+    "mfa_authenticate",
+)
 
 
 class StaffTwoFactorMiddleware:

@@ -16,6 +16,15 @@ class AccountAdapter(DefaultAccountAdapter):
         # Accounts are made by admins (staff) or by member activation, never by open sign-up.
         return False
 
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """Count failed logins per account *and* client address.
+
+        allauth counts per account alone, so a flood of wrong passwords from anywhere would
+        lock the real person out. Keyed on both, an attacker only locks out their own address;
+        the per-address limit (ACCOUNT_RATE_LIMITS) still caps what one address may try.
+        """
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{self.get_client_ip(request)}"
+
 
 def _fernet() -> Fernet:
     key = getattr(settings, "MFA_ENCRYPTION_KEY", "") or settings.SECRET_KEY

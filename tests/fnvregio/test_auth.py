@@ -1,0 +1,195 @@
+"""Logging in: email and password, TOTP required for every staff role, rate limits."""
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+
+from members.adapters import MFAAdapter
+from members.models import Role
+from members.totp import current_totp_code
+from tests.conftest import login
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clear_rate_limits():
+    cache.clear()
+
+
+def _password_step(client, user, password=PASSWORD, **extra):
+    return client.post(
+        reverse("account_login"), {"login": user.email, "password": password}, **extra
+    )
+
+
+def test_a_member_logs_in_with_email_and_password_and_lands_on_the_member_home(client):
+    user = UserFactory(role=Role.MEMBER)
+    response = _password_step(client, user)
+    assert response.status_code == 302
+    home = client.get(response["Location"], follow=True)
+    assert home.context["user"] == user
+    assert "home/member.html" in [template.name for template in home.templates]
+
+
+@pytest.mark.parametrize("role", sorted(set(Role.values) - {Role.MEMBER}))
+def test_every_staff_role_must_give_a_totp_code(client, role):
+    user = UserFactory(role=role, is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+    response = _password_step(client, user)
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert not client.get(reverse("home")).context["user"].is_authenticated
+
+    response = client.post(reverse("mfa_authenticate"), {"code": current_totp_code(user)})
+    assert response.status_code == 302
+    home = client.get(reverse("home"))
+    assert home.context["user"] == user
+    assert f"home/{role}.html" in [template.name for template in home.templates]
+
+
+def test_a_wrong_code_does_not_log_in(client):
+    user = UserFactory(role=Role.COORDINATOR)
+    _password_step(client, user)
+    wrong = "000000" if current_totp_code(user) != "000000" else "111111"
+    response = client.post(reverse("mfa_authenticate"), {"code": wrong})
+    assert response.status_code == 200
+    assert not client.get(reverse("home")).context["user"].is_authenticated
+
+
+def test_a_totp_code_works_only_once(client):
+    user = UserFactory(role=Role.SECTOR_OFFICIAL)
+    code = current_totp_code(user)
+    _password_step(client, user)
+    client.post(reverse("mfa_authenticate"), {"code": code})
+    client.post(reverse("account_logout"))
+    _password_step(client, user)
+    response = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert response.status_code == 200
+    assert not client.get(reverse("home")).context["user"].is_authenticated
+
+
+def test_staff_without_totp_are_sent_to_set_it_up_before_anything_else(client):
+    user = UserFactory(role=Role.CONSULTANT, totp=False)
+    _password_step(client, user)
+    for url in [reverse("home"), reverse("regions:list"), reverse("admin:index")]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("mfa_activate_totp")
+    # allauth asks for the password again before a second factor is added
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    client.post(response["Location"], {"password": PASSWORD})
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
+
+
+def test_setting_up_totp_counts_as_the_second_factor(client, django_capture_on_commit_callbacks):
+    user = UserFactory(role=Role.ADVISER, totp=False)
+    _password_step(client, user)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    page = client.get(reverse("mfa_activate_totp"))
+    secret = page.context["form"].secret
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    code = format_hotp_value(hotp_value(secret, list(yield_hotp_counters_from_time())[1]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("mfa_activate_totp"), {"code": code})
+    assert response.status_code == 302
+    assert Authenticator.objects.filter(user=user, type="totp").exists()
+    home = client.get(reverse("home"))
+    assert home.status_code == 200, home.get("Location")
+    assert home.context["user"] == user
+
+
+def test_a_staff_session_without_the_second_factor_is_ended(client):
+    user = UserFactory(role=Role.COORDINATOR)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert not client.get(reverse("home")).context["user"].is_authenticated
+
+
+def test_the_totp_secret_is_stored_encrypted(client):
+    user = UserFactory(role=Role.ADMIN, totp=False)
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    stored = Authenticator.objects.get(user=user, type="totp").data["secret"]
+    assert "JBSWY3DP" not in stored
+    assert MFAAdapter().decrypt(stored) == "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def test_the_admin_logs_in_through_the_portal_login(client):
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert client.get("/beheer/login/").status_code == 302
+
+
+def test_a_password_reset_does_not_log_in_or_skip_the_second_factor(client):
+    user = UserFactory(role=Role.REGIONAL_OFFICIAL)
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    assert len(mail.outbox) == 1
+    link = next(
+        line for line in mail.outbox[0].body.splitlines() if "/password/reset/key/" in line
+    ).strip()
+    path = link[link.index("/accounts/") :]
+    form_page = client.get(path, follow=True)
+    response = client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else path,
+        {
+            "password1": "een-nieuw-sterk-wachtwoord-99",
+            "password2": "een-nieuw-sterk-wachtwoord-99",
+        },
+    )
+    assert response.status_code == 302
+    assert not client.get(reverse("home")).context["user"].is_authenticated
+    response = _password_step(client, user, password="een-nieuw-sterk-wachtwoord-99")
+    assert response["Location"] == reverse("mfa_authenticate")
+
+
+def test_failed_logins_are_limited_per_account_and_address(client):
+    user = UserFactory(role=Role.MEMBER)
+    for _ in range(5):
+        _password_step(client, user, password="fout-wachtwoord", REMOTE_ADDR="198.51.100.1")
+    response = _password_step(client, user, REMOTE_ADDR="198.51.100.1")
+    assert response.status_code in (200, 429)
+    assert not client.get(reverse("home")).context["user"].is_authenticated
+
+
+def test_a_flood_from_other_addresses_does_not_lock_the_real_person_out(client):
+    user = UserFactory(role=Role.MEMBER)
+    for attacker in range(10):
+        for _ in range(5):
+            _password_step(
+                client, user, password="fout-wachtwoord", REMOTE_ADDR=f"203.0.113.{attacker}"
+            )
+    response = _password_step(client, user, REMOTE_ADDR="192.0.2.55")
+    assert response.status_code == 302
+    assert client.get(reverse("home")).context["user"] == user
+
+
+def test_the_session_key_changes_at_login_and_logout_ends_it(client):
+    user = UserFactory(role=Role.MEMBER)
+    client.get(reverse("account_login"))
+    before = client.session.session_key
+    _password_step(client, user)
+    after = client.session.session_key
+    assert after != before
+    client.post(reverse("account_logout"))
+    from django.contrib.sessions.models import Session
+
+    assert not Session.objects.filter(session_key=after).exists()
+
+
+def test_staff_sessions_expire_after_inactivity(client, settings):
+    user = UserFactory(role=Role.CONSULTANT)
+    login(client, user)
+    client.get(reverse("home"))
+    assert client.session.get_expiry_age() == settings.STAFF_SESSION_IDLE_SECONDS
