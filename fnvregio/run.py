@@ -147,8 +147,8 @@ def demo(args: argparse.Namespace) -> int:
         stop()
         return 1
     print(seed.stdout, flush=True)
-    say(f"Het portaal draait op {url}")
-    say(f"Mail van het portaal komt in {var_dir / 'mail'}. Stoppen: Ctrl-C.")
+    say(f"Mail van het portaal komt in {var_dir / 'mail'}.")
+    say(f"Het portaal draait op {url}   (stoppen: Ctrl-C)")
     try:
         while all(process.poll() is None for process in processes.values()):
             time.sleep(1)
