@@ -109,3 +109,9 @@ def test_it_gives_each_role_exactly_what_the_table_says(client, cast, row: Acces
         if not ok:
             failures.append(f"{role}: {response.status_code} {location}")
     assert not failures, f"{row.name} ({url}):\n" + "\n".join(failures)
+
+
+def test_the_readme_shows_the_access_matrix_the_tests_check():
+    from tests.access_matrix import readme_section, render_matrix
+
+    assert readme_section() == render_matrix(), "run: python -m tests.access_matrix"
