@@ -43,7 +43,11 @@ def render_matrix() -> str:
         "| --- | --- | " + " | ".join("---" for _ in COLUMNS) + " |",
     ]
     for row in ACCESS_TABLE:
-        path = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", routes.get(row.name, "")).replace("^", "").replace("$", "")
+        path = (
+            re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", routes.get(row.name, ""))
+            .replace("^", "")
+            .replace("$", "")
+        )
         name = row.name + (f" ({row.label})" if row.label else "")
         cells = ["✓" if role in row.allowed else "·" for role, _ in COLUMNS]
         lines.append(f"| `{name}` | `{path}` | " + " | ".join(cells) + " |")

@@ -115,3 +115,69 @@ def test_the_readme_shows_the_access_matrix_the_tests_check():
     from tests.access_matrix import readme_section, render_matrix
 
     assert readme_section() == render_matrix(), "run: python -m tests.access_matrix"
+
+
+def _database_fingerprint() -> dict[str, str]:
+    """A hash of every table's rows, to show that refused requests changed nothing.
+
+    Sessions, the audit log and login bookkeeping change on every request by design; users are
+    compared without `last_login`, which logging in the probe's cast sets.
+    """
+    from django.db import connection
+
+    skip = {"django_session", "audit_auditentry", "account_emailconfirmation", "django_admin_log"}
+    fingerprint = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            if table in skip:
+                continue
+            if table == "members_user":
+                cursor.execute(
+                    "SELECT md5(coalesce(string_agg(row_to_json(t)::jsonb - 'last_login' #>> '{}', '|' ORDER BY id), '')) FROM members_user t"
+                )
+            elif table == "mfa_authenticator":
+                cursor.execute(
+                    "SELECT md5(coalesce(string_agg(row_to_json(t)::jsonb - 'last_used_at' #>> '{}', '|' ORDER BY id), '')) FROM mfa_authenticator t"
+                )
+            else:
+                cursor.execute(
+                    f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM \"{table}\" t"
+                )
+            fingerprint[table] = cursor.fetchone()[0]
+    return fingerprint
+
+
+@pytest.mark.parametrize(
+    "row", _probe_rows(), ids=lambda row: f"{row.name}{'[' + row.label + ']' if row.label else ''}"
+)
+def test_refused_writes_change_nothing(client, cast, row: Access):
+    """Every role that may not use a URL posts to it: no 2xx, and not one row changes."""
+    url = _url(row, cast)
+    refused = [role for role in ROLES if role not in row.allowed]
+    if not refused:
+        return
+    before = _database_fingerprint()
+    failures = []
+    for role in refused:
+        client.logout()
+        user = cast.by_role()[role]
+        if user is not None:
+            login(client, user)
+        response = client.post(
+            url, {"pk": cast.other_member.pk, "member": cast.other_member.pk, "status": "ended"}
+        )
+        if 200 <= response.status_code < 300:
+            failures.append(f"{role}: {response.status_code}")
+    changed = [
+        table for table, value in _database_fingerprint().items() if before.get(table) != value
+    ]
+    assert not failures, f"{row.name} ({url}) accepted a write:\n" + "\n".join(failures)
+    assert not changed, f"{row.name} ({url}): refused writes changed {changed}"
+
+
+def test_the_fingerprint_notices_a_changed_row(cast):
+    before = _database_fingerprint()
+    cast.other_member.status = "ended"
+    cast.other_member.save(update_fields=["status"])
+    after = _database_fingerprint()
+    assert [table for table in after if after[table] != before[table]] == ["members_member"]
