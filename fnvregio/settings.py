@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -186,6 +187,7 @@ CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "fnvregio.tasks.heartbeat", "schedule": 60.0},
+    "retention": {"task": "fnvregio.tasks.apply_retention", "schedule": crontab(hour=3, minute=15)},
 }
 for _app in FEATURE_APPS:
     CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"{_app}.schedule").BEAT_SCHEDULE)
@@ -319,6 +321,23 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# --- Retention (days per kind of data; the nightly task enforces them) ----------------------
+FNV_RETENTION_DAYS = {
+    # consultation session summaries are blanked; the session and its themes stay for counts
+    "session_summaries": env_int("RETENTION_SESSION_SUMMARIES_DAYS", 730),
+    # free text of appointment reports (question description, notes) is blanked
+    "appointment_reports": env_int("RETENTION_APPOINTMENT_REPORTS_DAYS", 1095),
+    # progress notes of trajectories ended longer ago are deleted
+    "trajectory_notes": env_int("RETENTION_TRAJECTORY_NOTES_DAYS", 1825),
+    # audit entries are deleted
+    "audit_entries": env_int("RETENTION_AUDIT_ENTRIES_DAYS", 1825),
+    # uploaded import files (normally deleted when an import ends) and import error reports
+    "import_files": env_int("RETENTION_IMPORT_FILES_DAYS", 7),
+}
+FNV_RETENTION_HANDLERS = ["audit.retention.apply_retention"] + [
+    f"{app}.retention.apply_retention" for app in FEATURE_APPS if app != "plans"
+]
 
 # --- Domain settings -----------------------------------------------------------------------
 FNV = {

@@ -13,3 +13,23 @@ def heartbeat() -> str:
     now = timezone.now().isoformat()
     cache.set(HEARTBEAT_KEY, now, timeout=None)
     return now
+
+
+@shared_task(name="fnvregio.tasks.apply_retention", time_limit=30 * 60, soft_time_limit=25 * 60)
+def apply_retention() -> dict[str, int]:
+    """Nightly: delete or pseudonymise what has passed its retention period, and record what
+    was done in the audit log. Each handler only touches rows past their period, so a second
+    run the same night finds nothing left to do."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    from audit.models import AuditAction
+    from audit.services import audit_log
+
+    now = timezone.now()
+    report: dict[str, int] = {}
+    for path in settings.FNV_RETENTION_HANDLERS:
+        report.update(import_string(path)(now=now, days=settings.FNV_RETENTION_DAYS))
+    summary = ", ".join(f"{key}={value}" for key, value in sorted(report.items()))
+    audit_log(action=AuditAction.DELETE, object_type="retention", detail=summary or "niets te doen")
+    return report
