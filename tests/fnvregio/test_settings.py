@@ -23,6 +23,7 @@ def _manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
             "DATABASE_URL",
             "REDIS_URL",
             "FAST_PASSWORD_HASHER",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
             "EMAIL_BACKEND",
         }
     }
