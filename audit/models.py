@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from members.models import Role
+
 
 class AuditAction(models.TextChoices):
     VIEW = "view", _("bekeken")
@@ -33,7 +35,7 @@ class AuditEntry(models.Model):
         related_name="+",
         verbose_name=_("door"),
     )
-    actor_role = models.CharField(_("rol"), max_length=20, blank=True)
+    actor_role = models.CharField(_("rol"), max_length=20, blank=True, choices=Role.choices)
     action = models.CharField(_("actie"), max_length=10, choices=AuditAction.choices)
     object_type = models.CharField(_("soort gegeven"), max_length=60)
     object_id = models.CharField(_("object"), max_length=64, blank=True)

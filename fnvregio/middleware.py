@@ -91,3 +91,51 @@ class NoStoreForPersonalPagesMiddleware:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, " + response.get("Cache-Control", "")
         return response
+
+
+class AdminAuditMiddleware:
+    """Audit-log the Django admin's pages of models with personal data.
+
+    The admin names its views `<app>_<model>_<view>`; lists, detail pages, changes and
+    deletions of the models in settings.FNV_AUDITED_ADMIN_MODELS are logged like the
+    portal's own views.
+    """
+
+    _ACTIONS = {"changelist": "list", "change": "view", "delete": "delete", "history": "view"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if match is None or match.namespace != "admin" or response.status_code >= 400:
+            return response
+        for model in settings.FNV_AUDITED_ADMIN_MODELS:
+            prefix = model.replace(".", "_") + "_"
+            view = (match.url_name or "").removeprefix(prefix)
+            if (match.url_name or "").startswith(prefix) and view in self._ACTIONS:
+                from audit.models import AuditAction
+                from audit.services import audit_log
+
+                action = self._ACTIONS[view]
+                if request.method == "POST" and view == "change":
+                    action = AuditAction.CHANGE
+                if request.method == "GET" and request.GET.get("q"):
+                    action = AuditAction.SEARCH
+                object_id = match.kwargs.get("object_id", "")
+                subject = (
+                    int(object_id)
+                    if model == "members.member" and str(object_id).isdigit()
+                    else None
+                )
+                audit_log(
+                    request=request,
+                    action=action,
+                    object_type=model,
+                    object_id=object_id,
+                    subject_member_id=subject,
+                    detail=f"beheer: {view}",
+                )
+                break
+        return response

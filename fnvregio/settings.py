@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fnvregio.middleware.NoStoreForPersonalPagesMiddleware",
+    "fnvregio.middleware.AdminAuditMiddleware",
 ]
 
 ROOT_URLCONF = "fnvregio.urls"
@@ -338,6 +339,17 @@ FNV_RETENTION_DAYS = {
 FNV_RETENTION_HANDLERS = ["audit.retention.apply_retention"] + [
     f"{app}.retention.apply_retention" for app in FEATURE_APPS if app != "plans"
 ]
+
+# --- Audit ---------------------------------------------------------------------------------
+# Members see the role and date of each access to their record; names only if this is on.
+FNV_SHOW_STAFF_NAMES_TO_MEMBERS = env_bool("FNV_SHOW_STAFF_NAMES_TO_MEMBERS", False)
+# Admin pages of these models are audit-logged (lists, views, changes, deletions).
+FNV_AUDITED_ADMIN_MODELS = env_list(
+    "FNV_AUDITED_ADMIN_MODELS",
+    "members.member,members.user,audit.auditentry,loopbaan.appointment,loopbaan.appointmentreport,"
+    "trajectories.trajectory,trajectories.participant,trajectories.progressnote,"
+    "signals.consultationsession,signals.signal,signals.consent,members.memberimport",
+)
 
 # --- Domain settings -----------------------------------------------------------------------
 FNV = {

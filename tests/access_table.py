@@ -40,6 +40,7 @@ CORE_ROWS: list[Access] = [
         reason="POST only; tested in tests/fnvregio/test_i18n.py",
     ),
     Access("admin:", frozenset({ADMIN})),
+    Access("audit:my_record_access", frozenset({MEMBER})),
     # --- regions (public reference data) --------------------------------------------------
     Access("regions:list", EVERYONE),
     Access("regions:detail", EVERYONE, kwargs=lambda cast: {"code": "AM13"}),

@@ -35,3 +35,57 @@ def test_it_refuses_to_change_an_audit_row(cast):
 def test_it_rejects_an_unknown_action(cast):
     with pytest.raises(ValueError):
         audit_log(user=cast.admin, action="peek", object_type="members.member")
+
+
+@pytest.mark.django_db
+def test_admin_lists_views_and_searches_of_members_are_logged(client, cast):
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    login(client, cast.admin)
+    client.get(reverse("admin:members_member_changelist"))
+    client.get(reverse("admin:members_member_changelist"), {"q": "Jansen"})
+    client.get(reverse("admin:members_member_change", args=[cast.member.pk]))
+    entries = list(AuditEntry.objects.filter(object_type="members.member").order_by("at"))
+    assert [entry.action for entry in entries] == ["list", "search", "view"]
+    assert entries[-1].subject_member_id == cast.member.pk
+    assert all(entry.actor == cast.admin for entry in entries)
+
+
+@pytest.mark.django_db
+def test_admin_pages_of_reference_data_are_not_logged(client, cast):
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    login(client, cast.admin)
+    client.get(reverse("admin:regions_region_changelist"))
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_member_sees_the_role_and_date_of_who_looked_at_their_record(client, cast, settings):
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    audit_log(
+        user=cast.admin, action=AuditAction.VIEW, obj=cast.member, subject_member_id=cast.member.pk
+    )
+    audit_log(
+        user=cast.admin,
+        action=AuditAction.VIEW,
+        obj=cast.other_member,
+        subject_member_id=cast.other_member.pk,
+    )
+    login(client, cast.member_user)
+    response = client.get(reverse("audit:my_record_access"))
+    assert list(
+        response.context["page"].object_list.values_list("subject_member_id", flat=True)
+    ) == [cast.member.pk]
+    body = response.content.decode()
+    assert "Beheerder" in body
+    assert cast.admin.full_name not in body
+    settings.FNV_SHOW_STAFF_NAMES_TO_MEMBERS = True
+    assert cast.admin.full_name in client.get(reverse("audit:my_record_access")).content.decode()
