@@ -340,6 +340,14 @@ FNV_RETENTION_HANDLERS = ["audit.retention.apply_retention"] + [
     f"{app}.retention.apply_retention" for app in FEATURE_APPS if app != "plans"
 ]
 
+# --- Erasure ------------------------------------------------------------------------------
+# Key of the one-way hash of erased member numbers. Keep it stable: a new key makes earlier
+# erasures unrecognisable to the import. Defaults to one derived from SECRET_KEY.
+FNV_ERASURE_KEY = os.environ.get("FNV_ERASURE_KEY", "")
+FNV_ERASURE_HANDLERS = [
+    f"{app}.retention.erase_member" for app in FEATURE_APPS if app not in {"members", "plans"}
+]
+
 # --- Audit ---------------------------------------------------------------------------------
 # Members see the role and date of each access to their record; names only if this is on.
 FNV_SHOW_STAFF_NAMES_TO_MEMBERS = env_bool("FNV_SHOW_STAFF_NAMES_TO_MEMBERS", False)

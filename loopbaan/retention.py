@@ -7,3 +7,8 @@ from datetime import datetime
 
 def apply_retention(*, now: datetime, days: dict[str, int]) -> dict[str, int]:
     return {}
+
+
+def erase_member(*, member) -> dict[str, int]:
+    """Remove or pseudonymise this app's personal data of an erased member; counts stay."""
+    return {}

@@ -328,6 +328,12 @@ class Member(models.Model):
         verbose_name=_("account"),
     )
     is_demo = models.BooleanField(_("demodata"), default=False)
+    erased_at = models.DateTimeField(
+        _("gewist op"),
+        null=True,
+        blank=True,
+        help_text=_("Persoonsgegevens gewist op verzoek; de regel blijft voor de tellingen."),
+    )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 
@@ -374,3 +380,32 @@ class Member(models.Model):
         if area:
             self.municipality_id = area.municipality_id
             self.region_id = area.municipality.region_id
+
+
+class ErasedMember(models.Model):
+    """A member erased on request, kept only as a keyed one-way hash of the member number, so
+    that a later import cannot silently bring them back (the import reports such rows)."""
+
+    number_hash = models.CharField(_("hash van het lidnummer"), max_length=64, unique=True)
+    erased_at = models.DateTimeField(_("gewist op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("gewist lid")
+        verbose_name_plural = _("gewiste leden")
+
+    def __str__(self) -> str:
+        return self.number_hash[:12]
+
+    @staticmethod
+    def hash_number(member_number: str) -> str:
+        import hashlib
+        import hmac
+
+        from django.conf import settings
+
+        key = (settings.FNV_ERASURE_KEY or settings.SECRET_KEY).encode()
+        return hmac.new(key, member_number.strip().encode(), hashlib.sha256).hexdigest()
+
+    @classmethod
+    def is_erased(cls, member_number: str) -> bool:
+        return cls.objects.filter(number_hash=cls.hash_number(member_number)).exists()
