@@ -7,7 +7,9 @@ from celery import shared_task
 from plans.models import RegionPlan
 
 
-@shared_task(name="plans.tasks.notify_status_change", ignore_result=True, time_limit=60)
+@shared_task(
+    name="plans.tasks.notify_status_change", ignore_result=True, soft_time_limit=50, time_limit=60
+)
 def notify_status_change(plan_id: int, status: str) -> int:
     """Mail the other side of the workflow; skipped when the plan has moved on since."""
     from plans.notifications import send_status_mail
@@ -18,7 +20,9 @@ def notify_status_change(plan_id: int, status: str) -> int:
     return send_status_mail(plan)
 
 
-@shared_task(name="plans.tasks.send_reminders", ignore_result=True, time_limit=300)
+@shared_task(
+    name="plans.tasks.send_reminders", ignore_result=True, soft_time_limit=280, time_limit=300
+)
 def send_reminders() -> int:
     """Beat: make the reminder rows that are due and send each one exactly once."""
     from plans.services import reminders_create_due, reminders_send_due

@@ -23,14 +23,9 @@ def fake_region_panel(region, *, since, until) -> dict:
     }
 
 
-def empty_region_panel(region, *, since, until) -> dict:
-    return {}
-
-
-FAKE_PROVIDERS = [
-    "tests.plans.helpers.fake_region_panel",
-    "tests.plans.helpers.empty_region_panel",
-]
+# The registry keys panels by the provider's top-level package ("tests" here), so one fake;
+# a real provider of another app rides along to show that an app's panel ends up beside it.
+FAKE_PROVIDERS = ["tests.plans.helpers.fake_region_panel", "members.panel.region_panel"]
 
 
 def make_plan(region, *, year: int = YEAR, status: str = PlanStatus.DRAFT, sections=None, **extra):
