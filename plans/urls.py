@@ -8,6 +8,7 @@ urlpatterns = [
     path("te-beoordelen/", views.awaiting_review, name="awaiting"),
     path("nieuw/", views.start, name="start"),
     path("voorbeeld/", views.preview, name="preview"),
+    path("deadline/", views.region_deadline, name="region_deadline"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/bewerken/", views.edit, name="edit"),
     path("<int:pk>/status/", views.transition, name="transition"),

@@ -372,6 +372,37 @@ def set_deadline(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("plans:detail", pk=plan.pk)
 
 
+@require_POST
+@role_required(Role.COORDINATOR)
+def region_deadline(request: HttpRequest) -> HttpResponse:
+    """From the overview: a deadline for one of the coordinator's regions, plan or no plan yet."""
+    region = get_object_or_404(request.user.regions, code=request.POST.get("region", ""))
+    form = DeadlineForm(request.POST)
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        year = 0
+    if form.is_valid() and 2023 <= year <= 2100:
+        try:
+            services.plan_set_deadline(
+                user=request.user,
+                region=region,
+                year=year,
+                deadline=form.cleaned_data["deadline"],
+                request=request,
+            )
+        except ValidationError as error:
+            _messages_from(request, error)
+        else:
+            messages.success(
+                request,
+                _("De deadline voor %(region)s is gezet.") % {"region": region.name},
+            )
+    else:
+        messages.error(request, _("Vul een geldige datum in."))
+    return redirect(f"{reverse('plans:overview')}?jaar={year or ''}")
+
+
 # --- versions ----------------------------------------------------------------------------------
 
 

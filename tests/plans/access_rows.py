@@ -44,6 +44,13 @@ ROWS: list[Access] = [
     Access("plans:awaiting", frozenset({COORDINATOR})),
     Access("plans:start", frozenset({REGIONAL_OFFICIAL})),
     Access("plans:preview", frozenset({REGIONAL_OFFICIAL}), probe=False, reason=POST_ONLY),
+    Access(
+        "plans:region_deadline",
+        frozenset({COORDINATOR}),
+        probe=False,
+        reason=POST_ONLY,
+        methods=("POST",),
+    ),
     Access("plans:detail", PLAN_ROLES, kwargs=_own),
     Access("plans:detail", NOBODY, kwargs=_foreign, label="foreign"),
     Access("plans:edit", frozenset({REGIONAL_OFFICIAL}), kwargs=_own),

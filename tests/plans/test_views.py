@@ -18,6 +18,7 @@ from plans.models import (
     Section,
     SectionComment,
 )
+from regions.models import Region
 from tests.conftest import login
 from tests.factories import UserFactory
 from tests.plans.helpers import make_plan, make_version
@@ -241,3 +242,45 @@ def test_a_regional_official_who_also_has_another_region_sees_both(cast, client)
     a, b = make_plan(cast.region), make_plan(cast.other_region)
     assert set(RegionPlan.objects.visible_to(official)) == {a, b}
     assert set(RegionPlan.objects.visible_to(cast.regional_official)) == {a}
+
+
+def test_a_coordinator_sets_a_deadline_from_the_overview_before_any_plan_exists(cast, client):
+    login(client, cast.coordinator)
+    response = client.post(
+        reverse("plans:region_deadline"),
+        {"region": "AM13", "year": 2027, "deadline": "2026-12-15"},
+    )
+    assert response.status_code == 302
+    plan = RegionPlan.objects.get(region=cast.region, year=2027)
+    assert plan.deadline == dt.date(2026, 12, 15) and plan.status == PlanStatus.DRAFT
+    assert plan.sections == {} and not plan.authors.exists()
+
+
+@pytest.mark.parametrize("who", ["other_coordinator", "regional_official"])
+def test_a_deadline_for_a_foreign_region_is_404(cast, client, who):
+    login(client, getattr(cast, who))
+    response = client.post(
+        reverse("plans:region_deadline"),
+        {
+            "region": "AM13" if who == "other_coordinator" else "AM18",
+            "year": 2027,
+            "deadline": "2026-12-15",
+        },
+    )
+    assert response.status_code == 404
+    assert not RegionPlan.objects.exists()
+
+
+def test_the_lists_take_a_fixed_number_of_queries(cast, client, django_assert_num_queries):
+    for code in ["AM01", "AM02", "AM05", "AM08", "AM13"]:
+        plan = make_plan(Region.objects.get(code=code), status=PlanStatus.SUBMITTED)
+        make_version(plan)
+    login(client, cast.coordinator)
+    # session, user, TOTP check; plans of the year, visible plan ids, own region ids, the 35
+    # regions, the years, my plans; savepoint, session update, release.
+    with django_assert_num_queries(12):
+        assert client.get(reverse("plans:overview"), {"jaar": 2027}).status_code == 200
+    # session, user, TOTP check; the waiting plans with their open-comment counts; savepoint,
+    # session update, release.
+    with django_assert_num_queries(7):
+        assert client.get(reverse("plans:awaiting")).status_code == 200
