@@ -10,5 +10,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("regios/", include("regions.urls")),
     path("", include("audit.urls")),
+    path("regioplannen/", include("plans.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -1,0 +1,56 @@
+"""Forms of the regioplannen: they validate and normalise, the services write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import SECTION_HELP, Section
+from plans.services import MAX_SECTION_LENGTH
+from regions.models import Region
+
+
+class PlanStartForm(forms.Form):
+    region = forms.ModelChoiceField(queryset=Region.objects.none(), label=_("Regio"))
+    year = forms.IntegerField(label=_("Jaar"), min_value=2023, max_value=2100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = user.regions.order_by("name")
+        self.fields["year"].initial = timezone.localdate().year + 1
+
+
+class SectionsForm(forms.Form):
+    """One Markdown text area per section."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for section in Section:
+            self.fields[section.value] = forms.CharField(
+                label=section.label,
+                required=False,
+                max_length=MAX_SECTION_LENGTH,
+                strip=True,
+                help_text=SECTION_HELP[section],
+                widget=forms.Textarea(attrs={"rows": 8, "class": "plan-textarea"}),
+            )
+
+
+class CommentForm(forms.Form):
+    section = forms.ChoiceField(choices=Section.choices, label=_("Onderdeel"))
+    text = forms.CharField(
+        label=_("Opmerking"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Notitie (alleen voor coördinatoren)"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DeadlineForm(forms.Form):
+    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))

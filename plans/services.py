@@ -1,0 +1,427 @@
+"""Every write of the regioplannen: typed, keyword-only, atomic, with Dutch messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import AuditAction
+from audit.services import audit_log
+from fnvregio import registry
+from members.models import Role, User
+from plans.conf import plans_setting
+from plans.models import (
+    AUTHOR,
+    TRANSITIONS,
+    WAITING_FOR_REVIEW,
+    PlanAction,
+    PlanReminder,
+    PlanStatus,
+    PlanVersion,
+    RegionPlan,
+    ReminderKind,
+    ReviewerNote,
+    Section,
+    SectionComment,
+    illegal_transition_message,
+)
+from regions.models import Region
+
+MAX_SECTION_LENGTH = 20_000
+
+
+# --- who is who ------------------------------------------------------------------------------
+
+
+def is_region_official(user, region_id: int) -> bool:
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.REGIONAL_OFFICIAL
+        and user.regions.filter(pk=region_id).exists()
+    )
+
+
+def is_region_coordinator(user, region_id: int) -> bool:
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.COORDINATOR
+        and user.regions.filter(pk=region_id).exists()
+    )
+
+
+def region_officials(region_id: int):
+    return User.objects.filter(
+        role=Role.REGIONAL_OFFICIAL, is_active=True, regions=region_id
+    ).order_by("email")
+
+
+def region_coordinators(region_id: int):
+    return User.objects.filter(role=Role.COORDINATOR, is_active=True, regions=region_id).order_by(
+        "email"
+    )
+
+
+def _require_author(user, plan: RegionPlan) -> None:
+    if not is_region_official(user, plan.region_id):
+        raise ValidationError(
+            _("Alleen een regiobestuurder van %(region)s mag dit plan schrijven en indienen."),
+            params={"region": plan.region.name},
+            code="not_author",
+        )
+
+
+def _require_reviewer(user, plan: RegionPlan, action: str) -> None:
+    if not is_region_coordinator(user, plan.region_id):
+        raise ValidationError(
+            _("Alleen een regiocoördinator van %(region)s mag dit plan beoordelen."),
+            params={"region": plan.region.name},
+            code="not_reviewer",
+        )
+    if user.pk in plan.author_ids():
+        if action == PlanAction.APPROVE:
+            message = _("Je hebt aan dit plan geschreven: je mag het niet zelf goedkeuren.")
+        else:
+            message = _(
+                "Je hebt aan dit plan geschreven: een andere coördinator moet het beoordelen."
+            )
+        raise ValidationError(message, code="self_review")
+
+
+# --- the data panel ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DataPanel:
+    figures: dict
+    taken_at: dt.datetime
+    since: dt.date
+    until: dt.date
+
+
+def data_panel(region: Region, *, now: dt.datetime | None = None) -> DataPanel:
+    """The region's figures from every app over the last PANEL_DAYS days, taken now."""
+    now = now or timezone.now()
+    until = timezone.localdate(now)
+    since = until - dt.timedelta(days=plans_setting("PANEL_DAYS"))
+    raw = registry.region_panel(region, since=since, until=until)
+    # Apps without figures return {}; keep only the ones that have something to show.
+    figures = {app: block for app, block in raw.items() if block and block.get("figures")}
+    return DataPanel(figures=figures, taken_at=now, since=since, until=until)
+
+
+# --- plans -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(
+    *, user, region: Region, year: int, copy_from: RegionPlan | None = None, request=None
+) -> RegionPlan:
+    """Start a region's plan for a year; a regional official of the region does this."""
+    if not is_region_official(user, region.pk):
+        raise ValidationError(
+            _("Alleen een regiobestuurder van %(region)s mag een plan beginnen."),
+            params={"region": region.name},
+        )
+    existing = RegionPlan.objects.filter(region=region, year=year).first()
+    if existing is not None and (existing.sections or existing.status != PlanStatus.DRAFT):
+        raise ValidationError(
+            _("Voor %(region)s bestaat al een regioplan %(year)s."),
+            params={"region": region.name, "year": year},
+            code="exists",
+        )
+    # A coordinator may have set a deadline before anyone wrote a word: reuse that plan.
+    plan = existing or RegionPlan(region=region, year=year, created_by=user)
+    if copy_from is not None:
+        plan.sections = dict(copy_from.sections)
+        plan.previous = copy_from
+    plan.full_clean()
+    plan.save()
+    if copy_from is not None:
+        # The carried-over text was written by last year's authors: they stay authors, so none
+        # of them can approve it later as coordinator.
+        plan.authors.add(*copy_from.authors.all(), user)
+    audit_log(request=request, user=user, action=AuditAction.CREATE, obj=plan)
+    return plan
+
+
+def plan_start_next_year(*, user, plan: RegionPlan, request=None) -> RegionPlan:
+    """Start next year's plan from this one: same text, a fresh draft, the deadline a year on."""
+    new_plan = plan_create(
+        user=user, region=plan.region, year=plan.year + 1, copy_from=plan, request=request
+    )
+    if plan.deadline and not new_plan.deadline:
+        try:
+            new_plan.deadline = plan.deadline.replace(year=plan.deadline.year + 1)
+        except ValueError:  # 29 February
+            new_plan.deadline = plan.deadline + dt.timedelta(days=365)
+        new_plan.save(update_fields=["deadline", "updated_at"])
+    return new_plan
+
+
+@transaction.atomic
+def plan_save_sections(*, user, plan: RegionPlan, sections: dict[str, str], request=None) -> None:
+    """Save the authors' text; only while the plan is a draft or changes are requested."""
+    plan = RegionPlan.objects.select_for_update().get(pk=plan.pk)
+    _require_author(user, plan)
+    if not plan.is_editable:
+        raise ValidationError(
+            _("Dit plan heeft de status ‘%(status)s’ en kan nu niet worden gewijzigd."),
+            params={"status": plan.get_status_display()},
+            code="not_editable",
+        )
+    cleaned = {}
+    for key, text in sections.items():
+        if key not in Section.values:
+            raise ValidationError(_("Onbekend onderdeel: %(key)s"), params={"key": key})
+        text = (text or "").replace("\r\n", "\n").strip()
+        if len(text) > MAX_SECTION_LENGTH:
+            raise ValidationError(
+                _("Het onderdeel ‘%(section)s’ is te lang (hoogstens %(max)s tekens)."),
+                params={"section": Section(key).label, "max": MAX_SECTION_LENGTH},
+            )
+        if text:
+            cleaned[key] = text
+    if cleaned == (plan.sections or {}):
+        return
+    plan.sections = cleaned
+    plan.full_clean()
+    plan.save(update_fields=["sections", "updated_at"])
+    plan.authors.add(user)
+    audit_log(request=request, user=user, action=AuditAction.CHANGE, obj=plan, detail="tekst")
+
+
+@transaction.atomic
+def plan_transition(*, user, plan: RegionPlan, action: str, request=None) -> RegionPlan:
+    """Move a plan one step through its workflow, or refuse with a message a person understands.
+
+    Submitting and resubmitting freeze the text and the data panel into a new version.
+    """
+    if action not in TRANSITIONS:
+        raise ValidationError(_("Onbekende actie."), code="unknown_action")
+    plan = RegionPlan.objects.select_for_update().select_related("region").get(pk=plan.pk)
+    sources, _target, who = TRANSITIONS[action]
+    if who == AUTHOR:
+        _require_author(user, plan)
+    else:
+        _require_reviewer(user, plan, action)
+    if plan.status not in sources:
+        raise ValidationError(illegal_transition_message(action, plan.status), code="illegal")
+    if action in (PlanAction.SUBMIT, PlanAction.RESUBMIT):
+        if not any((plan.sections or {}).values()):
+            raise ValidationError(
+                _("Het plan is nog leeg: schrijf eerst minstens één onderdeel."), code="empty"
+            )
+        getattr(plan, action)()
+        _freeze_version(plan=plan, user=user)
+    elif action == PlanAction.START_REVIEW:
+        plan.start_review(reviewer=user)
+    else:
+        getattr(plan, action)()
+    audit_log(
+        request=request,
+        user=user,
+        action=AuditAction.CHANGE,
+        obj=plan,
+        detail=f"status {plan.status}",
+    )
+    from plans.tasks import notify_status_change
+
+    notify_status_change.delay_on_commit(plan.pk, plan.status)
+    return plan
+
+
+def _freeze_version(*, plan: RegionPlan, user) -> PlanVersion:
+    panel = data_panel(plan.region)
+    last = plan.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    version = PlanVersion(
+        plan=plan,
+        number=last + 1,
+        sections=dict(plan.sections),
+        panel=panel.figures,
+        panel_taken_at=panel.taken_at,
+        panel_since=panel.since,
+        panel_until=panel.until,
+        submitted_by=user,
+    )
+    version.full_clean()
+    version.save()
+    plan.authors.add(user)
+    return version
+
+
+@transaction.atomic
+def plan_set_deadline(
+    *, user, region: Region, year: int, deadline: dt.date, request=None
+) -> RegionPlan:
+    """A coordinator sets the region's deadline for a year (the plan is created if need be)."""
+    if not is_region_coordinator(user, region.pk):
+        raise ValidationError(
+            _("Alleen een regiocoördinator van %(region)s mag de deadline zetten."),
+            params={"region": region.name},
+        )
+    plan, _created = RegionPlan.objects.select_for_update().get_or_create(
+        region=region, year=year, defaults={"created_by": user}
+    )
+    if plan.status == PlanStatus.APPROVED:
+        raise ValidationError(_("Dit plan is al goedgekeurd; een deadline is niet meer nodig."))
+    if plan.deadline != deadline:
+        plan.deadline = deadline
+        plan.full_clean()
+        plan.save(update_fields=["deadline", "updated_at"])
+        # A new deadline gets its own reminders.
+        plan.reminders.filter(kind=ReminderKind.DEADLINE, sent_at__isnull=True).delete()
+        for sent in plan.reminders.filter(kind=ReminderKind.DEADLINE, key__startswith="d-"):
+            # Sent reminders of the old deadline stay as the record of what was sent, under a
+            # key that no reminder of the new deadline uses.
+            sent.key = f"old{sent.pk}-{sent.key}"[:30]
+            sent.save(update_fields=["key"])
+        audit_log(
+            request=request, user=user, action=AuditAction.CHANGE, obj=plan, detail="deadline"
+        )
+    return plan
+
+
+# --- comments and notes ------------------------------------------------------------------------
+
+
+def _require_participant(user, plan: RegionPlan) -> None:
+    if not (
+        is_region_official(user, plan.region_id) or is_region_coordinator(user, plan.region_id)
+    ):
+        raise ValidationError(_("Je hoort niet bij de regio van dit plan."))
+
+
+@transaction.atomic
+def comment_add(*, user, plan: RegionPlan, section: str, text: str, request=None) -> SectionComment:
+    """A comment on one section, by a reviewer or an author of the region."""
+    _require_participant(user, plan)
+    if plan.status == PlanStatus.APPROVED:
+        raise ValidationError(_("Dit plan is goedgekeurd; opmerkingen zijn gesloten."))
+    comment = SectionComment(
+        plan=plan,
+        section=section,
+        version=plan.latest_version,
+        author=user,
+        text=(text or "").strip(),
+    )
+    comment.full_clean()
+    comment.save()
+    audit_log(request=request, user=user, action=AuditAction.CREATE, obj=comment)
+    return comment
+
+
+@transaction.atomic
+def comment_resolve(*, user, comment: SectionComment, request=None) -> SectionComment:
+    _require_participant(user, comment.plan)
+    if not comment.resolve(by=user):
+        raise ValidationError(_("Deze opmerking was al afgehandeld."))
+    audit_log(
+        request=request, user=user, action=AuditAction.CHANGE, obj=comment, detail="afgehandeld"
+    )
+    return comment
+
+
+@transaction.atomic
+def note_add(*, user, plan: RegionPlan, text: str, request=None) -> ReviewerNote:
+    """A private note for the region's coordinators; the authors never see it."""
+    if not is_region_coordinator(user, plan.region_id):
+        raise ValidationError(_("Alleen regiocoördinatoren van deze regio maken notities."))
+    note = ReviewerNote(plan=plan, author=user, text=(text or "").strip())
+    note.full_clean()
+    note.save()
+    audit_log(request=request, user=user, action=AuditAction.CREATE, obj=note)
+    return note
+
+
+# --- reminders ---------------------------------------------------------------------------------
+
+
+def _local_datetime(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def reminders_create_due(*, now: dt.datetime | None = None) -> int:
+    """Make the reminder rows that are due by now; safe to run any number of times at once."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    rows: list[PlanReminder] = []
+    for plan in RegionPlan.objects.filter(
+        status=PlanStatus.DRAFT, deadline__isnull=False, deadline__gte=today
+    ).only("pk", "deadline"):
+        for days in plans_setting("DEADLINE_REMINDER_DAYS"):
+            due_at = _local_datetime(
+                plan.deadline - dt.timedelta(days=days), plans_setting("REMINDER_HOUR")
+            )
+            if due_at <= now:
+                rows.append(
+                    PlanReminder(
+                        plan=plan, kind=ReminderKind.DEADLINE, key=f"d-{days}", due_at=due_at
+                    )
+                )
+    waiting = dt.timedelta(days=plans_setting("REVIEW_WAITING_DAYS"))
+    for version in (
+        PlanVersion.objects.filter(
+            plan__status__in=[*WAITING_FOR_REVIEW, PlanStatus.IN_REVIEW],
+            submitted_at__lte=now - waiting,
+        )
+        .order_by("plan_id", "-number")
+        .distinct("plan_id")
+    ):
+        rows.append(
+            PlanReminder(
+                plan_id=version.plan_id,
+                kind=ReminderKind.REVIEW_WAITING,
+                key=f"v{version.number}",
+                due_at=version.submitted_at + waiting,
+            )
+        )
+    created = PlanReminder.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(created)
+
+
+def reminders_send_due(*, now: dt.datetime | None = None, batch: int = 50) -> int:
+    """Send every due, unsent reminder exactly once.
+
+    Rows are claimed with SELECT ... FOR UPDATE SKIP LOCKED inside one transaction that also
+    marks them sent: a second sender running at the same time skips the claimed rows, and one
+    running later finds them marked.
+    """
+    from plans.notifications import send_reminder
+
+    now = now or timezone.now()
+    sent = 0
+    while True:
+        with transaction.atomic():
+            claimed = list(
+                PlanReminder.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("plan", "plan__region")
+                .filter(sent_at__isnull=True, due_at__lte=now)
+                .order_by("due_at", "pk")[:batch]
+            )
+            if not claimed:
+                return sent
+            for reminder in claimed:
+                count = send_reminder(reminder) if _still_relevant(reminder) else 0
+                reminder.sent_at = timezone.now()
+                reminder.recipient_count = count
+                reminder.save(update_fields=["sent_at", "recipient_count"])
+                sent += 1 if count else 0
+
+
+def _still_relevant(reminder: PlanReminder) -> bool:
+    plan = reminder.plan
+    if reminder.kind == ReminderKind.DEADLINE:
+        return plan.status == PlanStatus.DRAFT
+    latest = plan.latest_version
+    return (
+        plan.status in {*WAITING_FOR_REVIEW, PlanStatus.IN_REVIEW}
+        and latest is not None
+        and reminder.key == f"v{latest.number}"
+    )

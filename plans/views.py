@@ -1,0 +1,470 @@
+"""Pages of the regioplannen: overview, writing with preview, review, versions, print."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from fnvregio.access import get_visible_or_404, role_required
+from members.models import Role
+from plans import services
+from plans.forms import CommentForm, DeadlineForm, NoteForm, PlanStartForm, SectionsForm
+from plans.models import (
+    AUTHOR,
+    TRANSITIONS,
+    CommentStatus,
+    PlanStatus,
+    PlanVersion,
+    RegionPlan,
+    Section,
+    SectionComment,
+)
+from plans.rendering import diff_texts, render_markdown
+from regions.models import Region
+
+PLAN_ROLES = (Role.REGIONAL_OFFICIAL, Role.COORDINATOR)
+
+
+def _messages_from(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _plan(request: HttpRequest, pk: int) -> RegionPlan:
+    return get_visible_or_404(RegionPlan.objects.select_related("region"), request.user, pk=pk)
+
+
+def _default_year() -> int:
+    latest = RegionPlan.objects.order_by("-year").values_list("year", flat=True).first()
+    return latest or timezone.localdate().year
+
+
+# --- lists -------------------------------------------------------------------------------------
+
+
+@require_GET
+@role_required(Role.REGIONAL_OFFICIAL, Role.COORDINATOR, Role.ADMIN)
+def overview(request: HttpRequest) -> HttpResponse:
+    """All 35 regions with the status of their plan for one year (status only, no text)."""
+    try:
+        year = int(request.GET.get("jaar", ""))
+    except ValueError:
+        year = _default_year()
+    plans = {plan.region_id: plan for plan in RegionPlan.objects.filter(year=year)}
+    visible_ids = set(RegionPlan.objects.visible_to(request.user).values_list("pk", flat=True))
+    own_region_ids = set(request.user.regions.values_list("pk", flat=True))
+    rows = []
+    for region in Region.objects.order_by("code"):
+        plan = plans.get(region.pk)
+        rows.append(
+            {
+                "region": region,
+                "plan": plan,
+                "linked": plan is not None and plan.pk in visible_ids,
+                "own": region.pk in own_region_ids,
+            }
+        )
+    counts = dict.fromkeys(PlanStatus.values, 0)
+    for plan in plans.values():
+        counts[plan.status] += 1
+    context = {
+        "year": year,
+        "years": sorted(
+            set(RegionPlan.objects.values_list("year", flat=True)) | {year - 1, year, year + 1}
+        ),
+        "rows": rows,
+        "status_counts": [(PlanStatus(s).label, n) for s, n in counts.items()],
+        "missing": 35 - len(plans),
+        "my_plans": RegionPlan.objects.visible_to(request.user)
+        .select_related("region")
+        .order_by("-year", "region__name")[:50],
+        "can_start": request.user.role == Role.REGIONAL_OFFICIAL,
+    }
+    return render(request, "plans/overview.html", context)
+
+
+@require_GET
+@role_required(Role.COORDINATOR)
+def awaiting_review(request: HttpRequest) -> HttpResponse:
+    plans = (
+        RegionPlan.objects.awaiting_review_by(request.user)
+        .select_related("region")
+        .annotate(open_comments=Count("comments", filter=Q(comments__status=CommentStatus.OPEN)))
+        .order_by("status_changed_at")
+    )
+    return render(request, "plans/awaiting.html", {"plans": plans})
+
+
+# --- starting a plan ---------------------------------------------------------------------------
+
+
+@role_required(Role.REGIONAL_OFFICIAL)
+def start(request: HttpRequest) -> HttpResponse:
+    form = PlanStartForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        region, year = form.cleaned_data["region"], form.cleaned_data["year"]
+        previous = RegionPlan.objects.filter(region=region, year=year - 1).first()
+        try:
+            plan = services.plan_create(
+                user=request.user,
+                region=region,
+                year=year,
+                copy_from=previous if request.POST.get("copy") else None,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Het regioplan is aangemaakt."))
+            return redirect("plans:edit", pk=plan.pk)
+    return render(request, "plans/start.html", {"form": form})
+
+
+@require_POST
+@role_required(Role.REGIONAL_OFFICIAL)
+def next_year(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    try:
+        new_plan = services.plan_start_next_year(user=request.user, plan=plan, request=request)
+    except ValidationError as error:
+        _messages_from(request, error)
+        return redirect("plans:detail", pk=plan.pk)
+    messages.success(
+        request,
+        _("Het regioplan %(year)s is begonnen met de tekst van dit jaar.")
+        % {"year": new_plan.year},
+    )
+    return redirect("plans:edit", pk=new_plan.pk)
+
+
+# --- one plan ----------------------------------------------------------------------------------
+
+
+def _section_blocks(sections: dict, comments=None) -> list[dict]:
+    by_section: dict[str, list] = {}
+    for comment in comments or []:
+        by_section.setdefault(comment.section, []).append(comment)
+    return [
+        {
+            "key": section.value,
+            "label": section.label,
+            "html": render_markdown(sections.get(section.value, "")),
+            "comments": by_section.get(section.value, []),
+        }
+        for section in Section
+    ]
+
+
+def _panel_context(plan: RegionPlan, version: PlanVersion | None) -> dict:
+    """The frozen panel of a version, or for a plan still being written the figures of now."""
+    if version is not None:
+        return {
+            "panel": version.panel,
+            "panel_taken_at": version.panel_taken_at,
+            "panel_since": version.panel_since,
+            "panel_until": version.panel_until,
+            "panel_frozen": True,
+        }
+    live = services.data_panel(plan.region)
+    return {
+        "panel": live.figures,
+        "panel_taken_at": live.taken_at,
+        "panel_since": live.since,
+        "panel_until": live.until,
+        "panel_frozen": False,
+    }
+
+
+def _actions_for(user, plan: RegionPlan) -> list[tuple[str, str]]:
+    is_author = services.is_region_official(user, plan.region_id)
+    is_reviewer = services.is_region_coordinator(user, plan.region_id)
+    wrote_it = user.pk in plan.author_ids()
+    actions = []
+    for action, (sources, _target, who) in TRANSITIONS.items():
+        if plan.status not in sources:
+            continue
+        if (who == AUTHOR and is_author) or (who != AUTHOR and is_reviewer and not wrote_it):
+            actions.append((action.value, action.label))
+    return actions
+
+
+@require_GET
+@role_required(*PLAN_ROLES)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    user = request.user
+    is_reviewer = services.is_region_coordinator(user, plan.region_id)
+    comments = list(
+        plan.comments.select_related("author", "resolved_by", "version").order_by("created_at")
+    )
+    versions = list(plan.versions.select_related("submitted_by").order_by("-number"))
+    showing_version = versions[0] if versions and not plan.is_editable else None
+    context = {
+        "plan": plan,
+        "blocks": _section_blocks(plan.sections or {}, comments),
+        "open_comment_count": sum(1 for c in comments if c.status == CommentStatus.OPEN),
+        "versions": versions,
+        "actions": _actions_for(user, plan),
+        "is_author": services.is_region_official(user, plan.region_id),
+        "is_reviewer": is_reviewer,
+        "wrote_it": user.pk in plan.author_ids(),
+        "notes": plan.reviewer_notes.select_related("author") if is_reviewer else None,
+        "comment_form": CommentForm(),
+        "note_form": NoteForm(),
+        "deadline_form": DeadlineForm(initial={"deadline": plan.deadline}),
+        "can_comment": plan.status != PlanStatus.APPROVED,
+        "next_year_exists": RegionPlan.objects.filter(
+            region=plan.region, year=plan.year + 1
+        ).exists(),
+        **_panel_context(plan, showing_version),
+    }
+    return render(request, "plans/detail.html", context)
+
+
+@role_required(Role.REGIONAL_OFFICIAL)
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    if not plan.is_editable:
+        messages.error(
+            request,
+            _("Dit plan heeft de status ‘%(status)s’ en kan nu niet worden gewijzigd.")
+            % {"status": plan.get_status_display()},
+        )
+        return redirect("plans:detail", pk=plan.pk)
+    form = SectionsForm(request.POST or None, initial=plan.sections or {})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_save_sections(
+                user=request.user, plan=plan, sections=form.cleaned_data, request=request
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("De tekst is opgeslagen."))
+            return redirect("plans:edit", pk=plan.pk)
+    open_comments = plan.comments.filter(status=CommentStatus.OPEN).select_related("author")
+    by_section: dict[str, list] = {}
+    for comment in open_comments:
+        by_section.setdefault(comment.section, []).append(comment)
+    fields = [(form[section.value], by_section.get(section.value, [])) for section in Section]
+    context = {"plan": plan, "form": form, "fields": fields, **_panel_context(plan, None)}
+    return render(request, "plans/edit.html", context)
+
+
+@require_POST
+@role_required(Role.REGIONAL_OFFICIAL)
+def preview(request: HttpRequest) -> HttpResponse:
+    """The htmx preview of one section: the same sanitised rendering as the plan page."""
+    section = request.POST.get("section", "")
+    if section not in Section.values:
+        return HttpResponse(status=400)
+    text = request.POST.get(section, "")[: services.MAX_SECTION_LENGTH]
+    return render(request, "plans/_preview.html", {"html": render_markdown(text)})
+
+
+@require_POST
+@role_required(*PLAN_ROLES)
+def transition(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    action = request.POST.get("action", "")
+    try:
+        plan = services.plan_transition(
+            user=request.user, plan=plan, action=action, request=request
+        )
+    except ValidationError as error:
+        _messages_from(request, error)
+    else:
+        messages.success(
+            request,
+            _("Het plan heeft nu de status ‘%(status)s’.") % {"status": plan.get_status_display()},
+        )
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@require_POST
+@role_required(*PLAN_ROLES)
+def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment = services.comment_add(
+                user=request.user,
+                plan=plan,
+                section=form.cleaned_data["section"],
+                text=form.cleaned_data["text"],
+                request=request,
+            )
+        except ValidationError as error:
+            _messages_from(request, error)
+        else:
+            messages.success(request, _("Je opmerking is geplaatst."))
+            return redirect(f"{plan_url(plan)}#onderdeel-{comment.section}")
+    else:
+        messages.error(request, _("Kies een onderdeel en schrijf een opmerking."))
+    return redirect("plans:detail", pk=plan.pk)
+
+
+def plan_url(plan: RegionPlan) -> str:
+    return reverse("plans:detail", kwargs={"pk": plan.pk})
+
+
+@require_POST
+@role_required(*PLAN_ROLES)
+def comment_resolve(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    comment = get_object_or_404(SectionComment, plan=plan, pk=comment_pk)
+    try:
+        services.comment_resolve(user=request.user, comment=comment, request=request)
+    except ValidationError as error:
+        _messages_from(request, error)
+    else:
+        messages.success(request, _("De opmerking is afgehandeld."))
+    return redirect(f"{plan_url(plan)}#onderdeel-{comment.section}")
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.note_add(
+                user=request.user, plan=plan, text=form.cleaned_data["text"], request=request
+            )
+        except ValidationError as error:
+            _messages_from(request, error)
+        else:
+            messages.success(request, _("Je notitie is bewaard."))
+    else:
+        messages.error(request, _("Schrijf eerst een notitie."))
+    return redirect(f"{plan_url(plan)}#notities")
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def set_deadline(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    form = DeadlineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_set_deadline(
+                user=request.user,
+                region=plan.region,
+                year=plan.year,
+                deadline=form.cleaned_data["deadline"],
+                request=request,
+            )
+        except ValidationError as error:
+            _messages_from(request, error)
+        else:
+            messages.success(request, _("De deadline is gezet."))
+    else:
+        messages.error(request, _("Vul een geldige datum in."))
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def region_deadline(request: HttpRequest) -> HttpResponse:
+    """From the overview: a deadline for one of the coordinator's regions, plan or no plan yet."""
+    region = get_object_or_404(request.user.regions, code=request.POST.get("region", ""))
+    form = DeadlineForm(request.POST)
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        year = 0
+    if form.is_valid() and 2023 <= year <= 2100:
+        try:
+            services.plan_set_deadline(
+                user=request.user,
+                region=region,
+                year=year,
+                deadline=form.cleaned_data["deadline"],
+                request=request,
+            )
+        except ValidationError as error:
+            _messages_from(request, error)
+        else:
+            messages.success(
+                request,
+                _("De deadline voor %(region)s is gezet.") % {"region": region.name},
+            )
+    else:
+        messages.error(request, _("Vul een geldige datum in."))
+    return redirect(f"{reverse('plans:overview')}?jaar={year or ''}")
+
+
+# --- versions ----------------------------------------------------------------------------------
+
+
+@require_GET
+@role_required(*PLAN_ROLES)
+def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    version = get_object_or_404(plan.versions.select_related("submitted_by"), number=number)
+    context = {
+        "plan": plan,
+        "version": version,
+        "blocks": _section_blocks(version.sections),
+        **_panel_context(plan, version),
+    }
+    return render(request, "plans/version.html", context)
+
+
+@require_GET
+@role_required(*PLAN_ROLES)
+def compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Two versions side by side, the words that changed marked with <del> and <ins>."""
+    plan = _plan(request, pk)
+    versions = list(plan.versions.select_related("submitted_by").order_by("number"))
+    by_number = {version.number: version for version in versions}
+    old = new = None
+    if len(versions) >= 2:
+        try:
+            old = by_number[int(request.GET["a"])]
+            new = by_number[int(request.GET["b"])]
+        except (KeyError, ValueError):
+            old, new = versions[-2], versions[-1]
+    rows = []
+    if old is not None and new is not None:
+        for section in Section:
+            left, right, changed = diff_texts(
+                old.sections.get(section.value, ""), new.sections.get(section.value, "")
+            )
+            rows.append({"label": section.label, "old": left, "new": right, "changed": changed})
+    context = {
+        "plan": plan,
+        "versions": versions,
+        "old": old,
+        "new": new,
+        "rows": rows,
+        "changed_count": sum(1 for row in rows if row["changed"]),
+        "panel_changed": old is not None and new is not None and old.panel != new.panel,
+    }
+    return render(request, "plans/compare.html", context)
+
+
+@require_GET
+@role_required(*PLAN_ROLES)
+def print_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan on paper: its latest text, or the submitted version it is frozen in."""
+    plan = _plan(request, pk)
+    version = plan.latest_version if not plan.is_editable else None
+    sections = version.sections if version is not None else (plan.sections or {})
+    context = {
+        "plan": plan,
+        "version": version,
+        "blocks": _section_blocks(sections),
+        "printed_at": timezone.now(),
+        **_panel_context(plan, version),
+    }
+    return render(request, "plans/print.html", context)

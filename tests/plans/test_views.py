@@ -1,0 +1,286 @@
+"""The pages: writing, comments, private notes, deadlines, next year, lists, print, and 404s."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from members.models import Role
+from plans.home import tiles
+from plans.models import (
+    CommentStatus,
+    PlanStatus,
+    RegionPlan,
+    ReviewerNote,
+    Section,
+    SectionComment,
+)
+from regions.models import Region
+from tests.conftest import login
+from tests.factories import UserFactory
+from tests.plans.helpers import make_plan, make_version
+
+
+def _url(name, plan, **extra):
+    return reverse(f"plans:{name}", kwargs={"pk": plan.pk, **extra})
+
+
+def test_an_author_writes_and_saves_the_sections(cast, client):
+    plan = make_plan(cast.region, sections={})
+    login(client, cast.regional_official)
+    data = {section.value: "" for section in Section}
+    data["funds"] = "ESF+ voor **omscholing** naar de zorg"
+    response = client.post(_url("edit", plan), data)
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.sections == {"funds": "ESF+ voor **omscholing** naar de zorg"}
+    assert cast.regional_official in plan.authors.all()
+    assert AuditEntry.objects.filter(object_type="plans.regionplan", action="change").exists()
+    page = client.get(_url("detail", plan)).content.decode()
+    assert "<strong>omscholing</strong>" in page
+
+
+def test_the_edit_page_shows_open_comments_next_to_their_section(cast, client):
+    plan = make_plan(cast.region, status=PlanStatus.CHANGES_REQUESTED)
+    SectionComment.objects.create(
+        plan=plan, section="themes", author=cast.coordinator, text="Noem de RMT"
+    )
+    login(client, cast.regional_official)
+    page = client.get(_url("edit", plan)).content.decode()
+    assert "Noem de RMT" in page
+
+
+def test_a_submitted_plan_cannot_be_edited(cast, client):
+    plan = make_plan(cast.region, status=PlanStatus.SUBMITTED)
+    login(client, cast.regional_official)
+    response = client.post(_url("edit", plan), {"context": "Nieuw"})
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.sections["context"].startswith("Krapte")
+
+
+def test_the_transition_view_refuses_with_a_clear_message(cast, client):
+    plan = make_plan(cast.region, status=PlanStatus.DRAFT)
+    login(client, cast.coordinator)
+    response = client.post(_url("transition", plan), {"action": "approve"}, follow=True)
+    assert (
+        "Dit kan niet: ‘Goedkeuren’ is niet mogelijk als het plan de status ‘Concept’ heeft."
+        in (response.content.decode())
+    )
+    assert RegionPlan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT
+
+
+def test_the_detail_page_offers_only_the_actions_this_person_may_take(cast, client):
+    plan = make_plan(cast.region, status=PlanStatus.IN_REVIEW)
+    login(client, cast.coordinator)
+    actions = [a for a, _label in client.get(_url("detail", plan)).context["actions"]]
+    assert actions == ["request_changes", "approve"]
+    login(client, cast.regional_official)
+    assert client.get(_url("detail", plan)).context["actions"] == []
+
+
+def test_comments_per_section_can_be_resolved(cast, client):
+    plan = make_plan(cast.region, status=PlanStatus.IN_REVIEW)
+    make_version(plan)
+    login(client, cast.coordinator)
+    client.post(_url("comment_add", plan), {"section": "funds", "text": "Welke JTF-projecten?"})
+    comment = SectionComment.objects.get(plan=plan)
+    assert comment.section == "funds" and comment.status == CommentStatus.OPEN
+    assert comment.version.number == 1
+    login(client, cast.regional_official)
+    client.post(_url("comment_resolve", plan, comment_pk=comment.pk))
+    comment.refresh_from_db()
+    assert (
+        comment.status == CommentStatus.RESOLVED and comment.resolved_by == cast.regional_official
+    )
+    page = client.get(_url("detail", plan)).content.decode()
+    assert "Welke JTF-projecten?" in page and "Afgehandeld door" in page
+
+
+def test_a_comment_on_an_unknown_section_is_refused(cast, client):
+    plan = make_plan(cast.region)
+    login(client, cast.coordinator)
+    client.post(_url("comment_add", plan), {"section": "evil", "text": "x"})
+    assert not SectionComment.objects.exists()
+
+
+def test_reviewer_notes_are_private_to_the_coordinators(cast, client):
+    plan = make_plan(cast.region, status=PlanStatus.IN_REVIEW)
+    login(client, cast.coordinator)
+    client.post(_url("note_add", plan), {"text": "Bespreken in het MT"})
+    assert ReviewerNote.objects.get(plan=plan).author == cast.coordinator
+    assert "Bespreken in het MT" in client.get(_url("detail", plan)).content.decode()
+    login(client, cast.regional_official)
+    assert "Bespreken in het MT" not in client.get(_url("detail", plan)).content.decode()
+    assert client.post(_url("note_add", plan), {"text": "Ik ook"}).status_code == 404
+    assert ReviewerNote.objects.count() == 1
+
+
+def test_a_coordinator_sets_the_deadline(cast, client):
+    plan = make_plan(cast.region)
+    login(client, cast.coordinator)
+    client.post(_url("deadline", plan), {"deadline": "2026-12-01"})
+    plan.refresh_from_db()
+    assert plan.deadline == dt.date(2026, 12, 1)
+
+
+def test_next_years_plan_starts_from_this_years(cast, client):
+    plan = make_plan(cast.region, status=PlanStatus.APPROVED, deadline=dt.date(2026, 12, 1))
+    plan.authors.add(cast.regional_official)
+    login(client, cast.regional_official)
+    response = client.post(_url("next_year", plan))
+    new_plan = RegionPlan.objects.get(region=cast.region, year=plan.year + 1)
+    assert response.url == _url("edit", new_plan)
+    assert new_plan.sections == plan.sections and new_plan.status == PlanStatus.DRAFT
+    assert new_plan.previous == plan and new_plan.deadline == dt.date(2027, 12, 1)
+    # A second time is refused: the plan exists.
+    client.post(_url("next_year", plan))
+    assert RegionPlan.objects.filter(region=cast.region).count() == 2
+
+
+def test_a_regional_official_starts_a_plan_for_their_own_region_only(cast, client):
+    login(client, cast.regional_official)
+    response = client.post(reverse("plans:start"), {"region": cast.other_region.pk, "year": 2027})
+    assert response.status_code == 200 and not RegionPlan.objects.exists()
+    response = client.post(reverse("plans:start"), {"region": cast.region.pk, "year": 2027})
+    assert response.status_code == 302
+    assert RegionPlan.objects.get().created_by == cast.regional_official
+
+
+def test_starting_reuses_a_plan_a_coordinator_made_by_setting_the_deadline(cast, client):
+    plan = make_plan(cast.region, sections={}, deadline=dt.date(2026, 12, 1))
+    login(client, cast.regional_official)
+    client.post(reverse("plans:start"), {"region": cast.region.pk, "year": plan.year})
+    assert RegionPlan.objects.get().pk == plan.pk
+
+
+def test_the_overview_lists_all_35_regions_and_links_only_own_plans(cast, client):
+    own = make_plan(cast.region, status=PlanStatus.SUBMITTED)
+    foreign = make_plan(cast.other_region, status=PlanStatus.APPROVED)
+    login(client, cast.coordinator)
+    response = client.get(reverse("plans:overview"), {"jaar": own.year})
+    assert len(response.context["rows"]) == 35
+    page = response.content.decode()
+    assert _url("detail", own) in page and _url("detail", foreign) not in page
+    assert "Goedgekeurd" in page
+
+
+def test_the_awaiting_list_holds_the_coordinators_waiting_plans(cast, client):
+    waiting = make_plan(cast.region, status=PlanStatus.RESUBMITTED)
+    make_plan(cast.other_region, status=PlanStatus.SUBMITTED)
+    login(client, cast.coordinator)
+    response = client.get(reverse("plans:awaiting"))
+    assert list(response.context["plans"]) == [waiting]
+
+
+def test_home_tiles_for_regional_officials_and_coordinators(cast):
+    make_plan(cast.region, status=PlanStatus.SUBMITTED)
+    [coordinator_tile, _overview] = tiles(cast.coordinator)
+    assert coordinator_tile.badge == "1 wachtend"
+    assert tiles(cast.regional_official)[0].badge == ""
+    assert tiles(cast.member_user) == []
+
+
+def test_the_print_view_shows_the_plan_with_its_frozen_panel(cast, client):
+    plan = make_plan(cast.region, status=PlanStatus.SUBMITTED)
+    make_version(plan, number=1)
+    login(client, cast.regional_official)
+    page = client.get(_url("print", plan)).content.decode()
+    assert "css/plans.css" in page
+    assert "Krapte in de zorg" in page
+    assert "Testcijfers" in page and "Vastgelegd bij het indienen" in page
+
+
+POST_VIEWS = [
+    ("transition", {"action": "submit"}),
+    ("comment_add", {"section": "context", "text": "x"}),
+    ("note_add", {"text": "x"}),
+    ("deadline", {"deadline": "2026-12-01"}),
+    ("next_year", {}),
+    ("edit", {"context": "overschreven"}),
+]
+
+
+@pytest.mark.parametrize(("name", "data"), POST_VIEWS)
+@pytest.mark.parametrize("who", ["regional_official", "coordinator", "member_user", "admin"])
+def test_writes_to_a_foreign_plan_are_404_and_change_nothing(cast, client, name, data, who):
+    plan = make_plan(cast.other_region)
+    before = (plan.status, plan.sections, plan.deadline)
+    login(client, getattr(cast, who))
+    assert client.post(_url(name, plan), data).status_code == 404
+    plan.refresh_from_db()
+    assert (plan.status, plan.sections, plan.deadline) == before
+    assert not SectionComment.objects.exists() and not ReviewerNote.objects.exists()
+    assert RegionPlan.objects.count() == 1
+
+
+def test_resolving_a_comment_of_a_foreign_plan_is_404(cast, client):
+    plan = make_plan(cast.other_region)
+    comment = SectionComment.objects.create(plan=plan, section="context", text="x")
+    login(client, cast.coordinator)
+    assert client.post(_url("comment_resolve", plan, comment_pk=comment.pk)).status_code == 404
+    # Nor through an own plan's URL with a foreign comment id.
+    own = make_plan(cast.region)
+    assert client.post(_url("comment_resolve", own, comment_pk=comment.pk)).status_code == 404
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.OPEN
+
+
+def test_a_coordinator_of_another_region_gets_404(cast, client):
+    plan = make_plan(cast.region)
+    login(client, cast.other_coordinator)
+    for name in ["detail", "print", "compare"]:
+        assert client.get(_url(name, plan)).status_code == 404
+
+
+def test_a_regional_official_who_also_has_another_region_sees_both(cast, client):
+    official = UserFactory(role=Role.REGIONAL_OFFICIAL)
+    official.regions.add(cast.region, cast.other_region)
+    a, b = make_plan(cast.region), make_plan(cast.other_region)
+    assert set(RegionPlan.objects.visible_to(official)) == {a, b}
+    assert set(RegionPlan.objects.visible_to(cast.regional_official)) == {a}
+
+
+def test_a_coordinator_sets_a_deadline_from_the_overview_before_any_plan_exists(cast, client):
+    login(client, cast.coordinator)
+    response = client.post(
+        reverse("plans:region_deadline"),
+        {"region": "AM13", "year": 2027, "deadline": "2026-12-15"},
+    )
+    assert response.status_code == 302
+    plan = RegionPlan.objects.get(region=cast.region, year=2027)
+    assert plan.deadline == dt.date(2026, 12, 15) and plan.status == PlanStatus.DRAFT
+    assert plan.sections == {} and not plan.authors.exists()
+
+
+@pytest.mark.parametrize("who", ["other_coordinator", "regional_official"])
+def test_a_deadline_for_a_foreign_region_is_404(cast, client, who):
+    login(client, getattr(cast, who))
+    response = client.post(
+        reverse("plans:region_deadline"),
+        {
+            "region": "AM13" if who == "other_coordinator" else "AM18",
+            "year": 2027,
+            "deadline": "2026-12-15",
+        },
+    )
+    assert response.status_code == 404
+    assert not RegionPlan.objects.exists()
+
+
+def test_the_lists_take_a_fixed_number_of_queries(cast, client, django_assert_num_queries):
+    for code in ["AM01", "AM02", "AM05", "AM08", "AM13"]:
+        plan = make_plan(Region.objects.get(code=code), status=PlanStatus.SUBMITTED)
+        make_version(plan)
+    login(client, cast.coordinator)
+    # session, user, TOTP check; plans of the year, visible plan ids, own region ids, the 35
+    # regions, the years, my plans; savepoint, session update, release.
+    with django_assert_num_queries(12):
+        assert client.get(reverse("plans:overview"), {"jaar": 2027}).status_code == 200
+    # session, user, TOTP check; the waiting plans with their open-comment counts; savepoint,
+    # session update, release.
+    with django_assert_num_queries(7):
+        assert client.get(reverse("plans:awaiting")).status_code == 200
