@@ -788,7 +788,7 @@ class WorkshopSessionQuerySet(models.QuerySet):
             waiting_count=models.Count(
                 "enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITING)
             ),
-        )
+        ).annotate(free_places=models.F("capacity") - models.F("enrolled_count"))
 
 
 class WorkshopSession(models.Model):
