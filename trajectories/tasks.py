@@ -35,7 +35,12 @@ def _site(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-@shared_task(name="trajectories.send_review_reminders", ignore_result=True, time_limit=300)
+@shared_task(
+    name="trajectories.send_review_reminders",
+    ignore_result=True,
+    time_limit=300,
+    soft_time_limit=240,
+)
 def send_review_reminders() -> int:
     """Remind each adviser of a plan review due within a few days, once per review."""
     sent = 0
@@ -74,7 +79,12 @@ def send_review_reminders() -> int:
             sent += len(claimed)
 
 
-@shared_task(name="trajectories.send_session_reminders", ignore_result=True, time_limit=300)
+@shared_task(
+    name="trajectories.send_session_reminders",
+    ignore_result=True,
+    time_limit=300,
+    soft_time_limit=240,
+)
 def send_session_reminders() -> int:
     """Remind each enrolled participant of their session a day ahead, once per enrolment."""
     sent = 0
@@ -127,7 +137,9 @@ def send_session_reminders() -> int:
             sent += len(claimed)
 
 
-@shared_task(name="trajectories.send_moved_up_mail", ignore_result=True, time_limit=60)
+@shared_task(
+    name="trajectories.send_moved_up_mail", ignore_result=True, time_limit=60, soft_time_limit=50
+)
 def send_moved_up_mail(enrolment_id: int) -> bool:
     """Tell someone their waiting-list place became a real place. Safe to run twice:
     `moved_up_mail_sent` is the sent mark."""
