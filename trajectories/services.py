@@ -465,6 +465,8 @@ def trajectory_end(
 ) -> Outcome:
     """Complete (or stop, with a reason) a trajectory and record its outcome in one go.
     Open waiting-list places and future enrolments are cancelled."""
+    # Read the status as it is in the database now (the row stays locked until commit).
+    trajectory = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
     _require_adviser_of(by, trajectory)
     outcome = Outcome(
         trajectory=trajectory,
