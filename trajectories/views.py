@@ -180,8 +180,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "review_interval_weeks": plan.review_interval_weeks,
             }
         ),
-        "note_form": forms.NoteForm(),
-        "summary_form": forms.SummaryForm(initial={"text": trajectory.shared_summary}),
+        "note_form": forms.NoteForm(prefix="note"),
+        "summary_form": forms.SummaryForm(
+            prefix="summary", initial={"text": trajectory.shared_summary}
+        ),
         "goal_statuses": forms.GoalStatus.choices,
         "now": timezone.now(),
     }
@@ -271,7 +273,7 @@ def review_hold(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
 @require_POST
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     trajectory = _trajectory(request, pk)
-    form = forms.NoteForm(request.POST)
+    form = forms.NoteForm(request.POST, prefix="note")
     if form.is_valid():
         try:
             services.note_add(
@@ -287,7 +289,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def summary_share(request: HttpRequest, pk: int) -> HttpResponse:
     trajectory = _trajectory(request, pk)
-    form = forms.SummaryForm(request.POST)
+    form = forms.SummaryForm(request.POST, prefix="summary")
     if form.is_valid():
         try:
             services.summary_share(

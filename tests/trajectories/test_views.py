@@ -48,8 +48,8 @@ def test_an_adviser_runs_a_trajectory_from_the_queue_to_an_outcome(client, cast)
     client.post(url("plan_agree"), {"agreed_end_on": end, "review_interval_weeks": 4})
     trajectory.refresh_from_db()
     assert trajectory.status == TrajectoryStatus.ACTIVE
-    client.post(url("note_add"), {"text": NOTE})
-    client.post(url("summary_share"), {"text": "Goede start gemaakt."})
+    client.post(url("note_add"), {"note-text": NOTE})
+    client.post(url("summary_share"), {"summary-text": "Goede start gemaakt."})
     review = PlanReview.objects.get(trajectory=trajectory)
     client.post(url("review_hold", review_pk=review.pk))
     goal = trajectory.plan.goals.get()
@@ -58,7 +58,7 @@ def test_an_adviser_runs_a_trajectory_from_the_queue_to_an_outcome(client, cast)
     client.post(url("workshops_for"), {"session": session.pk})
     assert Enrolment.objects.get(trajectory=trajectory).status == "enrolled"
     page = client.get(url("detail")).content.decode()
-    assert NOTE in page and "Versie 2" in page
+    assert NOTE in page and "Versie 2" in page and "Goede start gemaakt." in page
     response = client.post(
         url("end"),
         {
@@ -90,8 +90,8 @@ def test_every_action_on_a_foreign_trajectory_is_404_and_changes_nothing(client,
         ("goal_update", {"pk": own.pk, "goal_pk": goal.pk}, {"status": "dropped"}),
         ("plan_agree", {"pk": own.pk}, {"agreed_end_on": "2030-01-01", "review_interval_weeks": 2}),
         ("review_hold", {"pk": own.pk, "review_pk": review.pk}, {}),
-        ("note_add", {"pk": own.pk}, {"text": "x"}),
-        ("summary_share", {"pk": own.pk}, {"text": "x"}),
+        ("note_add", {"pk": own.pk}, {"note-text": "x"}),
+        ("summary_share", {"pk": own.pk}, {"summary-text": "x"}),
         ("workshops_for", {"pk": own.pk}, {"session": f.session().pk}),
         ("end", {"pk": own.pk}, {"ending": "stopped", "stop_reason": "x", "kind": "none"}),
         ("reassign", {"pk": own.pk}, {"adviser": cast.other_adviser.pk}),
