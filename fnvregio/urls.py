@@ -11,5 +11,6 @@ urlpatterns = [
     path("regios/", include("regions.urls")),
     path("", include("audit.urls")),
     path("regioplannen/", include("plans.urls")),
+    path("trajecten/", include("trajectories.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -1,0 +1,123 @@
+"""Outcomes are counted per region, collective case and adviser; small groups stay whole."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from members.models import Sector
+from tests.factories import EmployerFactory
+from tests.trajectories import factories as f
+from trajectories import services
+from trajectories.models import Enrolment, Outcome, Trajectory, TrajectoryStatus
+from trajectories.panel import region_panel
+from trajectories.selectors import figures_per_adviser, outcome_figures
+
+
+def _end_with_job(cast, trajectory, *, sector, permanent=True, cao=True):
+    return services.trajectory_end(
+        by=trajectory.adviser,
+        trajectory=trajectory,
+        kind="new_job",
+        employer=EmployerFactory(sector=sector),
+        sector=sector,
+        contract_kind="permanent" if permanent else "temporary",
+        under_cao=cao,
+    )
+
+
+def test_ending_with_a_new_job_needs_sector_contract_and_cao(cast):
+    trajectory = f.active_trajectory(adviser=cast.adviser)
+    with pytest.raises(ValidationError) as refused:
+        services.trajectory_end(by=cast.adviser, trajectory=trajectory, kind="new_job")
+    assert set(refused.value.message_dict) == {"sector", "contract_kind", "under_cao"}
+    trajectory.refresh_from_db()
+    assert trajectory.status == TrajectoryStatus.ACTIVE
+    assert not Outcome.objects.exists()
+
+
+def test_stopping_needs_a_reason_and_records_the_outcome(cast):
+    trajectory = f.trajectory(adviser=cast.adviser)
+    services.trajectory_end(
+        by=cast.adviser, trajectory=trajectory, stopped=True, stop_reason="Verhuisd", kind="none"
+    )
+    trajectory.refresh_from_db()
+    assert trajectory.status == TrajectoryStatus.STOPPED and trajectory.stop_reason == "Verhuisd"
+    assert trajectory.outcome.kind == "none"
+
+
+def test_an_intake_cannot_be_completed_and_nothing_is_recorded(cast):
+    trajectory = f.trajectory(adviser=cast.adviser)
+    with pytest.raises(ValidationError, match="intakefase"):
+        services.trajectory_end(by=cast.adviser, trajectory=trajectory, kind="other")
+    assert not Outcome.objects.exists()
+
+
+def test_ending_cancels_future_workshop_places(cast):
+    trajectory = f.active_trajectory(adviser=cast.adviser)
+    services.enrol(by=cast.adviser, trajectory=trajectory, session=f.session())
+    services.trajectory_end(by=cast.adviser, trajectory=trajectory, kind="other")
+    assert Enrolment.objects.get(trajectory=trajectory).status == "cancelled"
+
+
+def test_figures_of_a_collective_case_count_work_sectors_contracts_and_cao(cast):
+    case = f.collective_case(region=cast.region)
+    food = Sector.objects.create(name="Food")
+    care = Sector.objects.create(name="Zorg en Welzijn")
+    trajectories = [
+        f.active_trajectory(adviser=cast.adviser, collective_case=case) for _ in range(9)
+    ]
+    for t in trajectories[:4]:
+        _end_with_job(cast, t, sector=care)
+    _end_with_job(cast, trajectories[4], sector=food, permanent=False, cao=False)
+    services.trajectory_end(by=cast.adviser, trajectory=trajectories[5], kind="training")
+    f.trajectory(adviser=cast.adviser, collective_case=case)  # still in intake
+    figures = outcome_figures(Trajectory.objects.filter(collective_case=case))
+    assert (figures["intake"], figures["active"], figures["finished"]) == (1, 3, 6)
+    assert figures["new_job"] == 5
+    assert figures["permanent"] == 4 and figures["cao"] == 4
+    # Food has one person: folded into "other sectors" and shown as "less than 3".
+    assert figures["sectors"] == [("Zorg en Welzijn", 4), ("overige sectoren", "minder dan 3")]
+    assert dict(figures["outcomes"])["opleiding gestart"] == "minder dan 3"
+
+
+def test_a_group_below_the_minimum_size_is_not_broken_down(cast, settings):
+    settings.FNV = {**settings.FNV, "MIN_GROUP_SIZE": 3}
+    trajectories = [f.active_trajectory(adviser=cast.adviser) for _ in range(2)]
+    for t in trajectories:
+        _end_with_job(cast, t, sector=cast.sector)
+    figures = outcome_figures(Trajectory.objects.all())
+    assert figures["finished"] == 2
+    assert figures["broken_down"] is False
+    assert figures["outcomes"] == [] and figures["sectors"] == [] and figures["permanent"] is None
+
+
+def test_figures_per_adviser_count_each_advisers_trajectories(cast):
+    second = f.adviser(cast.region)
+    for _ in range(3):
+        f.active_trajectory(adviser=cast.adviser)
+    f.trajectory(adviser=second)
+    per_adviser = dict(figures_per_adviser(Trajectory.objects.all()))
+    assert per_adviser[str(cast.adviser)]["active"] == 3
+    assert per_adviser[str(second)]["intake"] == 1
+
+
+def test_the_region_panel_gives_counts_only(cast):
+    for _ in range(3):
+        t = f.active_trajectory(adviser=cast.adviser)
+        _end_with_job(cast, t, sector=cast.sector)
+    f.active_trajectory(adviser=cast.other_adviser)
+    today = timezone.localdate()
+    panel = region_panel(cast.region, since=today - datetime.timedelta(days=30), until=today)
+    figures = dict(panel["figures"])
+    assert panel["title"]
+    assert figures["Trajecten gestart"] == 3
+    assert figures["Trajecten beëindigd"] == 3
+    assert figures["Beëindigd met een nieuwe baan"] == 3
+    assert figures["Nieuwe baan met vast contract"] == 3
+    import json
+
+    json.dumps(panel)  # JSON-serialisable, as the regioplannen freeze it

@@ -1,0 +1,174 @@
+"""Background work: review reminders to advisers, session reminders to participants, and the
+mail to someone who moved up from a waiting list.
+
+Due work is a database row with a sent mark (`PlanReview.reminder_sent_at`,
+`Enrolment.reminder_sent_at`), claimed with `select_for_update(skip_locked=True)` inside a
+transaction and marked in the same transaction as the mail is sent. Running a task twice, or
+two at once, sends each reminder exactly once.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trajectories.models import Enrolment, EnrolmentStatus, PlanReview
+
+BATCH = 100
+REVIEW_DAYS_AHEAD = 3
+SESSION_HOURS_AHEAD = 24
+
+
+def _email_of(trajectory) -> str:
+    person = trajectory.member or trajectory.participant
+    return person.email if person else ""
+
+
+def _site(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+@shared_task(
+    name="trajectories.send_review_reminders",
+    ignore_result=True,
+    time_limit=300,
+    soft_time_limit=240,
+)
+def send_review_reminders() -> int:
+    """Remind each adviser of a plan review due within a few days, once per review."""
+    sent = 0
+    today = timezone.localdate()
+    while True:
+        with transaction.atomic():
+            claimed = list(
+                PlanReview.objects.due_for_reminder(today, REVIEW_DAYS_AHEAD)
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("trajectory__adviser")
+                .order_by("due_on", "pk")[:BATCH]
+            )
+            if not claimed:
+                return sent
+            now = timezone.now()
+            for review in claimed:
+                trajectory = review.trajectory
+                # The mail names the trajectory number only: no personal data in the inbox.
+                send_mail(
+                    _("Evaluatie plan van aanpak op %(date)s")
+                    % {"date": review.due_on.strftime("%d-%m-%Y")},
+                    _(
+                        "Voor traject %(number)s staat een evaluatie van het plan van aanpak "
+                        "gepland op %(date)s.\n\nBekijk het traject: %(url)s"
+                    )
+                    % {
+                        "number": trajectory.pk,
+                        "date": review.due_on.strftime("%d-%m-%Y"),
+                        "url": _site(reverse("trajectories:detail", kwargs={"pk": trajectory.pk})),
+                    },
+                    None,
+                    [trajectory.adviser.email],
+                )
+                review.reminder_sent_at = now
+            PlanReview.objects.bulk_update(claimed, ["reminder_sent_at"])
+            sent += len(claimed)
+
+
+@shared_task(
+    name="trajectories.send_session_reminders",
+    ignore_result=True,
+    time_limit=300,
+    soft_time_limit=240,
+)
+def send_session_reminders() -> int:
+    """Remind each enrolled participant of their session a day ahead, once per enrolment."""
+    sent = 0
+    now = timezone.now()
+    while True:
+        with transaction.atomic():
+            claimed = list(
+                Enrolment.objects.filter(
+                    status=EnrolmentStatus.ENROLLED,
+                    reminder_sent_at__isnull=True,
+                    session__starts_at__gt=now,
+                    session__starts_at__lte=now + datetime.timedelta(hours=SESSION_HOURS_AHEAD),
+                )
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related(
+                    "session__workshop",
+                    "session__union_house",
+                    "trajectory__member",
+                    "trajectory__participant",
+                )
+                .order_by("pk")[:BATCH]
+            )
+            if not claimed:
+                return sent
+            stamp = timezone.now()
+            for enrolment in claimed:
+                address = _email_of(enrolment.trajectory)
+                if address:
+                    session = enrolment.session
+                    send_mail(
+                        _("Herinnering: %(title)s") % {"title": session.workshop.title},
+                        _(
+                            "Je bent ingeschreven voor %(title)s op %(when)s, %(where)s.\n\n"
+                            "Kun je niet? Meld je af via %(url)s, dan kan iemand van de "
+                            "wachtlijst je plaats krijgen."
+                        )
+                        % {
+                            "title": session.workshop.title,
+                            "when": timezone.localtime(session.starts_at).strftime(
+                                "%d-%m-%Y %H:%M"
+                            ),
+                            "where": session.location,
+                            "url": _site(reverse("trajectories:my_workshops")),
+                        },
+                        None,
+                        [address],
+                    )
+                enrolment.reminder_sent_at = stamp
+            Enrolment.objects.bulk_update(claimed, ["reminder_sent_at"])
+            sent += len(claimed)
+
+
+@shared_task(
+    name="trajectories.send_moved_up_mail", ignore_result=True, time_limit=60, soft_time_limit=50
+)
+def send_moved_up_mail(enrolment_id: int) -> bool:
+    """Tell someone their waiting-list place became a real place. Safe to run twice:
+    `moved_up_mail_sent` is the sent mark."""
+    with transaction.atomic():
+        enrolment = (
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("session__workshop", "trajectory__member", "trajectory__participant")
+            .filter(pk=enrolment_id, status=EnrolmentStatus.ENROLLED, moved_up_mail_sent=False)
+            .first()
+        )
+        if enrolment is None:
+            return False
+        address = _email_of(enrolment.trajectory)
+        if address:
+            session = enrolment.session
+            send_mail(
+                _("Er is een plaats vrij: %(title)s") % {"title": session.workshop.title},
+                _(
+                    "Goed nieuws: er is een plaats vrijgekomen bij %(title)s op %(when)s. "
+                    "Je staat nu ingeschreven.\n\nAfmelden kan via %(url)s"
+                )
+                % {
+                    "title": session.workshop.title,
+                    "when": timezone.localtime(session.starts_at).strftime("%d-%m-%Y %H:%M"),
+                    "url": _site(reverse("trajectories:my_workshops")),
+                },
+                None,
+                [address],
+            )
+        enrolment.moved_up_mail_sent = True
+        enrolment.save(update_fields=["moved_up_mail_sent"])
+        return True
