@@ -239,9 +239,9 @@ class AppointmentQuerySet(models.QuerySet):
             return self.filter(member__user=user)
         if user.role == Role.CONSULTANT:
             return self.filter(
-                pk__in=AppointmentConsultant.objects.filter(
-                    consultant=user, is_active=True
-                ).values("appointment_id")
+                pk__in=AppointmentConsultant.objects.filter(consultant=user, is_active=True).values(
+                    "appointment_id"
+                )
             )
         return self.none()
 
@@ -536,7 +536,9 @@ class AppointmentMail(models.Model):
     """A record of each appointment mail sent, so a task that runs twice sends it once."""
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="mails")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     kind = models.CharField(max_length=20)
     sequence = models.PositiveIntegerField()
     sent_at = models.DateTimeField(auto_now_add=True)
@@ -546,6 +548,10 @@ class AppointmentMail(models.Model):
         verbose_name_plural = _("verstuurde afspraakmails")
         constraints = [
             models.UniqueConstraint(
-                fields=["appointment", "recipient", "kind", "sequence"], name="appointment_mail_once"
+                fields=["appointment", "recipient", "kind", "sequence"],
+                name="appointment_mail_once",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.appointment_id} → {self.recipient_id}"
