@@ -31,7 +31,7 @@ def next_weekday_at(weekday: int, hour: int, *, weeks_ahead: int = 1) -> datetim
 
 def consultant_at(house=None, *, online=False, weekday=2, start=time(9), end=time(17), **kwargs):
     """A consultant serving `house` (or online) with weekly hours on `weekday`."""
-    user = UserFactory(role=Role.CONSULTANT, serves_online=online, totp=False, **kwargs)
+    user = UserFactory(role=Role.CONSULTANT, serves_online=online, **kwargs)
     if house is not None:
         user.union_houses.add(house)
     Availability.objects.create(
