@@ -77,14 +77,19 @@ def _reminder_due(appointment: Appointment, now: datetime) -> datetime:
     return max(appointment.starts_at - timedelta(hours=knob("REMINDER_LEAD_HOURS")), now)
 
 
-def _ensure_reminders(appointment: Appointment, recipient_ids, now: datetime) -> None:
+def _ensure_reminders(
+    appointment: Appointment, recipient_ids, now: datetime, *, fresh: bool = False
+) -> None:
     """One reminder row per recipient; a late booking gets one due at once (never skipped)."""
     due = _reminder_due(appointment, now)
-    for pk in recipient_ids:
-        Reminder.objects.get_or_create(
-            appointment=appointment, recipient_id=pk, defaults={"due_at": due}
-        )
-    Reminder.objects.filter(appointment=appointment, sent_at__isnull=True).update(due_at=due)
+    Reminder.objects.bulk_create(
+        [Reminder(appointment=appointment, recipient_id=pk, due_at=due) for pk in recipient_ids],
+        ignore_conflicts=True,  # one per appointment and recipient: existing rows stay
+    )
+    if not fresh:
+        Reminder.objects.filter(appointment=appointment, sent_at__isnull=True).exclude(
+            due_at=due
+        ).update(due_at=due)
     if due <= now + timedelta(minutes=1):
         from loopbaan.tasks import send_due_reminders
 
@@ -124,21 +129,21 @@ def _lock_free_pair(
     exclude_appointment_id: int | None = None,
     prefer: list[int] | None = None,
 ) -> list[int]:
-    """Two free consultants for this place and hour, with their rows locked; else _Taken."""
-    candidates = slot_search.free_consultants_at(
-        union_house_id=union_house_id,
-        starts_at=starts_at,
-        exclude_appointment_id=exclude_appointment_id,
+    """Two free consultants for this place and hour, with their rows locked; else _Taken.
+
+    The whole pool of the place is locked (FOR NO KEY UPDATE, in id order, so two bookings
+    never deadlock), then the free ones are read: a booking that won the race is committed
+    by then and its consultants are no longer free.
+    """
+    pool = Availability.objects.filter(slot_search.pool_filter(union_house_id)).values(
+        "consultant_id"
     )
-    if len(candidates) < 2:
-        raise _Taken
     locked = set(
         User.objects.select_for_update(no_key=True)
-        .filter(pk__in=candidates)
+        .filter(pk__in=pool)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    # Checked again now that the rows are ours: a booking that won the race is committed.
     free = [
         pk
         for pk in slot_search.free_consultants_at(
@@ -168,6 +173,12 @@ def appointment_book(
     now = now or timezone.now()
     try:
         return _book(member=member, slot=slot, question=question, now=now, request=request)
+    except IntegrityError as error:
+        if "consultant_never_double_booked" not in str(error):
+            raise
+        raise SlotTakenError(
+            next_free_slots(union_house_id=slot.union_house_id, after=slot.starts_at)
+        ) from None
     except _Taken:
         raise SlotTakenError(
             next_free_slots(union_house_id=slot.union_house_id, after=slot.starts_at)
@@ -180,7 +191,10 @@ def _book(*, member: Member, slot: Slot, question: str, now: datetime, request) 
         if member.status != MemberStatus.ACTIVE or member.user_id is None:
             raise ValidationError(_("Alleen actieve leden kunnen een loopbaanafspraak maken."))
         maximum = knob("MAX_OPEN_PER_MEMBER")
-        if Appointment.objects.filter(member=member).upcoming().count() >= maximum:
+        open_times = list(
+            Appointment.objects.filter(member=member).upcoming().values_list("starts_at", "ends_at")
+        )
+        if len(open_times) >= maximum:
             raise ValidationError(
                 _("Je hebt al %(count)s open afspraken; meer kan niet tegelijk."),
                 params={"count": maximum},
@@ -188,12 +202,7 @@ def _book(*, member: Member, slot: Slot, question: str, now: datetime, request) 
         house = _check_place(slot.union_house_id)
         _check_window(slot.starts_at, now)
         ends_at = slot.starts_at + duration()
-        if (
-            Appointment.objects.filter(member=member)
-            .open()
-            .filter(starts_at__lt=ends_at, ends_at__gt=slot.starts_at)
-            .exists()
-        ):
+        if any(start < ends_at and slot.starts_at < end for start, end in open_times):
             raise ValidationError(_("Je hebt op dat moment al een afspraak."))
         pair = _lock_free_pair(slot.union_house_id, slot.starts_at)
         appointment = Appointment(
@@ -204,27 +213,28 @@ def _book(*, member: Member, slot: Slot, question: str, now: datetime, request) 
             ends_at=ends_at,
             question=question.strip()[:500],
         )
-        appointment.full_clean()
+        # Member, place and region were just read; the constraints are the database's.
+        appointment.full_clean(
+            exclude=["member", "union_house", "region"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
         appointment.save()
-        try:
-            with transaction.atomic():
-                AppointmentConsultant.objects.bulk_create(
-                    [
-                        AppointmentConsultant(
-                            appointment=appointment,
-                            consultant_id=pk,
-                            during=_during(slot.starts_at),
-                        )
-                        for pk in pair
-                    ]
+        # Should the exclusion constraint refuse this anyway, the whole booking rolls back
+        # (see appointment_book).
+        AppointmentConsultant.objects.bulk_create(
+            [
+                AppointmentConsultant(
+                    appointment=appointment, consultant_id=pk, during=_during(slot.starts_at)
                 )
-        except IntegrityError:
-            raise _Taken from None
+                for pk in pair
+            ]
+        )
         recipients = [member.user_id, *pair]
-        _ensure_reminders(appointment, recipients, now)
+        _ensure_reminders(appointment, recipients, now, fresh=True)
         audit_log(
             request=request,
-            user=member.user,
+            user=None if request is not None else member.user,
             action="create",
             obj=appointment,
             subject_member_id=member.pk,

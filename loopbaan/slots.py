@@ -91,7 +91,7 @@ def _week_key(moment: datetime) -> tuple[int, int]:
     return (iso[0], iso[1])
 
 
-def _pool_filter(union_house_id: int | None) -> Q:
+def pool_filter(union_house_id: int | None) -> Q:
     pool = Q(consultant__role=Role.CONSULTANT, consultant__is_active=True)
     if union_house_id is None:
         return pool & Q(union_house__isnull=True, consultant__serves_online=True)
@@ -118,7 +118,7 @@ def _candidates(
     first_day = timezone.localtime(start_from, tz).date()
     last_day = timezone.localtime(until, tz).date()
     windows = list(
-        Availability.objects.filter(_pool_filter(union_house_id))
+        Availability.objects.filter(pool_filter(union_house_id))
         .filter(
             Q(kind=AvailabilityKind.WEEKLY)
             | Q(kind=AvailabilityKind.ONCE, date__range=(first_day, last_day))
@@ -249,7 +249,7 @@ def _candidates_single(union_house_id: int | None, starts_at: datetime) -> list[
     # Reuse the grid pass but keep starts with one free consultant too.
     tz = local_tz()
     day = timezone.localtime(starts_at, tz).date()
-    rows = Availability.objects.filter(_pool_filter(union_house_id)).filter(
+    rows = Availability.objects.filter(pool_filter(union_house_id)).filter(
         Q(kind=AvailabilityKind.WEEKLY, weekday=day.weekday())
         | Q(kind=AvailabilityKind.ONCE, date=day)
     )
