@@ -239,14 +239,12 @@ def free_consultants_at(
 def free_single_consultants_at(
     *, union_house_id: int | None, starts_at: datetime, exclude_ids: set[int]
 ) -> list[int]:
-    """Consultants free at one place and start (one is enough: a replacement)."""
-    tz_start = starts_at
-    found = _candidates_single(union_house_id, tz_start)
-    return [pk for pk in found if pk not in exclude_ids]
+    """Consultants free at one place and start, one being enough (a replacement for a
+    consultant who dropped out), least busy that week first."""
+    return [pk for pk in _free_at_single(union_house_id, starts_at) if pk not in exclude_ids]
 
 
-def _candidates_single(union_house_id: int | None, starts_at: datetime) -> list[int]:
-    # Reuse the grid pass but keep starts with one free consultant too.
+def _free_at_single(union_house_id: int | None, starts_at: datetime) -> list[int]:
     tz = local_tz()
     day = timezone.localtime(starts_at, tz).date()
     rows = Availability.objects.filter(pool_filter(union_house_id)).filter(
