@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("audit.urls")),
     path("regioplannen/", include("plans.urls")),
     path("trajecten/", include("trajectories.urls")),
+    path("afspraken/", include("loopbaan.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from loopbaan.models import AvailabilityKind, CareerQuestion, NoShow, Referral
+
+
+class ConfirmForm(forms.Form):
+    question = forms.CharField(
+        label=_("Je vraag in het kort (niet verplicht)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Alleen je twee consulenten lezen dit."),
+    )
+
+
+WEEKDAYS = [
+    (0, _("maandag")),
+    (1, _("dinsdag")),
+    (2, _("woensdag")),
+    (3, _("donderdag")),
+    (4, _("vrijdag")),
+    (5, _("zaterdag")),
+    (6, _("zondag")),
+]
+
+
+class AvailabilityForm(forms.Form):
+    place = forms.ChoiceField(label=_("Plek"))
+    kind = forms.ChoiceField(label=_("Soort"), choices=AvailabilityKind.choices)
+    weekday = forms.TypedChoiceField(
+        label=_("Weekdag (elke week)"), choices=WEEKDAYS, coerce=int, required=False
+    )
+    date = forms.DateField(
+        label=_("Datum (eenmalig)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start_time = forms.TimeField(label=_("Van"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(label=_("Tot"), widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def __init__(self, *args, consultant, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(house.pk), house.name) for house in consultant.union_houses.all()]
+        if consultant.serves_online:
+            choices.append(("online", _("Online")))
+        self.fields["place"].choices = choices
+
+
+class BlockedDayForm(forms.Form):
+    date = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reden (niet verplicht)"), max_length=100, required=False)
+
+
+class WeeklyMaxForm(forms.Form):
+    weekly_max = forms.IntegerField(
+        label=_("Maximaal aantal afspraken per week"), min_value=0, max_value=40
+    )
+
+
+class ReportForm(forms.Form):
+    career_question = forms.ChoiceField(label=_("Loopbaanvraag"), choices=CareerQuestion.choices)
+    referrals = forms.MultipleChoiceField(
+        label=_("Doorverwezen naar"),
+        choices=Referral.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    no_show = forms.ChoiceField(
+        label=_("Aanwezigheid"), choices=NoShow.choices, required=False, widget=forms.RadioSelect
+    )
+    notes = forms.CharField(
+        label=_("Korte toelichting (niet verplicht)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -1,0 +1,520 @@
+"""Pages of Loopbaan FNV: booking (members), agenda and reports (consultants), occupancy
+(coordinators)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit.services import audit_log
+from fnvregio.access import get_visible_or_404, role_required
+from loopbaan import services
+from loopbaan.forms import AvailabilityForm, BlockedDayForm, ConfirmForm, ReportForm, WeeklyMaxForm
+from loopbaan.models import (
+    Appointment,
+    AppointmentReport,
+    AppointmentStatus,
+    Availability,
+    BlockedDay,
+    knob,
+)
+from loopbaan.slots import (
+    Slot,
+    local_tz,
+    parse_place_key,
+    parse_slot_key,
+    search_slots,
+    union_houses_nearest_first,
+)
+from members.models import Role
+from regions.models import UnionHouse
+
+
+def _member_of(request: HttpRequest):
+    member = getattr(request.user, "member", None)
+    if member is None:
+        raise Http404
+    return member
+
+
+def _place_or_404(place: str) -> tuple[int | None, UnionHouse | None]:
+    union_house_id = parse_place_key(place)
+    if union_house_id is False:
+        raise Http404
+    if union_house_id is None:
+        return None, None
+    house = get_object_or_404(UnionHouse.objects.hosting_career_hours(), pk=union_house_id)
+    return house.pk, house
+
+
+def _slot_or_404(union_house_id: int | None, key: str) -> Slot:
+    starts_at = parse_slot_key(key)
+    if starts_at is None:
+        raise Http404
+    return Slot(union_house_id, starts_at)
+
+
+def _by_day(slots: list[Slot]) -> list[tuple]:
+    days: dict = defaultdict(list)
+    for slot in slots:
+        days[slot.local_start.date()].append(slot)
+    return sorted(days.items())
+
+
+# --- member: booking -----------------------------------------------------------------------
+
+
+@role_required(Role.MEMBER)
+def book_place(request: HttpRequest) -> HttpResponse:
+    member = _member_of(request)
+    places = union_houses_nearest_first(member)
+    return render(request, "loopbaan/book_place.html", {"places": places})
+
+
+@role_required(Role.MEMBER)
+def book_slots(request: HttpRequest, place: str) -> HttpResponse:
+    _member_of(request)
+    union_house_id, house = _place_or_404(place)
+    slots = search_slots(union_house_id=union_house_id)
+    return render(
+        request,
+        "loopbaan/book_slots.html",
+        {"house": house, "place": place, "days": _by_day(slots), "appointment": None},
+    )
+
+
+@role_required(Role.MEMBER)
+def book_confirm(request: HttpRequest, place: str, slot: str) -> HttpResponse:
+    member = _member_of(request)
+    union_house_id, house = _place_or_404(place)
+    chosen = _slot_or_404(union_house_id, slot)
+    form = ConfirmForm(request.POST or None)
+    context = {"house": house, "place": place, "slot": chosen, "form": form, "appointment": None}
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment = services.appointment_book(
+                member=member,
+                slot=chosen,
+                question=form.cleaned_data["question"],
+                request=request,
+            )
+        except services.SlotTakenError as error:
+            context.update(taken=True, error=error.messages[0], next_slots=error.next_slots)
+            return render(request, "loopbaan/confirm.html", context, status=409)
+        except ValidationError as error:
+            context["error"] = " ".join(error.messages)
+            return render(request, "loopbaan/confirm.html", context, status=400)
+        messages.success(
+            request, _("Je afspraak is geboekt. Je krijgt een bevestiging per e-mail.")
+        )
+        return redirect("loopbaan:manage", token=appointment.public_token)
+    return render(request, "loopbaan/confirm.html", context)
+
+
+@role_required(Role.MEMBER)
+def mine(request: HttpRequest) -> HttpResponse:
+    member = _member_of(request)
+    appointments = (
+        Appointment.objects.visible_to(request.user)
+        .select_related("union_house")
+        .order_by("-starts_at")
+    )
+    audit_log(
+        request=request,
+        action="list",
+        object_type="loopbaan.appointment",
+        subject_member_id=member.pk,
+    )
+    return render(request, "loopbaan/mine.html", {"appointments": appointments})
+
+
+def _own_appointment(request: HttpRequest, token) -> Appointment:
+    appointment = get_visible_or_404(
+        Appointment.objects.select_related("union_house", "member"),
+        request.user,
+        public_token=token,
+    )
+    audit_log(
+        request=request, action="view", obj=appointment, subject_member_id=appointment.member_id
+    )
+    return appointment
+
+
+@role_required(Role.MEMBER)
+def manage(request: HttpRequest, token) -> HttpResponse:
+    appointment = _own_appointment(request, token)
+    return render(
+        request,
+        "loopbaan/manage.html",
+        {
+            "appointment": appointment,
+            "can_change": appointment.can_change(),
+            "cutoff_hours": knob("CHANGE_CUTOFF_HOURS"),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.MEMBER)
+def cancel(request: HttpRequest, token) -> HttpResponse:
+    appointment = _own_appointment(request, token)
+    try:
+        services.appointment_cancel(appointment=appointment, user=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Je afspraak is geannuleerd."))
+    return redirect("loopbaan:manage", token=appointment.public_token)
+
+
+@role_required(Role.MEMBER)
+def move_slots(request: HttpRequest, token, place: str) -> HttpResponse:
+    appointment = _own_appointment(request, token)
+    if not appointment.can_change():
+        raise Http404
+    union_house_id, house = _place_or_404(place)
+    slots = [
+        s
+        for s in search_slots(union_house_id=union_house_id, exclude_appointment_id=appointment.pk)
+        if s.starts_at != appointment.starts_at or union_house_id != appointment.union_house_id
+    ]
+    others = union_houses_nearest_first(appointment.member)
+    return render(
+        request,
+        "loopbaan/book_slots.html",
+        {
+            "house": house,
+            "place": place,
+            "days": _by_day(slots),
+            "appointment": appointment,
+            "other_places": others,
+        },
+    )
+
+
+@role_required(Role.MEMBER)
+def move_confirm(request: HttpRequest, token, place: str, slot: str) -> HttpResponse:
+    appointment = _own_appointment(request, token)
+    union_house_id, house = _place_or_404(place)
+    chosen = _slot_or_404(union_house_id, slot)
+    context = {"house": house, "place": place, "slot": chosen, "appointment": appointment}
+    if request.method == "POST":
+        try:
+            services.appointment_move(
+                appointment=appointment, slot=chosen, user=request.user, request=request
+            )
+        except services.SlotTakenError as error:
+            context.update(taken=True, error=error.messages[0], next_slots=error.next_slots)
+            return render(request, "loopbaan/confirm.html", context, status=409)
+        except ValidationError as error:
+            context["error"] = " ".join(error.messages)
+            return render(request, "loopbaan/confirm.html", context, status=400)
+        messages.success(request, _("Je afspraak is verzet. Je krijgt een bevestiging per e-mail."))
+        return redirect("loopbaan:manage", token=appointment.public_token)
+    return render(request, "loopbaan/confirm.html", context)
+
+
+# --- consultant -----------------------------------------------------------------------------
+
+
+@role_required(Role.CONSULTANT)
+def agenda(request: HttpRequest) -> HttpResponse:
+    tz = local_tz()
+    try:
+        day = datetime.strptime(request.GET.get("dag", ""), "%Y-%m-%d").date()
+    except ValueError:
+        day = timezone.localdate()
+    view = "dag" if request.GET.get("weergave") == "dag" else "week"
+    first = day if view == "dag" else day - timedelta(days=day.weekday())
+    length = timedelta(days=1 if view == "dag" else 7)
+    start = datetime.combine(first, time(), tz)
+    appointments = (
+        Appointment.objects.visible_to(request.user)
+        .filter(starts_at__gte=start, starts_at__lt=start + length)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .select_related("union_house", "member")
+        .order_by("starts_at")
+    )
+    audit_log(request=request, action="list", object_type="loopbaan.appointment", detail="agenda")
+    return render(
+        request,
+        "loopbaan/agenda.html",
+        {
+            "appointments": appointments,
+            "view": view,
+            "first": first,
+            "last": first + length - timedelta(days=1),
+            "previous": first - length,
+            "next": first + length,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _consultant_appointment(request: HttpRequest, pk: int) -> Appointment:
+    appointment = get_visible_or_404(
+        Appointment.objects.select_related("union_house", "member"), request.user, pk=pk
+    )
+    audit_log(
+        request=request, action="view", obj=appointment, subject_member_id=appointment.member_id
+    )
+    return appointment
+
+
+@role_required(Role.CONSULTANT)
+def consultant_appointment(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _consultant_appointment(request, pk)
+    report = AppointmentReport.objects.filter(appointment=appointment).first()
+    return render(
+        request,
+        "loopbaan/consultant_appointment.html",
+        {
+            "appointment": appointment,
+            "consultants": appointment.active_consultants(),
+            "report": report,
+            "started": appointment.starts_at <= timezone.now(),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.CONSULTANT)
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _consultant_appointment(request, pk)
+    try:
+        replacement = services.appointment_withdraw_consultant(
+            appointment=appointment, consultant=request.user, request=request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("loopbaan:consultant_appointment", pk=pk)
+    if replacement:
+        messages.success(request, _("Je bent afgemeld; een andere consulent neemt het over."))
+    else:
+        messages.warning(
+            request,
+            _(
+                "Je bent afgemeld. Er was geen vervanger vrij: het lid en de coördinator zijn ingelicht."
+            ),
+        )
+    return redirect("loopbaan:agenda")
+
+
+@role_required(Role.CONSULTANT)
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _consultant_appointment(request, pk)
+    existing = AppointmentReport.objects.filter(appointment=appointment).first()
+    initial = (
+        {
+            "career_question": existing.career_question,
+            "referrals": existing.referrals,
+            "no_show": existing.no_show,
+            "notes": existing.notes,
+        }
+        if existing
+        else None
+    )
+    form = ReportForm(request.POST or None, initial=initial)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.report_save(
+                appointment=appointment,
+                consultant=request.user,
+                request=request,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Het verslag is opgeslagen."))
+            return redirect("loopbaan:report_detail", pk=saved.pk)
+    return render(
+        request,
+        "loopbaan/report_form.html",
+        {"appointment": appointment, "form": form, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@role_required(Role.CONSULTANT, Role.ADVISER)
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report_obj = get_visible_or_404(
+        AppointmentReport.objects.select_related("appointment", "appointment__member"),
+        request.user,
+        pk=pk,
+    )
+    audit_log(
+        request=request,
+        action="view",
+        obj=report_obj,
+        subject_member_id=report_obj.appointment.member_id,
+    )
+    return render(request, "loopbaan/report_detail.html", {"report": report_obj})
+
+
+@role_required(Role.CONSULTANT)
+def availability(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    action = request.POST.get("action") if request.method == "POST" else None
+    hours_form = AvailabilityForm(
+        request.POST if action == "hours" else None, consultant=user, prefix="hours"
+    )
+    blocked_form = BlockedDayForm(request.POST if action == "blocked" else None, prefix="blocked")
+    max_form = WeeklyMaxForm(
+        request.POST if action == "max" else None,
+        prefix="max",
+        initial={"weekly_max": services.weekly_max_of(user)},
+    )
+    error = ""
+    try:
+        if action == "hours" and hours_form.is_valid():
+            data = hours_form.cleaned_data
+            house = None
+            if data["place"] != "online":
+                house = get_object_or_404(user.union_houses, pk=int(data["place"]))
+            services.availability_add(
+                consultant=user,
+                union_house=house,
+                kind=data["kind"],
+                weekday=data["weekday"],
+                on_date=data["date"],
+                start_time=data["start_time"],
+                end_time=data["end_time"],
+            )
+            messages.success(request, _("Je beschikbaarheid is toegevoegd."))
+            return redirect("loopbaan:availability")
+        if action == "blocked" and blocked_form.is_valid():
+            services.blocked_day_add(
+                consultant=user,
+                on_date=blocked_form.cleaned_data["date"],
+                reason=blocked_form.cleaned_data["reason"],
+            )
+            messages.success(request, _("De dag is geblokkeerd."))
+            return redirect("loopbaan:availability")
+        if action == "max" and max_form.is_valid():
+            services.weekly_max_set(consultant=user, weekly_max=max_form.cleaned_data["weekly_max"])
+            messages.success(request, _("Je maximum per week is opgeslagen."))
+            return redirect("loopbaan:availability")
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    return render(
+        request,
+        "loopbaan/availability.html",
+        {
+            "hours": Availability.objects.visible_to(user).select_related("union_house"),
+            "blocked": BlockedDay.objects.visible_to(user).filter(date__gte=timezone.localdate()),
+            "hours_form": hours_form,
+            "blocked_form": blocked_form,
+            "max_form": max_form,
+            "error": error,
+        },
+        status=400 if error or (action and request.method == "POST") else 200,
+    )
+
+
+@require_POST
+@role_required(Role.CONSULTANT)
+def availability_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    services.availability_delete(
+        availability=get_visible_or_404(Availability.objects, request.user, pk=pk)
+    )
+    messages.success(request, _("De beschikbaarheid is verwijderd."))
+    return redirect("loopbaan:availability")
+
+
+@require_POST
+@role_required(Role.CONSULTANT)
+def blocked_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    get_visible_or_404(BlockedDay.objects, request.user, pk=pk).delete()
+    messages.success(request, _("De dag is weer vrij."))
+    return redirect("loopbaan:availability")
+
+
+# --- coordinator ----------------------------------------------------------------------------
+
+
+@role_required(Role.COORDINATOR)
+def occupancy(request: HttpRequest) -> HttpResponse:
+    """Numbers per union house in the coordinator's regions; no members' questions."""
+    regions = request.user.regions.all()
+    now = timezone.now()
+    horizon = now + timedelta(weeks=knob("HORIZON_WEEKS"))
+    since = now - timedelta(weeks=4)
+    houses = (
+        UnionHouse.objects.hosting_career_hours()
+        .filter(region__in=regions)
+        .annotate(
+            consultant_count=Count(
+                "consultants",
+                filter=Q(consultants__role=Role.CONSULTANT, consultants__is_active=True),
+                distinct=True,
+            )
+        )
+        .order_by("name")
+    )
+    counts = {
+        row["union_house"]: row
+        for row in Appointment.objects.filter(union_house__in=houses)
+        .values("union_house")
+        .annotate(
+            booked=Count(
+                "pk",
+                filter=Q(
+                    status=AppointmentStatus.BOOKED, starts_at__gte=now, starts_at__lt=horizon
+                ),
+            ),
+            held=Count(
+                "pk",
+                filter=Q(status=AppointmentStatus.HELD, starts_at__gte=since, starts_at__lt=now),
+            ),
+            no_show=Count(
+                "pk",
+                filter=Q(status=AppointmentStatus.NO_SHOW, starts_at__gte=since, starts_at__lt=now),
+            ),
+        )
+    }
+    rows = []
+    for house in houses:
+        row = counts.get(house.pk, {})
+        rows.append(
+            {
+                "house": house,
+                "consultants": house.consultant_count,
+                "booked": row.get("booked", 0),
+                "held": row.get("held", 0),
+                "no_show": row.get("no_show", 0),
+                "free_slots": len(search_slots(union_house_id=house.pk)),
+            }
+        )
+    online_booked = (
+        Appointment.objects.filter(union_house__isnull=True, region__in=regions)
+        .upcoming()
+        .filter(starts_at__lt=horizon)
+        .count()
+    )
+    needs_consultant = list(
+        Appointment.objects.filter(region__in=regions, needs_consultant=True)
+        .upcoming()
+        .select_related("union_house")
+        .order_by("starts_at")
+    )
+    return render(
+        request,
+        "loopbaan/occupancy.html",
+        {
+            "rows": rows,
+            "online_booked": online_booked,
+            "needs_consultant": needs_consultant,
+            "weeks": knob("HORIZON_WEEKS"),
+        },
+    )
