@@ -292,7 +292,7 @@ def apply_candidates(
     rule: DetectionRule, window: Window, candidates: list[Candidate]
 ) -> tuple[int, int]:
     """Open new signals, let new sessions join active ones, notify. Returns (opened, grown)."""
-    from signals.services import bump_notified, notify
+    from signals.services import notify
 
     if not candidates:
         return 0, 0
@@ -353,21 +353,53 @@ def apply_candidates(
         added = dict(cursor.fetchall())
     changed = [s for s in signals.values() if added.get(s.pk)]
     for signal in changed:
-        c = by_signal[signal.pk]
-        signal.count = signal.count + added[signal.pk]
-        signal.window_start, signal.window_end = window.start, window.end
-        signal.baseline, signal.score = c.baseline, c.score
-    Signal.objects.bulk_update(
-        changed, ["count", "window_start", "window_end", "baseline", "score"]
-    )
-    new, grown = [], []
-    for signal in changed:
-        old = signal.notified_count
-        if old == 0:
-            if bump_notified(signal, old=0):
-                new.append(signal)
-        elif signal.count >= old + rule.notify_step and bump_notified(signal, old=old):
-            grown.append(signal)
+        signal.count += added[signal.pk]
+    if changed:  # one UPDATE … FROM unnest(): Django's bulk_update builds a CASE per row
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                UPDATE signals_signal AS s
+                SET count = s.count + t.added, window_start = %(start)s,
+                    window_end = %(end)s, baseline = t.baseline, score = t.score,
+                    updated_at = %(now)s
+                FROM unnest(%(ids)s::bigint[], %(added)s::int[], %(baselines)s::float8[],
+                            %(scores)s::float8[]) AS t(id, added, baseline, score)
+                WHERE s.id = t.id
+                """,
+                {
+                    "start": window.start,
+                    "end": window.end,
+                    "now": now,
+                    "ids": [s.pk for s in changed],
+                    "added": [added[s.pk] for s in changed],
+                    "baselines": [by_signal[s.pk].baseline for s in changed],
+                    "scores": [by_signal[s.pk].score for s in changed],
+                },
+            )
+    # Claim the messages with a compare-and-swap on notified_count, set-based: of two runs at
+    # once only one gets a row back for a signal, so each message is made once.
+    changed_ids = [s.pk for s in changed]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE signals_signal SET notified_count = count
+            WHERE id = ANY(%(ids)s) AND notified_count = 0 RETURNING id
+            """,
+            {"ids": changed_ids},
+        )
+        new_ids = {row[0] for row in cursor.fetchall()}
+        cursor.execute(
+            """
+            UPDATE signals_signal SET notified_count = count
+            WHERE id = ANY(%(ids)s) AND notified_count > 0
+              AND count >= notified_count + %(step)s
+            RETURNING id
+            """,
+            {"ids": [i for i in changed_ids if i not in new_ids], "step": rule.notify_step},
+        )
+        grown_ids = {row[0] for row in cursor.fetchall()}
+    new = [s for s in changed if s.pk in new_ids]
+    grown = [s for s in changed if s.pk in grown_ids]
     notify(signals=new, kind=NotificationKind.NEW)
     notify(signals=grown, kind=NotificationKind.GROWN)
     return len(new), len(grown)

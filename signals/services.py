@@ -7,7 +7,6 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -440,9 +439,3 @@ def send_reminders(*, now: dt.datetime | None = None) -> int:
     signals = claim_reminders(now=now)
     notify(signals=signals, kind=NotificationKind.REMINDER)
     return len(signals)
-
-
-def bump_notified(signal: Signal, *, old: int) -> bool:
-    return bool(
-        Signal.objects.filter(pk=signal.pk, notified_count=old).update(notified_count=F("count"))
-    )

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from signals.models import NotificationPreference, SignalNotification
 
 
-@shared_task(name="signals.tasks.detect_signals", ignore_result=True, time_limit=600, soft_time_limit=540)
+@shared_task(
+    name="signals.tasks.detect_signals", ignore_result=True, time_limit=600, soft_time_limit=540
+)
 def detect_signals(full: bool | None = None) -> dict:
     from signals.detection import run_detection
 
@@ -23,7 +25,9 @@ def detect_signals(full: bool | None = None) -> dict:
     return {"full": result.full, "opened": result.opened, "grown": result.grown}
 
 
-@shared_task(name="signals.tasks.send_reminders", ignore_result=True, time_limit=300, soft_time_limit=240)
+@shared_task(
+    name="signals.tasks.send_reminders", ignore_result=True, time_limit=300, soft_time_limit=240
+)
 def send_reminders() -> int:
     from signals.services import send_reminders as service
 
@@ -52,7 +56,9 @@ def _signal_url(notification: SignalNotification) -> str:
     return settings.SITE_URL + reverse("signals:signal", kwargs={"pk": notification.signal_id})
 
 
-@shared_task(name="signals.tasks.send_signal_emails", ignore_result=True, time_limit=300, soft_time_limit=240)
+@shared_task(
+    name="signals.tasks.send_signal_emails", ignore_result=True, time_limit=300, soft_time_limit=240
+)
 def send_signal_emails() -> int:
     """Email every unsent notification of people who want single emails."""
     pending = SignalNotification.objects.filter(emailed_at__isnull=True).exclude(
@@ -75,7 +81,9 @@ def send_signal_emails() -> int:
     return sent
 
 
-@shared_task(name="signals.tasks.send_daily_digest", ignore_result=True, time_limit=600, soft_time_limit=540)
+@shared_task(
+    name="signals.tasks.send_daily_digest", ignore_result=True, time_limit=600, soft_time_limit=540
+)
 def send_daily_digest() -> int:
     """One email a day per person who chose the digest, with everything not yet emailed."""
     sent = 0
