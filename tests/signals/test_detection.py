@@ -214,3 +214,25 @@ def test_two_detection_runs_at_once_create_one_signal_and_one_notification():
         ).count()
         == 1
     )
+
+
+def test_the_detect_signals_command_runs_a_detection(cast):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    employer = EmployerFactory(sector=cast.sector)
+    for _ in range(3):
+        log_session(cast, employer=employer)
+    out = StringIO()
+    call_command("detect_signals", "--full", stdout=out)
+    assert "full run" in out.getvalue()
+    assert _cluster_signals().filter(key=employer_key(employer.pk)).exists()
+
+
+def test_the_beat_schedule_runs_detection_every_quarter_of_an_hour():
+    from django.conf import settings
+
+    entry = settings.CELERY_BEAT_SCHEDULE["signals-detect"]
+    assert entry["task"] == "signals.tasks.detect_signals"
+    assert entry["schedule"] == 15 * 60
