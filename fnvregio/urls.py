@@ -13,5 +13,6 @@ urlpatterns = [
     path("regioplannen/", include("plans.urls")),
     path("trajecten/", include("trajectories.urls")),
     path("afspraken/", include("loopbaan.urls")),
+    path("", include("signals.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -3,4 +3,13 @@
 Plain data only: the settings import this module before Django is set up.
 """
 
-BEAT_SCHEDULE: dict[str, dict] = {}
+from celery.schedules import crontab
+
+BEAT_SCHEDULE: dict[str, dict] = {
+    "signals-detect": {"task": "signals.tasks.detect_signals", "schedule": 15 * 60.0},
+    "signals-reminders": {"task": "signals.tasks.send_reminders", "schedule": 60 * 60.0},
+    "signals-digest": {
+        "task": "signals.tasks.send_daily_digest",
+        "schedule": crontab(hour=7, minute=30),
+    },
+}

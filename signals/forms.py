@@ -1,0 +1,180 @@
+"""Forms validate and normalise; writes happen in signals/services.py."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Employer, Member, Sector, kvk_validator
+from regions.models import UnionHouse
+from signals.models import Place, Referral, SessionKind, SignalAction, Theme
+
+NEW_EMPLOYER = "new"
+
+
+class SessionForm(forms.Form):
+    at = forms.DateTimeField(
+        label=_("Datum en tijd"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    place = forms.ChoiceField(
+        label=_("Plaats"),
+        choices=Place.choices,
+        widget=forms.RadioSelect,
+        initial=Place.UNION_HOUSE,
+    )
+    union_house = forms.ModelChoiceField(
+        label=_("Vakbondshuis"), queryset=UnionHouse.objects.none(), required=False
+    )
+    kind = forms.ChoiceField(
+        label=_("Soort"),
+        choices=SessionKind.choices,
+        widget=forms.RadioSelect,
+        initial=SessionKind.WORK_INCOME,
+    )
+    member_number = forms.CharField(
+        label=_("Lidnummer"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    not_a_member = forms.BooleanField(label=_("Geen lid"), required=False)
+    employer_query = forms.CharField(
+        label=_("Werkgever zoeken"),
+        required=False,
+        help_text=_("Naam, andere naam of KvK-nummer. Kies daarna een werkgever uit de lijst."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    employer = forms.CharField(required=False, widget=forms.HiddenInput)
+    new_employer_name = forms.CharField(
+        label=_("Naam nieuwe werkgever"), required=False, max_length=200
+    )
+    new_employer_kvk = forms.CharField(
+        label=_("KvK-nummer (als bekend)"),
+        required=False,
+        max_length=8,
+        validators=[kvk_validator],
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    sector = forms.ModelChoiceField(
+        label=_("Sector"),
+        queryset=Sector.objects.all(),
+        required=False,
+        help_text=_("Leeg laten: de sector van de werkgever."),
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Thema's"),
+        queryset=Theme.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    summary = forms.CharField(
+        label=_("Korte samenvatting (vertrouwelijk)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    referrals = forms.MultipleChoiceField(
+        label=_("Doorverwezen naar"),
+        choices=Referral.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consent_to_share = forms.BooleanField(
+        label=_(
+            "Het lid geeft toestemming om naam en samenvatting te delen met de sectorbestuurder"
+        ),
+        required=False,
+    )
+    follow_up_needed = forms.BooleanField(label=_("Opvolging nodig"), required=False)
+
+    def __init__(self, *args, consultant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.consultant = consultant
+        houses = consultant.union_houses.filter(is_active=True)
+        self.fields["union_house"].queryset = houses
+        first = houses.first()
+        if not self.is_bound:
+            self.initial.setdefault("at", timezone.localtime().replace(second=0, microsecond=0))
+            if first:
+                self.initial.setdefault("union_house", first.pk)
+            elif consultant.serves_online:
+                self.initial.setdefault("place", Place.ONLINE)
+        self.member: Member | None = None
+        self.employer_obj: Employer | None = None
+        self.employer_results: list[Employer] = []
+
+    def clean_member_number(self) -> str:
+        return self.cleaned_data["member_number"].strip()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("place") == Place.UNION_HOUSE and not data.get("union_house"):
+            self.add_error("union_house", _("Kies het vakbondshuis."))
+        number = data.get("member_number")
+        if data.get("not_a_member"):
+            data["member_number"] = ""
+        elif number:
+            self.member = Member.objects.lookup_by_number(self.consultant, number)
+            if self.member is None:
+                self.add_error("member_number", _("Geen lid gevonden met dit lidnummer."))
+        else:
+            self.add_error("member_number", _("Vul het lidnummer in, of kies 'Geen lid'."))
+        choice = data.get("employer") or ""
+        if choice == NEW_EMPLOYER:
+            if not data.get("new_employer_name", "").strip():
+                self.add_error("new_employer_name", _("Vul de naam van de nieuwe werkgever in."))
+        elif choice:
+            try:
+                self.employer_obj = Employer.objects.get(pk=int(choice))
+            except (ValueError, Employer.DoesNotExist):
+                self.add_error("employer_query", _("Kies een werkgever uit de lijst."))
+        elif data.get("employer_query"):
+            from signals.selectors import employer_search
+
+            # Without JavaScript: show the matches and let the consultant choose.
+            self.employer_results = employer_search(data["employer_query"])
+            self.add_error("employer_query", _("Kies een werkgever uit de lijst."))
+        return data
+
+
+class ActForm(forms.Form):
+    step = forms.ChoiceField(
+        choices=[
+            ("acknowledge", "acknowledge"),
+            ("start", "start"),
+            ("close", "close"),
+            ("dismiss", "dismiss"),
+        ],
+        widget=forms.HiddenInput,
+    )
+    action = forms.ChoiceField(
+        label=_("Welke actie?"), choices=SignalAction.choices, required=False
+    )
+    text = forms.CharField(
+        label=_("Uitkomst of reden"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("step") == "start" and not data.get("action"):
+            raise ValidationError(_("Kies welke actie is ondernomen."))
+        if data.get("step") in {"close", "dismiss"} and not data.get("text", "").strip():
+            raise ValidationError(_("Beschrijf de uitkomst of de reden."))
+        return data
+
+
+class MergeForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label=_("Samenvoegen met"),
+        queryset=Employer.objects.confirmed(),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        help_text=_("Het nummer van de bevestigde werkgever (zie de zoekresultaten)."),
+    )
+
+
+class PreferenceForm(forms.Form):
+    daily_digest = forms.BooleanField(
+        label=_("Eén dagelijkse samenvatting in plaats van losse e-mails"), required=False
+    )

@@ -1,0 +1,169 @@
+"""Reads of the signals app: employer search, signal evidence with the privacy rules, figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from members.models import Employer
+from signals.models import ConsultationSession, Place, Signal, SignalStatus
+
+KVK_RE = re.compile(r"^\d{8}$")
+
+
+def employer_search(query: str, *, limit: int = 8) -> list[Employer]:
+    """Employers by KvK number (exact), name and alias (trigram similarity, case-insensitive):
+    "AH", "Albert Heijn" and "Albert Heijn B.V." all find the same employer. Merged employers
+    are left out (their names live on as aliases of the one they were merged into)."""
+    query = " ".join(query.split())
+    if not query:
+        return []
+    if KVK_RE.match(query):
+        return list(Employer.objects.filter(kvk_number=query, merged_into__isnull=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT id, max(score) AS score FROM (
+                SELECT id, GREATEST(similarity(UPPER(name), UPPER(%(q)s)),
+                                    word_similarity(UPPER(%(q)s), UPPER(name))) AS score
+                FROM members_employer
+                WHERE merged_into_id IS NULL
+                  AND (UPPER(name) %% UPPER(%(q)s) OR UPPER(%(q)s) <%% UPPER(name))
+                UNION ALL
+                SELECT e.id, CASE WHEN UPPER(a) = UPPER(%(q)s) THEN 1.0
+                                  ELSE similarity(UPPER(a), UPPER(%(q)s)) END
+                FROM members_employer e, unnest(e.aliases) AS a
+                WHERE e.merged_into_id IS NULL AND cardinality(e.aliases) > 0
+                  AND (UPPER(a) = UPPER(%(q)s) OR UPPER(a) %% UPPER(%(q)s))
+            ) hits GROUP BY id ORDER BY score DESC, id LIMIT %(limit)s
+            """,
+            {"q": query, "limit": limit},
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    found = Employer.objects.in_bulk(ids)
+    return [found[i] for i in ids if i in found]
+
+
+# --- privacy: minimum group size --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    label: str
+    count: int | None  # None: suppressed, shown as "fewer than N"
+
+    @property
+    def suppressed(self) -> bool:
+        return self.count is None
+
+
+def min_group_size() -> int:
+    return settings.FNV["MIN_GROUP_SIZE"]
+
+
+def suppress(items: list[tuple[str, int]]) -> list[Cell]:
+    """Counts below the minimum group size are not shown. When only one cell would be hidden,
+    the next smallest is hidden too, so the hidden one cannot be worked out from the total."""
+    minimum = min_group_size()
+    hidden = {i for i, (_, n) in enumerate(items) if 0 < n < minimum}
+    if len(hidden) == 1:
+        rest = sorted((n, i) for i, (_, n) in enumerate(items) if i not in hidden and n >= minimum)
+        if rest:
+            hidden.add(rest[0][1])
+    return [Cell(label, None if i in hidden else n) for i, (label, n) in enumerate(items)]
+
+
+# --- signal evidence --------------------------------------------------------------------------
+
+
+@dataclass
+class Evidence:
+    total: int
+    weeks: list[Cell]
+    places: list[Cell]
+    themes: list[Cell]
+    shared: list[ConsultationSession]  # sessions whose member consented (and did not withdraw)
+
+
+def signal_evidence(signal: Signal) -> Evidence:
+    sessions = list(
+        signal.sessions.select_related("member", "employer")
+        .prefetch_related("themes", "consents")
+        .order_by("at")
+    )
+    total = len(sessions)
+    if total < min_group_size():
+        return Evidence(total, [], [], [], [s for s in sessions if s.active_consent()])
+    weeks: Counter[dt.date] = Counter()
+    for s in sessions:
+        weeks[s.day - dt.timedelta(days=s.day.weekday())] += 1
+    first = min(weeks) if weeks else signal.window_start
+    week_cells = []
+    week = first
+    while week <= signal.window_end:
+        week_cells.append((week.isoformat(), weeks.get(week, 0)))
+        week += dt.timedelta(days=7)
+    places = Counter(s.get_place_display() for s in sessions)
+    themes = Counter(t.name for s in sessions for t in s.themes.all())
+    return Evidence(
+        total=total,
+        weeks=suppress(week_cells),
+        places=suppress(sorted(places.items())),
+        themes=suppress(themes.most_common()),
+        shared=[s for s in sessions if s.active_consent()],
+    )
+
+
+# --- region figures ---------------------------------------------------------------------------
+
+
+def month_starts(until: dt.date, months: int = 12) -> list[dt.date]:
+    first = until.replace(day=1)
+    result = []
+    for _ in range(months):
+        result.append(first)
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    return list(reversed(result))
+
+
+def region_theme_months(region, *, until: dt.date | None = None, months: int = 12):
+    """Sessions per theme per month in a region (from the day counts), suppressed per row."""
+    from signals.models import ThemeDayCount
+
+    until = until or timezone.localdate()
+    starts = month_starts(until, months)
+    # ThemeDayCount has one row per day; sum the counts, not the rows.
+    table: dict[str, Counter] = {}
+    for row in ThemeDayCount.objects.filter(
+        region=region, day__gte=starts[0], day__lte=until
+    ).values_list("theme__name", "day", "count"):
+        name, day, n = row
+        table.setdefault(name, Counter())[day.replace(day=1)] += n
+    return starts, {
+        name: suppress([(m.isoformat(), counts.get(m, 0)) for m in starts])
+        for name, counts in sorted(table.items())
+    }
+
+
+def signal_counts_by_region(*, since: dt.datetime) -> dict[int, int]:
+    """Signals (any status) whose evidence lies in each region, opened since `since`."""
+    rows = (
+        ConsultationSession.objects.filter(signals__opened_at__gte=since, region__isnull=False)
+        .values("region")
+        .annotate(n=Count("signals", distinct=True))
+    )
+    return {row["region"]: row["n"] for row in rows}
+
+
+def open_signals_q() -> Q:
+    return Q(status__in=[SignalStatus.OPEN, SignalStatus.ACKNOWLEDGED, SignalStatus.IN_PROGRESS])
+
+
+__all__ = ["Place", "employer_search", "signal_evidence", "suppress"]

@@ -1,0 +1,441 @@
+"""Writes of the signals app: sessions, consent, employers, signal lifecycle and notifications."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Employer, Member, Role, Sector, User
+from regions.models import Region, UnionHouse
+from signals.models import (
+    Consent,
+    ConsentScope,
+    ConsentSource,
+    ConsultationSession,
+    NotificationKind,
+    Place,
+    SessionTheme,
+    Signal,
+    SignalAction,
+    SignalNotification,
+    SignalSession,
+    SignalStatus,
+    Theme,
+)
+
+# --- sessions ---------------------------------------------------------------------------------
+
+
+def _session_region(
+    *, place: str, union_house: UnionHouse | None, member: Member | None, consultant: User
+) -> Region | None:
+    """Where the session counts: the union house; else the member's region; else the
+    consultant's (first) union house."""
+    if place == Place.UNION_HOUSE and union_house is not None:
+        return union_house.region
+    if member is not None and member.region_id:
+        return member.region
+    house = consultant.union_houses.order_by("pk").first()
+    return house.region if house else None
+
+
+def _count_themes(session: ConsultationSession, theme_ids: Iterable[int], delta: int) -> None:
+    """Add `delta` to the per-day theme counts of the session's region and sector."""
+    theme_ids = list(theme_ids)
+    if not theme_ids:
+        return
+    with connection.cursor() as cursor:
+        for column, value in (("region_id", session.region_id), ("sector_id", session.sector_id)):
+            if value is None:
+                continue
+            cursor.execute(
+                f"""
+                INSERT INTO signals_themedaycount (day, theme_id, {column}, count)
+                SELECT %s, unnest(%s::bigint[]), %s, %s
+                ON CONFLICT (day, theme_id, {column}) WHERE {column} IS NOT NULL
+                DO UPDATE SET count = signals_themedaycount.count + EXCLUDED.count
+                """,
+                [session.day, theme_ids, value, delta],
+            )
+
+
+def _write_themes(session: ConsultationSession, themes: list[Theme]) -> None:
+    SessionTheme.objects.bulk_create(
+        [
+            SessionTheme(
+                session=session,
+                theme=theme,
+                day=session.day,
+                region_id=session.region_id,
+                sector_id=session.sector_id,
+                employer_id=session.employer_id,
+            )
+            for theme in themes
+        ]
+    )
+    _count_themes(session, [t.pk for t in themes], 1)
+
+
+def _set_consent(session: ConsultationSession, *, given: bool, by: User) -> None:
+    active = session.consents.filter(withdrawn_at__isnull=True)
+    if given and not active.exists():
+        Consent.objects.create(
+            session=session,
+            member=session.member,
+            scope=ConsentScope.SHARE_WITH_SECTOR_OFFICIAL,
+            source=ConsentSource.SESSION,
+            recorded_by=by,
+        )
+    elif not given:
+        active.update(withdrawn_at=timezone.now())
+
+
+def _check_session(
+    *, consultant: User, place: str, union_house: UnionHouse | None, themes: list[Theme]
+) -> None:
+    if consultant.role != Role.CONSULTANT:
+        raise ValidationError(_("Alleen consulenten leggen spreekuurgesprekken vast."))
+    if place == Place.UNION_HOUSE and union_house is None:
+        raise ValidationError(_("Kies het vakbondshuis waar het gesprek was."))
+    if not themes:
+        raise ValidationError(_("Kies minstens één thema."))
+
+
+@transaction.atomic
+def session_log(
+    *,
+    consultant: User,
+    at: dt.datetime,
+    place: str,
+    union_house: UnionHouse | None,
+    kind: str,
+    member: Member | None,
+    employer: Employer | None,
+    sector: Sector | None,
+    themes: list[Theme],
+    summary: str = "",
+    referrals: list[str] | None = None,
+    consent_to_share: bool = False,
+    follow_up_needed: bool = False,
+    is_demo: bool = False,
+) -> ConsultationSession:
+    """Log one session, with its themes counted for detection and the member's consent."""
+    _check_session(consultant=consultant, place=place, union_house=union_house, themes=themes)
+    if employer is not None and employer.merged_into_id:
+        employer = employer.merged_into
+    if sector is None and employer is not None:
+        sector = employer.sector
+    session = ConsultationSession(
+        at=at,
+        place=place,
+        union_house=union_house if place == Place.UNION_HOUSE else None,
+        region=_session_region(
+            place=place, union_house=union_house, member=member, consultant=consultant
+        ),
+        kind=kind,
+        consultant=consultant,
+        member=member,
+        is_member=member is not None,
+        employer=employer,
+        sector=sector,
+        summary=summary.strip(),
+        referrals=sorted(set(referrals or [])),
+        consent_to_share=consent_to_share,
+        follow_up_needed=follow_up_needed,
+        is_demo=is_demo,
+    )
+    session.day = timezone.localdate(at)
+    session.full_clean()
+    session.save()
+    _write_themes(session, themes)
+    _set_consent(session, given=consent_to_share, by=consultant)
+    return session
+
+
+@transaction.atomic
+def session_update(
+    *,
+    session: ConsultationSession,
+    by: User,
+    at: dt.datetime,
+    place: str,
+    union_house: UnionHouse | None,
+    kind: str,
+    member: Member | None,
+    employer: Employer | None,
+    sector: Sector | None,
+    themes: list[Theme],
+    summary: str = "",
+    referrals: list[str] | None = None,
+    consent_to_share: bool = False,
+    follow_up_needed: bool = False,
+) -> ConsultationSession:
+    """Correct one's own session within the correction period."""
+    session = ConsultationSession.objects.select_for_update().get(pk=session.pk)
+    if session.consultant_id != by.pk or not session.is_correctable:
+        raise ValidationError(_("Dit gesprek kan niet meer worden gewijzigd."))
+    _check_session(consultant=by, place=place, union_house=union_house, themes=themes)
+    old_theme_ids = list(session.sessiontheme_set.values_list("theme_id", flat=True))
+    _count_themes(session, old_theme_ids, -1)
+    session.sessiontheme_set.all().delete()
+    if sector is None and employer is not None:
+        sector = employer.sector
+    session.at = at
+    session.day = timezone.localdate(at)
+    session.place = place
+    session.union_house = union_house if place == Place.UNION_HOUSE else None
+    session.region = _session_region(
+        place=place, union_house=union_house, member=member, consultant=by
+    )
+    session.kind = kind
+    session.member = member
+    session.is_member = member is not None
+    session.employer = employer
+    session.sector = sector
+    session.summary = summary.strip()
+    session.referrals = sorted(set(referrals or []))
+    session.consent_to_share = consent_to_share
+    session.follow_up_needed = follow_up_needed
+    session.updated_at = timezone.now()
+    session.full_clean()
+    session.save()
+    _write_themes(session, themes)
+    _set_consent(session, given=consent_to_share, by=by)
+    return session
+
+
+@transaction.atomic
+def consent_withdraw(*, session: ConsultationSession, by: User | None = None) -> int:
+    """Withdraw consent now: from this moment no view shows the member's identity or summary."""
+    updated = session.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+    ConsultationSession.objects.filter(pk=session.pk).update(consent_to_share=False)
+    return updated
+
+
+# --- employers --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def employer_propose(
+    *, name: str, kvk_number: str = "", sector: Sector | None, by: User
+) -> Employer:
+    """A consultant proposes an employer that is not in the list; an admin confirms or merges."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError(_("Vul de naam van de werkgever in."))
+    if kvk_number:
+        existing = Employer.objects.filter(kvk_number=kvk_number).first()
+        if existing:
+            return existing.merged_into or existing
+    employer = Employer(
+        name=name, kvk_number=kvk_number, sector=sector, is_confirmed=False, proposed_by=by
+    )
+    employer.full_clean()
+    employer.save()
+    return employer
+
+
+@transaction.atomic
+def employer_confirm(*, employer: Employer, by: User) -> Employer:
+    updated = Employer.objects.filter(pk=employer.pk, merged_into__isnull=True).update(
+        is_confirmed=True
+    )
+    if not updated:
+        raise ValidationError(_("Deze werkgever is al samengevoegd."))
+    employer.refresh_from_db()
+    return employer
+
+
+@transaction.atomic
+def employer_merge(*, source: Employer, target: Employer, by: User) -> Employer:
+    """Merge `source` into `target`: sessions, signals and members move; the name becomes an
+    alias. An active signal of the source for a key the target also has joins the target's."""
+    from signals.detection import employer_key
+
+    if source.pk == target.pk:
+        raise ValidationError(_("Een werkgever kan niet met zichzelf worden samengevoegd."))
+    source, target = (
+        Employer.objects.select_for_update().get(pk=source.pk),
+        Employer.objects.select_for_update().get(pk=target.pk),
+    )
+    if source.merged_into_id or target.merged_into_id:
+        raise ValidationError(_("Een van beide werkgevers is al samengevoegd."))
+    ConsultationSession.objects.filter(employer=source).update(
+        employer=target, updated_at=timezone.now()
+    )
+    SessionTheme.objects.filter(employer=source).update(employer=target)
+    Member.objects.filter(employer=source).update(employer=target)
+    for signal in Signal.objects.select_for_update().filter(employer=source):
+        new_key = employer_key(target.pk, signal.theme_id)
+        twin = (
+            Signal.objects.active().filter(rule=signal.rule, key=new_key).first()
+            if signal.is_active
+            else None
+        )
+        if twin is not None:
+            SignalSession.objects.bulk_create(
+                [
+                    SignalSession(signal=twin, session_id=sid)
+                    for sid in signal.sessions.values_list("pk", flat=True)
+                ],
+                ignore_conflicts=True,
+            )
+            twin.count = twin.sessions.count()
+            twin.save(update_fields=["count", "updated_at"])
+            signal.status = SignalStatus.DISMISSED
+            signal.dismiss_reason = _("Samengevoegd met signaal %(id)s.") % {"id": twin.pk}
+            signal.ended_at = timezone.now()
+            signal.ended_by = by
+        signal.employer = target
+        signal.key = new_key
+        signal.save()
+    aliases = [*target.aliases, source.name, *source.aliases]
+    target.aliases = list(dict.fromkeys(a for a in aliases if a and a != target.name))
+    if not target.kvk_number and source.kvk_number:
+        kvk = source.kvk_number
+        source.kvk_number = ""
+        source.save(update_fields=["kvk_number"])
+        target.kvk_number = kvk
+    if target.sector_id is None:
+        target.sector_id = source.sector_id
+    target.is_confirmed = True
+    target.full_clean()
+    target.save()
+    source.merged_into = target
+    source.is_confirmed = False
+    source.save(update_fields=["merged_into", "is_confirmed"])
+    return target
+
+
+# --- signal lifecycle (compare-and-swap) ------------------------------------------------------
+
+
+def _transition(signal: Signal, *, from_statuses: list[str], **changes) -> Signal:
+    updated = Signal.objects.filter(pk=signal.pk, status__in=from_statuses).update(
+        updated_at=timezone.now(), **changes
+    )
+    if not updated:
+        raise ValidationError(
+            _(
+                "Dit signaal is intussen gewijzigd of heeft die stap al gehad. Laad de pagina opnieuw."
+            )
+        )
+    signal.refresh_from_db()
+    return signal
+
+
+@transaction.atomic
+def signal_acknowledge(*, signal: Signal, by: User) -> Signal:
+    return _transition(
+        signal,
+        from_statuses=[SignalStatus.OPEN],
+        status=SignalStatus.ACKNOWLEDGED,
+        acknowledged_at=timezone.now(),
+        acknowledged_by=by,
+    )
+
+
+@transaction.atomic
+def signal_start(*, signal: Signal, by: User, action: str) -> Signal:
+    if action not in SignalAction.values:
+        raise ValidationError(_("Kies welke actie is ondernomen."))
+    return _transition(
+        signal,
+        from_statuses=[SignalStatus.ACKNOWLEDGED],
+        status=SignalStatus.IN_PROGRESS,
+        action=action,
+    )
+
+
+@transaction.atomic
+def signal_close(*, signal: Signal, by: User, outcome: str) -> Signal:
+    if not outcome.strip():
+        raise ValidationError(_("Beschrijf de uitkomst."))
+    return _transition(
+        signal,
+        from_statuses=[SignalStatus.ACKNOWLEDGED, SignalStatus.IN_PROGRESS],
+        status=SignalStatus.CLOSED,
+        outcome=outcome.strip(),
+        ended_at=timezone.now(),
+        ended_by=by,
+    )
+
+
+@transaction.atomic
+def signal_dismiss(*, signal: Signal, by: User, reason: str) -> Signal:
+    if not reason.strip():
+        raise ValidationError(_("Geef een reden."))
+    return _transition(
+        signal,
+        from_statuses=[SignalStatus.OPEN, SignalStatus.ACKNOWLEDGED, SignalStatus.IN_PROGRESS],
+        status=SignalStatus.DISMISSED,
+        dismiss_reason=reason.strip(),
+        ended_at=timezone.now(),
+        ended_by=by,
+    )
+
+
+# --- notifications ----------------------------------------------------------------------------
+
+
+def notify(*, signals: list[Signal], kind: str) -> int:
+    """Inbox entries for everyone a signal is routed to, once per (signal, person, kind,
+    count); emails go out after commit (signals.tasks.send_signal_emails claims them)."""
+    from signals.routing import recipients_for
+    from signals.tasks import send_signal_emails
+
+    rows = []
+    routes: dict[tuple, tuple[list[User], bool]] = {}
+    for signal in signals:
+        route = (signal.sector_id, signal.region_id)
+        if route not in routes:
+            routes[route] = recipients_for(signal)
+        users, is_fallback = routes[route]
+        rows.extend(
+            SignalNotification(
+                signal=signal,
+                recipient=user,
+                kind=kind,
+                count=signal.count,
+                is_fallback=is_fallback,
+            )
+            for user in users
+        )
+    SignalNotification.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        transaction.on_commit(send_signal_emails.delay)
+    return len(rows)
+
+
+def notification_mark_read(*, user: User, notification_id: int) -> None:
+    SignalNotification.objects.filter(
+        pk=notification_id, recipient=user, read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
+def claim_reminders(*, now: dt.datetime | None = None) -> list[Signal]:
+    """Signals still open after their rule's reminder period, each claimed exactly once."""
+    now = now or timezone.now()
+    claimed = []
+    for signal in Signal.objects.filter(
+        status=SignalStatus.OPEN, reminder_sent_at__isnull=True
+    ).select_related("rule"):
+        if signal.opened_at > now - dt.timedelta(days=signal.rule.reminder_days):
+            continue
+        if Signal.objects.filter(
+            pk=signal.pk, status=SignalStatus.OPEN, reminder_sent_at__isnull=True
+        ).update(reminder_sent_at=now):
+            claimed.append(signal)
+    return claimed
+
+
+@transaction.atomic
+def send_reminders(*, now: dt.datetime | None = None) -> int:
+    signals = claim_reminders(now=now)
+    notify(signals=signals, kind=NotificationKind.REMINDER)
+    return len(signals)

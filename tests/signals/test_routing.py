@@ -1,0 +1,117 @@
+"""Routing: sector officials, coordinators, and the admins when nobody is responsible."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.test import TestCase
+from django.utils import timezone
+
+from signals.detection import run_detection
+from signals.models import (
+    DetectionRule,
+    NotificationKind,
+    NotificationPreference,
+    RuleKind,
+    Signal,
+    SignalNotification,
+)
+from signals.services import send_reminders, signal_acknowledge
+from signals.tasks import send_daily_digest, send_signal_emails
+from tests.factories import EmployerFactory, SectorFactory
+from tests.signals.helpers import log_session, theme
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _one_signal_per_employer(db):
+    DetectionRule.objects.filter(kind=RuleKind.EMPLOYER_CLUSTER).update(per_theme=False)
+
+
+def _employer_signal(cast, sector):
+    employer = EmployerFactory(sector=sector)
+    for _ in range(3):
+        log_session(cast, employer=employer, themes=[theme("Ontslag")])
+    # Emails are sent on commit: run the callbacks inside the test's transaction.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        run_detection(full=True)
+    return Signal.objects.get(key=f"employer:{employer.pk}")
+
+
+def test_an_employer_signal_goes_to_the_sector_officials_of_the_employers_sector(cast):
+    mail.outbox.clear()
+    signal = _employer_signal(cast, cast.sector)
+    recipients = set(
+        SignalNotification.objects.filter(signal=signal).values_list("recipient", flat=True)
+    )
+    assert recipients == {cast.sector_official.pk}
+    sent_to = [m.to for m in mail.outbox if signal.employer.name in m.subject]
+    assert sent_to == [[cast.sector_official.email]]
+    assert "Vertrouwelijke" not in mail.outbox[0].body
+
+
+def test_a_regional_rise_goes_to_the_coordinators_of_that_region(cast):
+    for _ in range(5):
+        log_session(cast, themes=[theme("Faillissement")])
+    run_detection(full=True)
+    signal = Signal.objects.get(rule__kind=RuleKind.THEME_RISE, region=cast.region)
+    recipients = set(
+        SignalNotification.objects.filter(signal=signal).values_list("recipient", flat=True)
+    )
+    assert recipients == {cast.coordinator.pk}
+
+
+def test_a_signal_with_nobody_to_route_to_goes_to_the_admins(cast):
+    lonely = SectorFactory(name="Havens")
+    signal = _employer_signal(cast, lonely)
+    notes = SignalNotification.objects.filter(signal=signal)
+    assert set(notes.values_list("recipient", flat=True)) == {cast.admin.pk}
+    assert all(n.is_fallback for n in notes)
+
+
+def test_an_employer_without_sector_still_reaches_someone(cast):
+    signal = _employer_signal(cast, None)
+    assert SignalNotification.objects.filter(signal=signal, recipient=cast.admin).exists()
+
+
+def test_each_notification_is_emailed_exactly_once(cast):
+    mail.outbox.clear()
+    _employer_signal(cast, cast.sector)
+    count = len(mail.outbox)
+    assert count >= 1
+    send_signal_emails()
+    send_signal_emails()
+    assert len(mail.outbox) == count
+    assert not SignalNotification.objects.filter(emailed_at__isnull=True).exists()
+
+
+def test_digest_users_get_one_daily_email_instead(cast):
+    NotificationPreference.objects.create(user=cast.sector_official, daily_digest=True)
+    mail.outbox.clear()
+    _employer_signal(cast, cast.sector)
+    assert not [m for m in mail.outbox if cast.sector_official.email in m.to]
+    assert send_daily_digest() == 1
+    assert send_daily_digest() == 0
+    digests = [m for m in mail.outbox if cast.sector_official.email in m.to]
+    assert len(digests) == 1
+    assert "Signalen van vandaag" in digests[0].subject
+
+
+def test_an_unacknowledged_signal_gets_one_reminder_after_five_days(cast):
+    signal = _employer_signal(cast, cast.sector)
+    later = timezone.now() + dt.timedelta(days=4, hours=23)
+    assert send_reminders(now=later) == 0
+    later = timezone.now() + dt.timedelta(days=5, minutes=1)
+    assert send_reminders(now=later) == 1
+    assert send_reminders(now=later) == 0
+    reminders = SignalNotification.objects.filter(signal=signal, kind=NotificationKind.REMINDER)
+    assert list(reminders.values_list("recipient", flat=True)) == [cast.sector_official.pk]
+
+
+def test_an_acknowledged_signal_gets_no_reminder(cast):
+    signal = _employer_signal(cast, cast.sector)
+    signal_acknowledge(signal=signal, by=cast.sector_official)
+    assert send_reminders(now=timezone.now() + dt.timedelta(days=30)) == 0

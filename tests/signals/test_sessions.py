@@ -1,0 +1,155 @@
+"""Logging a session in one form, and correcting one's own sessions for 7 days."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from members.models import Employer
+from signals.models import Consent, ConsultationSession, Place, ThemeDayCount
+from tests.factories import EmployerFactory, MemberFactory
+from tests.signals.helpers import log_session, theme
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, **overrides):
+    data = {
+        "at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "place": Place.UNION_HOUSE,
+        "kind": "work_income",
+        "themes": [theme("Ontslag").pk],
+    }
+    data.update(overrides)
+    return client.post(reverse("signals:session_new"), data)
+
+
+def test_the_form_defaults_to_now_and_the_consultants_union_house(cast, login_as):
+    client = login_as(cast.consultant)
+    form = client.get(reverse("signals:session_new")).context["form"]
+    assert form.initial["union_house"] == cast.union_house.pk
+    assert abs(form.initial["at"] - timezone.localtime()) < dt.timedelta(minutes=2)
+
+
+def test_a_consultant_logs_a_session_with_member_employer_themes_and_consent(cast, login_as):
+    employer = EmployerFactory(sector=cast.sector)
+    client = login_as(cast.consultant)
+    response = _post(
+        client,
+        union_house=cast.union_house.pk,
+        member_number=cast.member.member_number,
+        employer=employer.pk,
+        summary="Loon te laat",
+        consent_to_share="on",
+        referrals=["legal"],
+    )
+    assert response.status_code == 302
+    session = ConsultationSession.objects.get()
+    assert session.member == cast.member
+    assert session.employer == employer and session.sector == cast.sector
+    assert session.region == cast.union_house.region
+    assert session.referrals == ["legal"]
+    assert Consent.objects.get(session=session).withdrawn_at is None
+    assert ThemeDayCount.objects.filter(region=session.region, count=1).exists()
+    assert AuditEntry.objects.filter(action="create", subject_member_id=cast.member.pk).exists()
+
+
+def test_an_unknown_member_number_is_refused_and_not_a_member_is_accepted(cast, login_as):
+    client = login_as(cast.consultant)
+    response = _post(client, union_house=cast.union_house.pk, member_number="99999999")
+    assert response.status_code == 200 and not ConsultationSession.objects.exists()
+    _post(client, union_house=cast.union_house.pk, not_a_member="on")
+    session = ConsultationSession.objects.get()
+    assert session.member is None and not session.is_member
+
+
+def test_a_new_employer_is_proposed_inline(cast, login_as):
+    client = login_as(cast.consultant)
+    _post(
+        client,
+        union_house=cast.union_house.pk,
+        not_a_member="on",
+        employer="new",
+        new_employer_name="Bakkerij  De Korenschoof",
+        sector=cast.sector.pk,
+    )
+    employer = Employer.objects.get(name="Bakkerij De Korenschoof")
+    assert not employer.is_confirmed and employer.proposed_by == cast.consultant
+    assert ConsultationSession.objects.get().employer == employer
+
+
+def test_without_javascript_a_typed_employer_shows_choices(cast, login_as):
+    EmployerFactory(name="Albert Heijn B.V.", aliases=["AH"])
+    client = login_as(cast.consultant)
+    response = _post(
+        client, union_house=cast.union_house.pk, not_a_member="on", employer_query="AH"
+    )
+    assert response.status_code == 200
+    assert "Albert Heijn B.V." in response.content.decode()
+    assert not ConsultationSession.objects.exists()
+
+
+def test_a_consultant_corrects_an_own_session_within_seven_days(cast, login_as):
+    session = log_session(cast, themes=[theme("Ontslag")])
+    client = login_as(cast.consultant)
+    url = reverse("signals:session_edit", kwargs={"pk": session.pk})
+    assert client.get(url).status_code == 200
+    client.post(
+        url,
+        {
+            "at": timezone.localtime(session.at).strftime("%Y-%m-%dT%H:%M"),
+            "place": Place.PHONE,
+            "kind": "work_income",
+            "not_a_member": "on",
+            "themes": [theme("Werkdruk").pk],
+        },
+    )
+    session.refresh_from_db()
+    assert session.place == Place.PHONE
+    assert list(session.themes.values_list("name", flat=True)) == ["Werkdruk"]
+    counts = dict(
+        ThemeDayCount.objects.filter(region=session.region).values_list("theme__name", "count")
+    )
+    assert counts == {"Ontslag": 0, "Werkdruk": 1}
+
+
+def test_a_session_older_than_seven_days_cannot_be_corrected(cast, login_as):
+    session = log_session(cast)
+    ConsultationSession.objects.filter(pk=session.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=7, minutes=1)
+    )
+    client = login_as(cast.consultant)
+    assert client.get(reverse("signals:session_edit", kwargs={"pk": session.pk})).status_code == 404
+
+
+def test_consultants_see_only_their_own_sessions(cast, login_as):
+    mine = log_session(cast)
+    theirs = log_session(cast, consultant=cast.other_consultant)
+    client = login_as(cast.consultant)
+    sessions = list(client.get(reverse("signals:session_list")).context["sessions"])
+    assert mine in sessions and theirs not in sessions
+    assert client.get(reverse("signals:session_edit", kwargs={"pk": theirs.pk})).status_code == 404
+
+
+def test_posting_a_foreign_consultant_field_changes_nothing(cast, login_as):
+    client = login_as(cast.consultant)
+    _post(
+        client,
+        union_house=cast.union_house.pk,
+        not_a_member="on",
+        consultant=cast.other_consultant.pk,
+    )
+    assert ConsultationSession.objects.get().consultant == cast.consultant
+
+
+def test_a_member_lookup_uses_the_exact_number(cast, login_as):
+    other = MemberFactory(member_number="12345678")
+    client = login_as(cast.consultant)
+    _post(client, union_house=cast.union_house.pk, member_number="1234567")
+    assert not ConsultationSession.objects.exists()
+    _post(client, union_house=cast.union_house.pk, member_number="12345678")
+    assert ConsultationSession.objects.get().member == other
