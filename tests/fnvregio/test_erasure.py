@@ -73,3 +73,34 @@ def test_erasure_is_logged_and_cannot_run_twice(cast):
     assert AuditEntry.objects.filter(action="erase", subject_member_id=cast.member.pk).count() == 1
     with pytest.raises(ValidationError):
         member_erase(member=cast.member, actor=cast.admin)
+
+
+def test_erasure_reaches_sessions_appointments_and_trajectories(cast):
+    from loopbaan.models import Appointment
+    from signals.models import Consent
+    from tests.factories import UserFactory
+    from tests.loopbaan.helpers import make_appointment
+    from tests.signals.helpers import log_session
+    from tests.trajectories.factories import trajectory
+    from trajectories.models import ProgressNote
+
+    session = log_session(
+        cast, member=cast.member, consent=True, summary="Qwaadvliet vertelde over haar ontslag"
+    )
+    partner = UserFactory(role="consultant")
+    appointment = make_appointment(
+        cast.member, [cast.consultant, partner], cast.union_house, question="Qwaadvliet zoekt werk"
+    )
+    route = trajectory(adviser=cast.adviser, member=cast.member)
+    ProgressNote.objects.create(
+        trajectory=route, author=cast.adviser, text="Gesprek met Qwaadvliet"
+    )
+
+    member_erase(member=cast.member, actor=cast.admin)
+
+    session.refresh_from_db()
+    assert session.summary == "" and session.member is None and session.is_member
+    assert not Consent.objects.filter(session=session, withdrawn_at__isnull=True).exists()
+    assert Appointment.objects.get(pk=appointment.pk).question == ""
+    assert not ProgressNote.objects.filter(trajectory=route).exists()
+    assert _tables_containing("Qwaadvliet") == []

@@ -34,3 +34,58 @@ def test_it_records_what_it_did_in_the_audit_log(cast):
 
 def test_retention_runs_nightly_from_beat(settings):
     assert settings.CELERY_BEAT_SCHEDULE["retention"]["task"] == "fnvregio.tasks.apply_retention"
+
+
+def test_session_summaries_past_their_period_are_blanked_and_the_sessions_stay(cast, settings):
+    from signals.models import ConsultationSession
+    from signals.retention import apply_retention as signals_retention
+    from tests.signals.helpers import log_session
+
+    old = log_session(cast, days_ago=40, summary="Oude vertrouwelijke tekst")
+    new = log_session(cast, days_ago=5, summary="Nieuwe vertrouwelijke tekst")
+    days = {**settings.FNV_RETENTION_DAYS, "session_summaries": 30}
+    assert signals_retention(now=timezone.now(), days=days) == {"session_summaries_blanked": 1}
+    assert ConsultationSession.objects.get(pk=old.pk).summary == ""
+    assert ConsultationSession.objects.get(pk=new.pk).summary == "Nieuwe vertrouwelijke tekst"
+    assert ConsultationSession.objects.count() == 2
+    assert signals_retention(now=timezone.now(), days=days) == {"session_summaries_blanked": 0}
+
+
+def test_appointment_texts_past_their_period_are_blanked(cast, settings):
+    from loopbaan.models import Appointment, AppointmentReport
+    from loopbaan.retention import apply_retention as loopbaan_retention
+    from tests.factories import UserFactory
+    from tests.loopbaan.helpers import make_appointment
+
+    partner = UserFactory(role="consultant")
+    appointment = make_appointment(
+        cast.member,
+        [cast.consultant, partner],
+        cast.union_house,
+        starts_at=timezone.now() - timedelta(days=400),
+        question="Mijn beoordeling",
+    )
+    AppointmentReport.objects.create(
+        appointment=appointment, career_question="training", notes="Vertrouwelijk"
+    )
+    days = {**settings.FNV_RETENTION_DAYS, "appointment_reports": 365}
+    result = loopbaan_retention(now=timezone.now(), days=days)
+    assert result == {"appointment_reports_blanked": 1, "appointment_questions_blanked": 1}
+    appointment = Appointment.objects.get(pk=appointment.pk)
+    assert appointment.question == "" and appointment.report.notes == ""
+    assert appointment.report.career_question == "training"
+
+
+def test_progress_notes_of_long_ended_trajectories_are_deleted(cast, settings):
+    from tests.trajectories.factories import trajectory
+    from trajectories.models import ProgressNote, Trajectory
+    from trajectories.retention import apply_retention as trajectories_retention
+
+    ended = trajectory(adviser=cast.adviser, member=cast.member)
+    running = trajectory(adviser=cast.adviser, member=cast.other_member)
+    for item in (ended, running):
+        ProgressNote.objects.create(trajectory=item, author=cast.adviser, text="Notitie")
+    Trajectory.objects.filter(pk=ended.pk).update(ended_at=timezone.now() - timedelta(days=100))
+    days = {**settings.FNV_RETENTION_DAYS, "trajectory_notes": 90}
+    assert trajectories_retention(now=timezone.now(), days=days) == {"trajectory_notes_deleted": 1}
+    assert list(ProgressNote.objects.values_list("trajectory_id", flat=True)) == [running.pk]
