@@ -100,7 +100,7 @@ def _session_form_page(request, form, session=None) -> HttpResponse:
 @never_cache
 @role_required(Role.CONSULTANT)
 def session_new(request: HttpRequest) -> HttpResponse:
-    form = SessionForm(request.POST or None, consultant=request.user)
+    form = SessionForm(request.POST if request.method == "POST" else None, consultant=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
