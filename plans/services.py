@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -141,8 +141,16 @@ def plan_create(
     if copy_from is not None:
         plan.sections = dict(copy_from.sections)
         plan.previous = copy_from
-    plan.full_clean()
-    plan.save()
+    plan.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError as error:  # someone started the same plan a moment ago
+        raise ValidationError(
+            _("Voor %(region)s bestaat al een regioplan %(year)s."),
+            params={"region": region.name, "year": year},
+            code="exists",
+        ) from error
     if copy_from is not None:
         # The carried-over text was written by last year's authors: they stay authors, so none
         # of them can approve it later as coordinator.

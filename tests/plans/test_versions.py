@@ -119,3 +119,15 @@ def test_the_panel_leaves_out_apps_without_figures(cast, settings):
     assert set(services.data_panel(cast.region).figures) == {"tests"}
     settings.FNV_REGION_PANEL_PROVIDERS = []
     assert services.data_panel(cast.region).figures == {}
+
+
+def test_the_difference_works_line_by_line_and_marks_huge_rewrites_as_a_whole():
+    old = "Eerste regel blijft.\nTweede regel over krapte.\nDerde regel."
+    new = "Eerste regel blijft.\nTweede regel over krimp.\nDerde regel."
+    left, right, changed = diff_texts(old, new)
+    assert changed and "Eerste regel blijft." in left
+    assert "krapte" in left.split("<del>")[1] and "krimp" in right.split("<ins>")[1]
+    huge_old = " ".join(f"woord{i}" for i in range(3000))
+    huge_new = " ".join(f"ander{i}" for i in range(3000)) + "\nextra regel"
+    left, right, changed = diff_texts(huge_old, huge_new)
+    assert changed and left.count("<del>") == 1 and right.count("<ins>") == 1
