@@ -111,6 +111,10 @@ def data_panel(region: Region, *, now: dt.datetime | None = None) -> DataPanel:
     until = timezone.localdate(now)
     since = until - dt.timedelta(days=plans_setting("PANEL_DAYS"))
     raw = registry.region_panel(region, since=since, until=until)
+    if not raw.get("members"):
+        from plans.figures import members_per_sector
+
+        raw["members"] = members_per_sector(region)
     # Apps without figures return {}; keep only the ones that have something to show.
     figures = {app: block for app, block in raw.items() if block and block.get("figures")}
     return DataPanel(figures=figures, taken_at=now, since=since, until=until)
