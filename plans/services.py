@@ -367,16 +367,22 @@ def reminders_create_due(*, now: dt.datetime | None = None) -> int:
     for plan in RegionPlan.objects.filter(
         status=PlanStatus.DRAFT, deadline__isnull=False, deadline__gte=today
     ).only("pk", "deadline"):
-        for days in plans_setting("DEADLINE_REMINDER_DAYS"):
+        due = []
+        for days in sorted(plans_setting("DEADLINE_REMINDER_DAYS"), reverse=True):
             due_at = _local_datetime(
                 plan.deadline - dt.timedelta(days=days), plans_setting("REMINDER_HOUR")
             )
             if due_at <= now:
-                rows.append(
+                due.append(
                     PlanReminder(
                         plan=plan, kind=ReminderKind.DEADLINE, key=f"d-{days}", due_at=due_at
                     )
                 )
+        # When several are due at once (a deadline set late, or beat was down), only the one
+        # closest to the deadline is sent; the earlier ones are recorded as skipped.
+        for skipped in due[:-1]:
+            skipped.sent_at = now
+        rows.extend(due)
     waiting = dt.timedelta(days=plans_setting("REVIEW_WAITING_DAYS"))
     for version in (
         PlanVersion.objects.filter(
