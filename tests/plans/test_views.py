@@ -284,3 +284,11 @@ def test_the_lists_take_a_fixed_number_of_queries(cast, client, django_assert_nu
     # session update, release.
     with django_assert_num_queries(7):
         assert client.get(reverse("plans:awaiting")).status_code == 200
+
+
+def test_a_plan_in_review_waits_only_for_its_own_reviewer(cast):
+    second = UserFactory(role=Role.COORDINATOR)
+    second.regions.add(cast.region)
+    plan = make_plan(cast.region, status=PlanStatus.IN_REVIEW, reviewer=cast.coordinator)
+    assert list(RegionPlan.objects.awaiting_review_by(cast.coordinator)) == [plan]
+    assert list(RegionPlan.objects.awaiting_review_by(second)) == []
