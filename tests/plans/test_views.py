@@ -292,3 +292,23 @@ def test_a_plan_in_review_waits_only_for_its_own_reviewer(cast):
     plan = make_plan(cast.region, status=PlanStatus.IN_REVIEW, reviewer=cast.coordinator)
     assert list(RegionPlan.objects.awaiting_review_by(cast.coordinator)) == [plan]
     assert list(RegionPlan.objects.awaiting_review_by(second)) == []
+
+
+def test_the_admin_lists_and_shows_plans_read_only(cast, client):
+    plan = make_plan(cast.region, status=PlanStatus.SUBMITTED)
+    make_version(plan)
+    login(client, cast.admin)
+    assert client.get(reverse("admin:plans_regionplan_changelist")).status_code == 200
+    page = client.get(reverse("admin:plans_regionplan_change", args=[plan.pk]))
+    assert page.status_code == 200
+    assert 'name="status"' not in page.content.decode()
+
+
+def test_a_status_mail_is_skipped_when_the_plan_moved_on(cast):
+    from django.core import mail
+
+    from plans.tasks import notify_status_change
+
+    plan = make_plan(cast.region, status=PlanStatus.IN_REVIEW)
+    assert notify_status_change(plan.pk, PlanStatus.SUBMITTED) == 0
+    assert mail.outbox == []
