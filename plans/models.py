@@ -123,12 +123,14 @@ class RegionPlanQuerySet(models.QuerySet):
         return self.none()
 
     def awaiting_review_by(self, user) -> RegionPlanQuerySet:
-        """Plans a coordinator should pick up or finish, that they did not write themselves."""
+        """Plans waiting for a coordinator, and those in their own review; never ones they wrote."""
         if getattr(user, "role", None) != Role.COORDINATOR:
             return self.none()
         return (
             self.visible_to(user)
-            .filter(status__in=[*WAITING_FOR_REVIEW, PlanStatus.IN_REVIEW])
+            .filter(
+                Q(status__in=WAITING_FOR_REVIEW) | Q(status=PlanStatus.IN_REVIEW, reviewer=user)
+            )
             .exclude(authors=user)
             .exclude(versions__submitted_by=user)
             .distinct()

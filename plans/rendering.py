@@ -75,43 +75,86 @@ def render_markdown(text: str) -> SafeString:
     return mark_safe(cleaned)  # noqa: S308  (nh3 output with a fixed allow-list)
 
 
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+# A word with the whitespace after it; leading whitespace is a token of its own.
+_TOKEN = re.compile(r"\s+|\S+\s*", re.UNICODE)
+# Above this many token pairs a changed block is marked as a whole instead of word by word:
+# difflib's matcher grows with the product of the lengths, and a page must stay quick.
+WORD_DIFF_MAX_PAIRS = 2_000_000
 
 
 def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(text or "")
 
 
-def diff_texts(old: str, new: str) -> tuple[SafeString, SafeString, bool]:
-    """Word-level difference as two HTML fragments (old with <del>, new with <ins>).
+class _Marker:
+    def __init__(self) -> None:
+        self.left: list[str] = []
+        self.right: list[str] = []
+        self.changed = False
+        self.removed = escape(_("verwijderd:"))
+        self.added = escape(_("toegevoegd:"))
+        self.end = escape(_("einde wijziging"))
 
-    Each marked change carries a visually hidden label, so screen readers announce it too
-    (not every one reads <del>/<ins> out by itself). Returns (old_html, new_html, changed).
+    def same(self, old: str, new: str) -> None:
+        self.left.append(escape(old))
+        self.right.append(escape(new))
+
+    def removed_text(self, text: str) -> None:
+        if text:
+            self.changed = True
+            self.left.append(
+                f'<del><span class="visually-hidden">{self.removed} </span>{escape(text)}'
+                f'<span class="visually-hidden"> {self.end}</span></del>'
+            )
+
+    def added_text(self, text: str) -> None:
+        if text:
+            self.changed = True
+            self.right.append(
+                f'<ins><span class="visually-hidden">{self.added} </span>{escape(text)}'
+                f'<span class="visually-hidden"> {self.end}</span></ins>'
+            )
+
+    def words(self, old: str, new: str) -> None:
+        old_tokens, new_tokens = _tokens(old), _tokens(new)
+        if len(old_tokens) * len(new_tokens) > WORD_DIFF_MAX_PAIRS:
+            self.removed_text(old)
+            self.added_text(new)
+            return
+        matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
+        for opcode, a1, a2, b1, b2 in matcher.get_opcodes():
+            old_part, new_part = "".join(old_tokens[a1:a2]), "".join(new_tokens[b1:b2])
+            if opcode == "equal":
+                self.same(old_part, new_part)
+            else:
+                self.removed_text(old_part)
+                self.added_text(new_part)
+
+
+def diff_texts(old: str, new: str) -> tuple[SafeString, SafeString, bool]:
+    """The difference as two HTML fragments (old with <del>, new with <ins>), and whether any.
+
+    Lines are compared first; only lines that changed are compared word by word, so the cost
+    follows the size of the change rather than the size of the text. Each marked change carries
+    a visually hidden label, so screen readers announce it too (not every one reads <del> and
+    <ins> out by itself).
     """
-    old_tokens, new_tokens = _tokens(old), _tokens(new)
-    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
-    left: list[str] = []
-    right: list[str] = []
-    removed_label = escape(_("verwijderd:"))
-    added_label = escape(_("toegevoegd:"))
-    end_label = escape(_("einde wijziging"))
-    changed = False
+    old_lines = (old or "").splitlines(keepends=True)
+    new_lines = (new or "").splitlines(keepends=True)
+    marker = _Marker()
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
     for opcode, a1, a2, b1, b2 in matcher.get_opcodes():
-        old_part = escape("".join(old_tokens[a1:a2]))
-        new_part = escape("".join(new_tokens[b1:b2]))
+        old_part, new_part = "".join(old_lines[a1:a2]), "".join(new_lines[b1:b2])
         if opcode == "equal":
-            left.append(old_part)
-            right.append(new_part)
-            continue
-        changed = True
-        if old_part:
-            left.append(
-                f'<del><span class="visually-hidden">{removed_label} </span>{old_part}'
-                f'<span class="visually-hidden"> {end_label}</span></del>'
-            )
-        if new_part:
-            right.append(
-                f'<ins><span class="visually-hidden">{added_label} </span>{new_part}'
-                f'<span class="visually-hidden"> {end_label}</span></ins>'
-            )
-    return mark_safe("".join(left)), mark_safe("".join(right)), changed  # noqa: S308
+            marker.same(old_part, new_part)
+        elif opcode == "replace" and a2 - a1 == b2 - b1:
+            # Lines edited in place: compare them pair by pair, which stays cheap.
+            for old_line, new_line in zip(old_lines[a1:a2], new_lines[b1:b2], strict=True):
+                marker.words(old_line, new_line)
+        else:
+            marker.words(old_part, new_part)
+    return (
+        mark_safe("".join(marker.left)),  # noqa: S308  (every piece is escaped above)
+        mark_safe("".join(marker.right)),  # noqa: S308
+        marker.changed,
+    )

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,6 +111,10 @@ def data_panel(region: Region, *, now: dt.datetime | None = None) -> DataPanel:
     until = timezone.localdate(now)
     since = until - dt.timedelta(days=plans_setting("PANEL_DAYS"))
     raw = registry.region_panel(region, since=since, until=until)
+    if not raw.get("members"):
+        from plans.figures import members_per_sector
+
+        raw["members"] = members_per_sector(region)
     # Apps without figures return {}; keep only the ones that have something to show.
     figures = {app: block for app, block in raw.items() if block and block.get("figures")}
     return DataPanel(figures=figures, taken_at=now, since=since, until=until)
@@ -141,8 +145,16 @@ def plan_create(
     if copy_from is not None:
         plan.sections = dict(copy_from.sections)
         plan.previous = copy_from
-    plan.full_clean()
-    plan.save()
+    plan.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError as error:  # someone started the same plan a moment ago
+        raise ValidationError(
+            _("Voor %(region)s bestaat al een regioplan %(year)s."),
+            params={"region": region.name, "year": year},
+            code="exists",
+        ) from error
     if copy_from is not None:
         # The carried-over text was written by last year's authors: they stay authors, so none
         # of them can approve it later as coordinator.
@@ -355,16 +367,22 @@ def reminders_create_due(*, now: dt.datetime | None = None) -> int:
     for plan in RegionPlan.objects.filter(
         status=PlanStatus.DRAFT, deadline__isnull=False, deadline__gte=today
     ).only("pk", "deadline"):
-        for days in plans_setting("DEADLINE_REMINDER_DAYS"):
+        due = []
+        for days in sorted(plans_setting("DEADLINE_REMINDER_DAYS"), reverse=True):
             due_at = _local_datetime(
                 plan.deadline - dt.timedelta(days=days), plans_setting("REMINDER_HOUR")
             )
             if due_at <= now:
-                rows.append(
+                due.append(
                     PlanReminder(
                         plan=plan, kind=ReminderKind.DEADLINE, key=f"d-{days}", due_at=due_at
                     )
                 )
+        # When several are due at once (a deadline set late, or beat was down), only the one
+        # closest to the deadline is sent; the earlier ones are recorded as skipped.
+        for skipped in due[:-1]:
+            skipped.sent_at = now
+        rows.extend(due)
     waiting = dt.timedelta(days=plans_setting("REVIEW_WAITING_DAYS"))
     for version in (
         PlanVersion.objects.filter(

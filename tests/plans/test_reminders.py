@@ -67,14 +67,15 @@ def test_a_reminder_that_is_no_longer_relevant_is_marked_but_not_sent(cast):
 
 def test_a_new_deadline_gets_its_own_reminders(cast):
     plan = make_plan(cast.region, deadline=dt.date(2026, 12, 15))
-    _run(_at(dt.date(2026, 12, 12)))
-    assert len(mail.outbox) == 2  # 14 and 3 days before: both due by now
+    _run(_at(dt.date(2026, 12, 1)))
+    assert len(mail.outbox) == 1  # 14 days before
     services.plan_set_deadline(
         user=cast.coordinator, region=cast.region, year=plan.year, deadline=dt.date(2027, 1, 31)
     )
-    assert _run(_at(dt.date(2027, 1, 28))) == 2
-    assert len(mail.outbox) == 4
-    assert PlanReminder.objects.filter(plan=plan).count() == 4
+    assert _run(_at(dt.date(2027, 1, 17))) == 1
+    assert _run(_at(dt.date(2027, 1, 28))) == 1
+    assert len(mail.outbox) == 3
+    assert PlanReminder.objects.filter(plan=plan).count() == 3
 
 
 def test_it_reminds_the_coordinators_when_a_review_waits_too_long(cast, settings):
@@ -104,8 +105,10 @@ def test_the_beat_task_runs_the_reminders(cast):
     make_plan(cast.region, deadline=timezone.localdate() + dt.timedelta(days=2))
     send_reminders.delay()
     send_reminders.delay()
-    assert len(mail.outbox) == 2  # the 14- and 3-day reminders, each once
+    # Both the 14- and the 3-day reminder are due: only the later one goes out, once.
+    assert len(mail.outbox) == 1
     assert PlanReminder.objects.filter(sent_at__isnull=False).count() == 2
+    assert PlanReminder.objects.get(key="d-14").recipient_count == 0
 
 
 @pytest.mark.django_db(transaction=True)
@@ -116,7 +119,7 @@ def test_concurrent_runs_send_each_reminder_exactly_once():
     cast = Cast()
     deadline = dt.date(2026, 12, 15)
     plans = [make_plan(cast.region, deadline=deadline, year=2027 + i) for i in range(5)]
-    now = _at(deadline - dt.timedelta(days=1))
+    now = _at(deadline - dt.timedelta(days=14))
     barrier = threading.Barrier(4)
     errors: list[Exception] = []
 
@@ -135,8 +138,8 @@ def test_concurrent_runs_send_each_reminder_exactly_once():
     for thread in threads:
         thread.join()
     assert errors == []
-    # Five plans, two reminders each (14 and 3 days before), one recipient each.
-    assert len(mail.outbox) == 10
+    # Five plans, one reminder each (14 days before), one recipient each.
+    assert len(mail.outbox) == 5
     per_plan = Counter(m.subject.split(" van ")[0] for m in mail.outbox)
-    assert sorted(per_plan.values()) == [2] * 5
-    assert PlanReminder.objects.filter(plan__in=plans, sent_at__isnull=False).count() == 10
+    assert sorted(per_plan.values()) == [1] * 5
+    assert PlanReminder.objects.filter(plan__in=plans, sent_at__isnull=False).count() == 5

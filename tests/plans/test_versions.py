@@ -7,6 +7,7 @@ from django.urls import reverse
 from plans import services
 from plans.models import PlanAction, PlanStatus
 from plans.rendering import diff_texts
+from regions.models import Region
 from tests.conftest import login
 from tests.plans.helpers import make_plan
 
@@ -116,6 +117,41 @@ def test_a_missing_version_is_404(cast, client):
 
 def test_the_panel_leaves_out_apps_without_figures(cast, settings):
     settings.FNV_REGION_PANEL_PROVIDERS = ["tests.plans.helpers.fake_region_panel"]
-    assert set(services.data_panel(cast.region).figures) == {"tests"}
+    # "members" is the plan's own fallback block (the cast has a member in the region).
+    assert set(services.data_panel(cast.region).figures) == {"tests", "members"}
     settings.FNV_REGION_PANEL_PROVIDERS = []
-    assert services.data_panel(cast.region).figures == {}
+    assert set(services.data_panel(cast.other_region).figures) == {"members"}
+    assert services.data_panel(Region.objects.get(code="AM01")).figures == {}
+
+
+def test_the_difference_works_line_by_line_and_marks_huge_rewrites_as_a_whole():
+    old = "Eerste regel blijft.\nTweede regel over krapte.\nDerde regel."
+    new = "Eerste regel blijft.\nTweede regel over krimp.\nDerde regel."
+    left, right, changed = diff_texts(old, new)
+    assert changed and "Eerste regel blijft." in left
+    assert "krapte" in left.split("<del>")[1] and "krimp" in right.split("<ins>")[1]
+    huge_old = " ".join(f"woord{i}" for i in range(3000))
+    huge_new = " ".join(f"ander{i}" for i in range(3000)) + "\nextra regel"
+    left, right, changed = diff_texts(huge_old, huge_new)
+    assert changed and left.count("<del>") == 1 and right.count("<ins>") == 1
+
+
+def test_the_panel_counts_members_per_sector_without_small_groups(cast, settings):
+    from members.models import MemberStatus
+    from tests.factories import MemberFactory, SectorFactory
+
+    settings.FNV = {**settings.FNV, "MIN_GROUP_SIZE": 3}
+    settings.FNV_REGION_PANEL_PROVIDERS = []
+    zorg, bouw = SectorFactory(name="Zorg en Welzijn"), SectorFactory(name="Bouw en Infra")
+    for _ in range(4):
+        MemberFactory(region=cast.region, sector=zorg)
+    MemberFactory(region=cast.region, sector=bouw)
+    MemberFactory(region=cast.region, sector=bouw, status=MemberStatus.ENDED)
+    MemberFactory(region=cast.other_region, sector=bouw)
+    block = services.data_panel(cast.region).figures["members"]
+    # The cast's own member (Handel) and the one Bouw member are too few to show apart.
+    assert block["figures"] == [
+        ["Actieve leden", 6],
+        ["Zorg en Welzijn", 4],
+        ["Overige en onbekende sectoren", "minder dan 3"],
+    ]

@@ -284,3 +284,31 @@ def test_the_lists_take_a_fixed_number_of_queries(cast, client, django_assert_nu
     # session update, release.
     with django_assert_num_queries(7):
         assert client.get(reverse("plans:awaiting")).status_code == 200
+
+
+def test_a_plan_in_review_waits_only_for_its_own_reviewer(cast):
+    second = UserFactory(role=Role.COORDINATOR)
+    second.regions.add(cast.region)
+    plan = make_plan(cast.region, status=PlanStatus.IN_REVIEW, reviewer=cast.coordinator)
+    assert list(RegionPlan.objects.awaiting_review_by(cast.coordinator)) == [plan]
+    assert list(RegionPlan.objects.awaiting_review_by(second)) == []
+
+
+def test_the_admin_lists_and_shows_plans_read_only(cast, client):
+    plan = make_plan(cast.region, status=PlanStatus.SUBMITTED)
+    make_version(plan)
+    login(client, cast.admin)
+    assert client.get(reverse("admin:plans_regionplan_changelist")).status_code == 200
+    page = client.get(reverse("admin:plans_regionplan_change", args=[plan.pk]))
+    assert page.status_code == 200
+    assert 'name="status"' not in page.content.decode()
+
+
+def test_a_status_mail_is_skipped_when_the_plan_moved_on(cast):
+    from django.core import mail
+
+    from plans.tasks import notify_status_change
+
+    plan = make_plan(cast.region, status=PlanStatus.IN_REVIEW)
+    assert notify_status_change(plan.pk, PlanStatus.SUBMITTED) == 0
+    assert mail.outbox == []
