@@ -9,5 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("regios/", include("regions.urls")),
+    path("leden/", include("members.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -43,14 +43,12 @@ EXPORT_HEADER = [
     "postcode",
     "woonplaats",
     "gemeente",
-    "regio",
     "geboortedatum",
     "sector",
     "werkgever",
     "kvk-nummer",
     "status",
     "lid sinds",
-    "beëindigd op",
 ]
 STATUS_DUTCH = {"active": "actief", "suspended": "geschorst", "ended": "beëindigd"}
 
@@ -75,21 +73,18 @@ def export_rows(queryset) -> Iterator[str]:
         "postcode",
         "city",
         "municipality__name",
-        "region__name",
         "birth_date",
         "sector__name",
         "employer__name",
         "employer__kvk_number",
         "status",
         "member_since",
-        "ended_on",
     )
     for row in rows.iterator(chunk_size=5000):
         values = list(row)
-        values[13] = _date(values[13])
-        values[17] = STATUS_DUTCH.get(values[17], values[17])
-        values[18] = _date(values[18])
-        values[19] = _date(values[19])
+        values[12] = _date(values[12])
+        values[16] = STATUS_DUTCH.get(values[16], values[16])
+        values[17] = _date(values[17])
         yield csv_line(values)
 
 

@@ -25,6 +25,7 @@ import codecs
 import contextlib
 import csv
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import io
@@ -87,6 +88,7 @@ COLUMNS: list[Column] = [
 ]
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise_header(value: str) -> str:
     """'E-mail ' → 'email', 'Geboorte datum' → 'geboortedatum', 'Beëindigd' → 'beeindigd'."""
     decomposed = unicodedata.normalize("NFKD", value or "")
@@ -145,7 +147,6 @@ TEXT_FIELDS = [
 ]
 
 PROGRESS_EVERY = 20_000
-ERROR_BATCH = 2_000
 HEAD_BYTES = 8192
 
 
@@ -340,17 +341,21 @@ def _cell_text(value) -> str:
 def _open_xlsx(info: FileInfo) -> Table:
     from openpyxl import load_workbook
 
+    handle = open(info.path, "rb")  # noqa: SIM115 (closed by Table.close)
     try:
-        workbook = load_workbook(info.path, read_only=True, data_only=True)
+        # A file object, not a path: openpyxl refuses paths that do not end in .xlsx.
+        workbook = load_workbook(handle, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
         iterator = sheet.iter_rows(values_only=True)
         first = next(iterator, None)
     except Exception as error:  # openpyxl raises many kinds for a broken file
+        handle.close()
         raise ImportRefused(
             "Het Excel-bestand is beschadigd of geen geldig .xlsx-bestand. Open het in Excel en sla het opnieuw op."
         ) from error
     if first is None:
         workbook.close()
+        handle.close()
         raise ImportRefused("Het bestand is leeg.")
     total_rows = sheet.max_row or 0
     state = {"row": 1}
@@ -370,7 +375,11 @@ def _open_xlsx(info: FileInfo) -> Table:
             return 0
         return int(info.size * min(1.0, state["row"] / total_rows))
 
-    return Table([_cell_text(value) for value in first], rows(), position, workbook.close)
+    def close() -> None:
+        workbook.close()
+        handle.close()
+
+    return Table([_cell_text(value) for value in first], rows(), position, close)
 
 
 # --- Checking the header -------------------------------------------------------------------
@@ -427,6 +436,18 @@ def map_header(header: list[str]) -> list[Column | None]:
 
 
 # --- Checking a row ------------------------------------------------------------------------
+
+# The common shape, checked fast; anything else goes through Django's full validator.
+EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+
+
+def _valid_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
 
 DATE_DMY = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
 DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -552,11 +573,8 @@ class RowChecker:
                     )
                 row[1] = value
             elif kind == "email":
-                if value:
-                    try:
-                        validate_email(value)
-                    except ValidationError:
-                        errors.append((column.header, f"‘{value}’ is geen geldig e-mailadres."))
+                if value and not EMAIL_RE.match(value) and not _valid_email(value):
+                    errors.append((column.header, f"‘{value}’ is geen geldig e-mailadres."))
                 row[STAGING_INDEX["email"]] = value
             elif kind == "postcode":
                 if value:
@@ -686,8 +704,6 @@ class _ErrorWriter:
                     message=message[:300],
                 )
             )
-        if len(self.batch) >= ERROR_BATCH:
-            self.flush()
 
     def flush(self) -> None:
         if self.batch:
@@ -747,25 +763,33 @@ def _stream_into_staging(member_import: MemberImport, table: Table, checker: Row
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
         cursor.execute(f"CREATE UNLOGGED TABLE {name} ({columns_sql})")
-        with cursor.copy(
-            f"COPY {name} ({', '.join(column for column, _ in STAGING_COLUMNS)}) FROM STDIN"
-        ) as copy:
-            for line, values in table.rows:
-                if not any(values):
-                    continue
-                total += 1
-                row, row_errors = checker.check(values)
-                if row_errors:
-                    errors.add(line, row_errors)
-                elif erased and erased_hash(row[1]) in erased:
-                    skipped += 1
-                else:
-                    row[0] = line
-                    copy.write_row(row)
-                    valid += 1
-                if total % PROGRESS_EVERY == 0:
-                    errors.flush()
-                    _progress(member_import, table.position(), total)
+        copy_sql = f"COPY {name} ({', '.join(column for column, _ in STAGING_COLUMNS)}) FROM STDIN"
+        rows = iter(table.rows)
+        finished = False
+        while not finished:
+            # One COPY per batch: between batches the connection is free for the progress
+            # update, the rejected rows and the cancel check.
+            finished = True
+            with cursor.copy(copy_sql) as copy:
+                for line, values in rows:
+                    if not any(values):
+                        continue
+                    total += 1
+                    row, row_errors = checker.check(values)
+                    if row_errors:
+                        errors.add(line, row_errors)
+                    elif erased and erased_hash(row[1]) in erased:
+                        skipped += 1
+                    else:
+                        row[0] = line
+                        copy.write_row(row)
+                        valid += 1
+                    if total % PROGRESS_EVERY == 0:
+                        finished = False
+                        break
+            errors.flush()
+            if not finished:
+                _progress(member_import, table.position(), total)
         errors.flush()
         cursor.execute(f"ANALYZE {name}")
         # A member number twice in one file: both rows are rejected.

@@ -180,3 +180,38 @@ def correction_request_create(*, member: Member, text: str, request=None) -> Cor
     else:
         mail_admins(subject, body)
     return correction
+
+
+def member_account_create(*, member: Member, password: str, request=None) -> User:
+    """Activation: a member account (role member, email verified) linked to the member."""
+    from allauth.account.models import EmailAddress
+
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        if member.user_id:
+            raise ValidationError(
+                "Dit lidmaatschap heeft al een account. Log in of vraag een nieuw wachtwoord aan."
+            )
+        email = member.email.strip().lower()
+        if not email:
+            raise ValidationError("Bij de ledenadministratie is geen e-mailadres bekend.")
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                "Er bestaat al een account met dit e-mailadres. Neem contact op met de FNV."
+            )
+        user = User(email=email, full_name=member.display_name, role="member")
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        member.user = user
+        member.save(update_fields=["user", "updated_at"])
+        audit_log(
+            request=request,
+            user=user,
+            action=AuditAction.CREATE,
+            obj=user,
+            subject_member_id=member.pk,
+            detail="account geactiveerd",
+        )
+    return user
