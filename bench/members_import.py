@@ -103,7 +103,12 @@ def background_import(path: str) -> tuple[float, MemberImport]:
     )
     member_import = validate_import(member_import)
     assert member_import.status == ImportStatus.PREVIEWED, member_import.message
+    validated = time.perf_counter()
     member_import = apply_import(member_import)
+    print(
+        f"  check+preview {validated - started:.1f} s, apply {time.perf_counter() - validated:.1f} s",
+        f"(cpu so far {time.process_time():.1f} s)",
+    )
     assert member_import.status == ImportStatus.DONE, member_import.message
     return time.perf_counter() - started, member_import
 

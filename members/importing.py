@@ -81,7 +81,7 @@ COLUMNS: list[Column] = [
     Column("gemeente", "municipality", "municipality"),
     Column("geboortedatum", "birth_date", "birth_date"),
     Column("sector", "sector", "sector"),
-    Column("werkgever", "employer", "employer", 200),
+    Column("werkgever", "employer", "employer_name", 200),
     Column("kvk-nummer", "kvk", "kvk", 8),
     Column("status", "status", "status"),
     Column("lid sinds", "member_since", "date"),
@@ -147,6 +147,7 @@ TEXT_FIELDS = [
 ]
 
 PROGRESS_EVERY = 20_000
+WORK_MEM = "64MB"
 HEAD_BYTES = 8192
 
 
@@ -525,14 +526,27 @@ class Lookups:
         )
 
 
+NORMAL_POSTCODE = re.compile(r"^[1-9][0-9]{3} [A-Z]{2}$")
+KVK_RE = re.compile(r"^[0-9]{8}$")
+CACHE_LIMIT = 200_000
+
+
 class RowChecker:
-    """Turns one file row into a staging row, or a list of (column, Dutch reason)."""
+    """Turns one file row into a staging row, or a list of (column, Dutch reason).
+
+    One small handler per column, built once; dates are parsed once per distinct value.
+    """
 
     def __init__(self, columns: list[Column | None], lookups: Lookups):
         self.columns = [(index, column) for index, column in enumerate(columns) if column]
         self.width = len(columns)
         self.fields = {column.field for _, column in self.columns}
         self.lookups = lookups
+        self.dates: dict[str, dt.date | str] = {}
+        self.handlers = [
+            (index, column, getattr(self, f"_{column.kind}")) for index, column in self.columns
+        ]
+        self.derive_place = "municipality" in self.fields or "postcode" in self.fields
 
     def check(self, values: list[str]) -> tuple[list | None, list[tuple[str, str]]]:
         if len(values) != self.width:
@@ -545,113 +559,129 @@ class RowChecker:
                     )
                 ]
         row: list = [None] * len(STAGING_COLUMNS)
+        # municipality, postcode area, employer name, kvk
+        context: list = [None, None, "", ""]
         errors: list[tuple[str, str]] = []
-        employer_name = kvk = ""
-        municipality: tuple[int, int] | None = None
-        postcode_area: tuple[int, int] | None = None
-        for index, column in self.columns:
+        for index, column, handler in self.handlers:
             value = values[index].strip()
-            kind = column.kind
             if column.max_length and len(value) > column.max_length:
                 errors.append(
                     (column.header, f"Te lang: hoogstens {column.max_length} tekens toegestaan.")
                 )
                 continue
-            if kind == "text":
-                if column.required and not value:
-                    errors.append((column.header, "Dit veld is verplicht."))
-                row[STAGING_INDEX[column.field]] = value
-            elif kind == "member_number":
-                if not MEMBER_NUMBER_RE.match(value):
-                    errors.append(
-                        (
-                            column.header,
-                            f"Lidnummer ‘{value}’ heeft niet de goede vorm: 6 tot 10 cijfers."
-                            if value
-                            else "Het lidnummer ontbreekt.",
-                        )
-                    )
-                row[1] = value
-            elif kind == "email":
-                if value and not EMAIL_RE.match(value) and not _valid_email(value):
-                    errors.append((column.header, f"‘{value}’ is geen geldig e-mailadres."))
-                row[STAGING_INDEX["email"]] = value
-            elif kind == "postcode":
-                if value:
-                    try:
-                        value = normalise_postcode(value)
-                    except ValidationError:
-                        errors.append(
-                            (
-                                column.header,
-                                f"‘{value}’ is geen geldige postcode; gebruik vier cijfers en twee letters, zoals 1234 AB.",
-                            )
-                        )
-                        continue
-                    postcode_area = self.lookups.postcode_areas.get(value[:4])
-                row[STAGING_INDEX["postcode"]] = value
-            elif kind == "municipality":
-                if value:
-                    municipality = self.lookups.municipalities.get(normalise_header(value))
-                    if municipality is None:
-                        errors.append((column.header, f"Onbekende gemeente ‘{value}’."))
-            elif kind in ("date", "birth_date"):
-                if value:
-                    try:
-                        date = parse_date(value)
-                    except ValueError as error:
-                        errors.append((column.header, str(error)))
-                        continue
-                    if date > self.lookups.today:
-                        errors.append((column.header, f"‘{value}’ ligt in de toekomst."))
-                        continue
-                    if kind == "birth_date" and date.year < 1900:
-                        errors.append(
-                            (column.header, f"‘{value}’ is geen mogelijke geboortedatum.")
-                        )
-                        continue
-                    row[STAGING_INDEX[column.field]] = date
-            elif kind == "sector":
-                if value:
-                    sector_id = self.lookups.sectors.get(normalise_header(value))
-                    if sector_id is None:
-                        errors.append(
-                            (
-                                column.header,
-                                f"Onbekende sector ‘{value}’; een beheerder voegt sectoren toe.",
-                            )
-                        )
-                    row[STAGING_INDEX["sector_id"]] = sector_id
-            elif kind == "status":
-                if value:
-                    status = STATUSES.get(normalise_header(value))
-                    if status is None:
-                        errors.append(
-                            (
-                                column.header,
-                                f"Onbekende status ‘{value}’; gebruik actief, geschorst of beëindigd.",
-                            )
-                        )
-                    row[STAGING_INDEX["status"]] = status
-            elif kind == "employer":
-                employer_name = value
-            elif kind == "kvk":
-                if value and not re.fullmatch(r"\d{8}", value):
-                    errors.append(
-                        (column.header, f"KvK-nummer ‘{value}’ bestaat niet uit precies 8 cijfers.")
-                    )
-                kvk = value
+            message = handler(value, column, row, context)
+            if message:
+                errors.append((column.header, message))
         if errors:
             return None, errors
-        if "municipality" in self.fields or "postcode" in self.fields:
-            place = municipality or postcode_area
+        if self.derive_place:
+            place = context[0] or context[1]
             row[STAGING_INDEX["municipality_id"]] = place[0] if place else None
             row[STAGING_INDEX["region_id"]] = place[1] if place else None
-        if employer_name or kvk:
+        if context[2] or context[3]:
             row[STAGING_INDEX["employer_id"]], row[STAGING_INDEX["employer_key"]] = self._employer(
-                employer_name, kvk
+                context[2], context[3]
             )
         return row, []
+
+    # Each handler stores the value and returns "" or a Dutch reason.
+
+    def _text(self, value, column, row, context) -> str:
+        row[STAGING_INDEX[column.field]] = value
+        if column.required and not value:
+            return "Dit veld is verplicht."
+        return ""
+
+    def _member_number(self, value, column, row, context) -> str:
+        row[1] = value
+        if MEMBER_NUMBER_RE.match(value):
+            return ""
+        if not value:
+            return "Het lidnummer ontbreekt."
+        return f"Lidnummer ‘{value}’ heeft niet de goede vorm: 6 tot 10 cijfers."
+
+    def _email(self, value, column, row, context) -> str:
+        row[STAGING_INDEX["email"]] = value
+        if value and not EMAIL_RE.match(value) and not _valid_email(value):
+            return f"‘{value}’ is geen geldig e-mailadres."
+        return ""
+
+    def _postcode(self, value, column, row, context) -> str:
+        if value:
+            if not NORMAL_POSTCODE.match(value) or value[5:] in ("SA", "SD", "SS"):
+                try:
+                    value = normalise_postcode(value)
+                except ValidationError:
+                    return f"‘{value}’ is geen geldige postcode; gebruik vier cijfers en twee letters, zoals 1234 AB."
+            context[1] = self.lookups.postcode_areas.get(value[:4])
+        row[STAGING_INDEX["postcode"]] = value
+        return ""
+
+    def _municipality(self, value, column, row, context) -> str:
+        if value:
+            context[0] = self.lookups.municipalities.get(normalise_header(value))
+            if context[0] is None:
+                return f"Onbekende gemeente ‘{value}’."
+        return ""
+
+    def _parsed_date(self, value: str, birth: bool) -> dt.date | str:
+        key = ("b" if birth else "d") + value
+        found = self.dates.get(key)
+        if found is not None:
+            return found
+        try:
+            date = parse_date(value)
+        except ValueError as error:
+            result: dt.date | str = str(error)
+        else:
+            if date > self.lookups.today:
+                result = f"‘{value}’ ligt in de toekomst."
+            elif birth and date.year < 1900:
+                result = f"‘{value}’ is geen mogelijke geboortedatum."
+            else:
+                result = date
+        if len(self.dates) > CACHE_LIMIT:
+            self.dates.clear()
+        self.dates[key] = result
+        return result
+
+    def _date(self, value, column, row, context, birth: bool = False) -> str:
+        if not value:
+            return ""
+        result = self._parsed_date(value, birth)
+        if isinstance(result, str):
+            return result
+        row[STAGING_INDEX[column.field]] = result
+        return ""
+
+    def _birth_date(self, value, column, row, context) -> str:
+        return self._date(value, column, row, context, birth=True)
+
+    def _sector(self, value, column, row, context) -> str:
+        if value:
+            sector_id = self.lookups.sectors.get(normalise_header(value))
+            if sector_id is None:
+                return f"Onbekende sector ‘{value}’; een beheerder voegt sectoren toe."
+            row[STAGING_INDEX["sector_id"]] = sector_id
+        return ""
+
+    def _status(self, value, column, row, context) -> str:
+        if value:
+            status = STATUSES.get(normalise_header(value))
+            if status is None:
+                return f"Onbekende status ‘{value}’; gebruik actief, geschorst of beëindigd."
+            row[STAGING_INDEX["status"]] = status
+        return ""
+
+    def _employer_name(self, value, column, row, context) -> str:
+        context[2] = value
+        return ""
+
+    def _kvk(self, value, column, row, context) -> str:
+        context[3] = value
+        if value and not KVK_RE.match(value):
+            return f"KvK-nummer ‘{value}’ bestaat niet uit precies 8 cijfers."
+        return ""
 
     def _employer(self, name: str, kvk: str) -> tuple[int | None, str | None]:
         lookups = self.lookups
@@ -886,7 +916,8 @@ def _changed_condition(targets: list[tuple[str, str]]) -> str:
 def _count_changes(member_import: MemberImport) -> None:
     name = staging_table(member_import)
     targets = _targets(set(member_import.columns))
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         cursor.execute(
             f"SELECT count(*) FROM {name} s WHERE NOT EXISTS "
             "(SELECT 1 FROM members_member m WHERE m.member_number = s.member_number)"
@@ -949,6 +980,8 @@ def apply_import(member_import: MemberImport) -> MemberImport:
     with transaction.atomic(), connection.cursor() as cursor:
         # One import applies at a time.
         cursor.execute("SELECT pg_advisory_xact_lock(72001)")
+        # Hash joins over a million rows stay in memory instead of spilling to disk.
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         member_import.employers_created = _create_employers(cursor, name)
         updated = 0
         if targets:
@@ -1033,7 +1066,9 @@ def _insert_sql(name: str, fields: set[str]) -> str:
     ]
     return (
         f"INSERT INTO members_member ({', '.join(columns)}) SELECT {', '.join(values)} "
-        f"FROM {name} s ON CONFLICT (member_number) DO NOTHING"
+        f"FROM {name} s WHERE NOT EXISTS "
+        "(SELECT 1 FROM members_member m WHERE m.member_number = s.member_number) "
+        "ON CONFLICT (member_number) DO NOTHING"
     )
 
 
