@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.urls import reverse
 from django.utils.html import format_html
+from import_export.admin import ImportMixin
 
+from members.admin_import import MemberFileFormat, MemberResource
 from members.models import (
     CorrectionRequest,
     Employer,
     Member,
     MemberImport,
+    Role,
     Sector,
     User,
 )
@@ -55,7 +58,9 @@ class EmployerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(ImportMixin, admin.ModelAdmin):
+    """Small files via django-import-export (preview, then confirm) with the portal's rules."""
+
     list_display = ["member_number", "display_name", "region", "sector", "status", "is_demo"]
     list_filter = ["status", "region", "sector", "is_demo"]
     search_fields = ["member_number", "last_name"]
@@ -63,6 +68,18 @@ class MemberAdmin(admin.ModelAdmin):
     list_select_related = ["region", "sector"]
     # Imports of any size go through the portal's import pages (preview, background, report).
     change_list_template = "admin/members/member/change_list.html"
+    resource_classes = [MemberResource]
+    formats = [MemberFileFormat]
+
+    def has_import_permission(self, request) -> bool:
+        return request.user.is_active and request.user.role == Role.ADMIN
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        # Our format raises ValueError with a Dutch message that names the problem: show it.
+        if isinstance(e, ValueError):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
 
 @admin.register(MemberImport)
