@@ -17,7 +17,7 @@ from django.db import models
 from members.models import Member
 
 # Secrets and internal links that are not "data on the member".
-SKIPPED_FIELDS = {"password", "secret", "data", "file_path", "number_hash"}
+SKIPPED_FIELDS = {"password", "secret", "file_path", "number_hash"}
 
 
 def _value(obj: models.Model, field: models.Field):

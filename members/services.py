@@ -127,7 +127,9 @@ def imports_abandon_stale(*, now=None) -> int:
     now = now or timezone.now()
     count = 0
     stale = MemberImport.objects.unfinished().filter(created_at__lt=now - ABANDON_AFTER)
-    for member_import in stale.exclude(status=ImportStatus.APPLYING):
+    # An import still "applying" after a day died with its worker (tasks stop after two
+    # hours) and its transaction was rolled back: nothing of it was applied.
+    for member_import in stale:
         updated = MemberImport.objects.filter(
             pk=member_import.pk, status=member_import.status
         ).update(
