@@ -14,5 +14,6 @@ urlpatterns = [
     path("trajecten/", include("trajectories.urls")),
     path("afspraken/", include("loopbaan.urls")),
     path("", include("signals.urls")),
+    path("leden/", include("members.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -1,7 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
+from import_export.admin import ImportMixin
 
-from members.models import Employer, Member, Sector, User
+from members.admin_import import MemberFileFormat, MemberResource
+from members.models import (
+    CorrectionRequest,
+    Employer,
+    Member,
+    MemberImport,
+    Role,
+    Sector,
+    User,
+)
 
 
 @admin.register(User)
@@ -46,9 +58,66 @@ class EmployerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(ImportMixin, admin.ModelAdmin):
+    """Small files via django-import-export (preview, then confirm) with the portal's rules."""
+
     list_display = ["member_number", "display_name", "region", "sector", "status", "is_demo"]
     list_filter = ["status", "region", "sector", "is_demo"]
     search_fields = ["member_number", "last_name"]
     raw_id_fields = ["employer", "user", "municipality"]
     list_select_related = ["region", "sector"]
+    # Imports of any size go through the portal's import pages (preview, background, report).
+    change_list_template = "admin/members/member/change_list.html"
+    resource_classes = [MemberResource]
+    formats = [MemberFileFormat]
+
+    def has_import_permission(self, request) -> bool:
+        return request.user.is_active and request.user.role == Role.ADMIN
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        # Our format raises ValueError with a Dutch message that names the problem: show it.
+        if isinstance(e, ValueError):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+
+@admin.register(MemberImport)
+class MemberImportAdmin(admin.ModelAdmin):
+    """The import record (who, when, file hash, mode, counts); read-only."""
+
+    list_display = [
+        "created_at",
+        "file_name",
+        "created_by",
+        "source",
+        "mode",
+        "status",
+        "created",
+        "updated",
+        "unchanged",
+        "rejected",
+        "portal_link",
+    ]
+    list_filter = ["status", "mode", "source"]
+    search_fields = ["file_name", "file_sha256"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="rapport")
+    def portal_link(self, obj: MemberImport):
+        return format_html(
+            '<a href="{}">rapport</a>', reverse("members:import_detail", kwargs={"pk": obj.pk})
+        )
+
+
+@admin.register(CorrectionRequest)
+class CorrectionRequestAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "member", "handled_at"]
+    list_filter = ["handled_at"]
+    raw_id_fields = ["member"]
+    search_fields = ["member__member_number"]

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fnvregio.registry import Tile
-from members.models import Role
+from members.models import ImportStatus, MemberImport, Role
 
 
 def tiles(user) -> list[Tile]:
@@ -17,6 +17,26 @@ def tiles(user) -> list[Tile]:
                 _("Beheer"),
                 _("Gebruikers, vakbondshuizen, sectoren en werkgevers"),
                 reverse("admin:index"),
+            )
+        )
+        waiting = MemberImport.objects.filter(status=ImportStatus.PREVIEWED).count()
+        result.append(
+            Tile(
+                _("Leden importeren"),
+                _("Bestand van de ledenadministratie controleren en verwerken"),
+                reverse("members:import_list"),
+                badge=_("%(count)s wacht op bevestiging") % {"count": waiting} if waiting else "",
+            )
+        )
+        result.append(
+            Tile(_("Leden exporteren"), _("Alle leden als CSV"), reverse("members:export"))
+        )
+    elif user.role == Role.MEMBER and getattr(user, "member", None) is not None:
+        result.append(
+            Tile(
+                _("Mijn gegevens"),
+                _("Bekijken, correctie vragen, alles downloaden"),
+                reverse("members:my_data"),
             )
         )
     return result

@@ -261,8 +261,10 @@ class MemberQuerySet(models.QuerySet):
 class Member(models.Model):
     """A union member, imported from the central membership administration."""
 
+    # Unique through Meta.constraints rather than unique=True: that would add a second
+    # (LIKE) index that every import of a million rows has to maintain for nothing.
     member_number = models.CharField(
-        _("lidnummer"), max_length=10, unique=True, validators=[member_number_validator]
+        _("lidnummer"), max_length=10, validators=[member_number_validator]
     )
     initials = models.CharField(_("voorletters"), max_length=20, blank=True)
     first_name = models.CharField(_("voornaam"), max_length=80, blank=True)
@@ -289,6 +291,7 @@ class Member(models.Model):
         on_delete=models.SET_NULL,
         related_name="members",
         verbose_name=_("regio"),
+        db_index=False,  # the (region, status) index serves lookups by region
     )
     region_is_explicit = models.BooleanField(
         _("regio handmatig gekozen"),
@@ -305,6 +308,7 @@ class Member(models.Model):
         on_delete=models.SET_NULL,
         related_name="members",
         verbose_name=_("sector"),
+        db_index=False,  # the (sector, status) index serves lookups by sector
     )
     employer = models.ForeignKey(
         Employer,
@@ -343,6 +347,9 @@ class Member(models.Model):
         ordering = ["last_name", "member_number"]
         verbose_name = _("lid")
         verbose_name_plural = _("leden")
+        constraints = [
+            models.UniqueConstraint(fields=["member_number"], name="member_number_unique")
+        ]
         indexes = [
             models.Index(fields=["region", "status"]),
             models.Index(fields=["sector", "status"]),
@@ -382,12 +389,146 @@ class Member(models.Model):
             self.region_id = area.municipality.region_id
 
 
+# --- The member import ---------------------------------------------------------------------
+
+
+class ImportMode(models.TextChoices):
+    STRICT = "strict", _("alles of niets")
+    VALID_ROWS = "valid-rows", _("alleen de goede rijen")
+    SNAPSHOT = "snapshot", _("volledige stand (ontbrekende leden beëindigen)")
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("geüpload")
+    VALIDATING = "validating", _("bezig met controleren")
+    PREVIEWED = "previewed", _("gecontroleerd, wacht op bevestiging")
+    QUEUED = "queued", _("bevestigd, wacht op verwerking")
+    APPLYING = "applying", _("bezig met verwerken")
+    DONE = "done", _("klaar")
+    REFUSED = "refused", _("niets verwerkt")
+    FAILED = "failed", _("mislukt")
+    CANCELLED = "cancelled", _("geannuleerd")
+    ABANDONED = "abandoned", _("verlaten")
+
+
+FINISHED_IMPORT_STATUSES = frozenset(
+    {
+        ImportStatus.DONE,
+        ImportStatus.REFUSED,
+        ImportStatus.FAILED,
+        ImportStatus.CANCELLED,
+        ImportStatus.ABANDONED,
+    }
+)
+
+
+class MemberImportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> MemberImportQuerySet:
+        if getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.ADMIN:
+            return self.all()
+        return self.none()
+
+    def unfinished(self) -> MemberImportQuerySet:
+        return self.exclude(status__in=FINISHED_IMPORT_STATUSES)
+
+
+class MemberImport(models.Model):
+    """One import of a member file: who, when, which file (hash), mode, progress and counts."""
+
+    created_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("door"),
+    )
+    created_at = models.DateTimeField(_("gestart op"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+    source = models.CharField(_("bron"), max_length=20, default="portal")
+    file_name = models.CharField(_("bestandsnaam"), max_length=255)
+    file_path = models.CharField(_("tijdelijk bestand"), max_length=500, blank=True)
+    file_size = models.BigIntegerField(_("grootte (bytes)"), default=0)
+    file_sha256 = models.CharField(_("SHA-256 van het bestand"), max_length=64, blank=True)
+    file_format = models.CharField(_("formaat"), max_length=40, blank=True)
+    mode = models.CharField(
+        _("manier"), max_length=12, choices=ImportMode.choices, default=ImportMode.STRICT
+    )
+    dry_run = models.BooleanField(_("proefdraai"), default=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    columns = ArrayField(
+        models.CharField(max_length=40), blank=True, default=list, verbose_name=_("kolommen")
+    )
+    message = models.TextField(_("melding"), blank=True)
+    cancel_requested = models.BooleanField(_("annuleren gevraagd"), default=False)
+    bytes_done = models.BigIntegerField(default=0)
+    rows_total = models.IntegerField(_("rijen"), default=0)
+    rows_valid = models.IntegerField(_("goede rijen"), default=0)
+    rejected = models.IntegerField(_("afgewezen"), default=0)
+    skipped_erased = models.IntegerField(_("overgeslagen (gewiste leden)"), default=0)
+    to_create = models.IntegerField(_("nieuw (voorvertoning)"), default=0)
+    to_update = models.IntegerField(_("gewijzigd (voorvertoning)"), default=0)
+    to_end = models.IntegerField(_("te beëindigen (voorvertoning)"), default=0)
+    created = models.IntegerField(_("nieuw"), default=0)
+    updated = models.IntegerField(_("gewijzigd"), default=0)
+    unchanged = models.IntegerField(_("ongewijzigd"), default=0)
+    ended = models.IntegerField(_("beëindigd"), default=0)
+    employers_created = models.IntegerField(_("nieuwe werkgevers"), default=0)
+
+    objects = MemberImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("ledenimport")
+        verbose_name_plural = _("ledenimports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%d-%m-%Y %H:%M})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_IMPORT_STATUSES
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status in FINISHED_IMPORT_STATUSES or self.status == ImportStatus.PREVIEWED:
+            return 100
+        if not self.file_size:
+            return 0
+        return min(99, int(100 * self.bytes_done / self.file_size))
+
+    @property
+    def unchanged_preview(self) -> int:
+        return max(0, self.rows_valid - self.to_create - self.to_update)
+
+
+class MemberImportError(models.Model):
+    """A rejected row (or a file-level problem, line 0) of an import, with a Dutch reason."""
+
+    member_import = models.ForeignKey(
+        MemberImport, on_delete=models.CASCADE, related_name="errors", verbose_name=_("import")
+    )
+    line = models.IntegerField(_("regel"))
+    column = models.CharField(_("kolom"), max_length=40, blank=True)
+    message = models.CharField(_("reden"), max_length=300)
+
+    class Meta:
+        ordering = ["line", "id"]
+        verbose_name = _("afgewezen rij")
+        verbose_name_plural = _("afgewezen rijen")
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.message}"
+
+
 class ErasedMember(models.Model):
     """A member erased on request, kept only as a keyed one-way hash of the member number, so
     that a later import cannot silently bring them back (the import reports such rows)."""
 
-    number_hash = models.CharField(_("hash van het lidnummer"), max_length=64, unique=True)
-    erased_at = models.DateTimeField(_("gewist op"), auto_now_add=True)
+    number_hash = models.CharField(max_length=64, unique=True)
+    erased_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("gewist lid")
@@ -398,6 +539,8 @@ class ErasedMember(models.Model):
 
     @staticmethod
     def hash_number(member_number: str) -> str:
+        """Keyed with FNV_ERASURE_KEY (default: SECRET_KEY): keep the key stable, or earlier
+        erasures are no longer recognised."""
         import hashlib
         import hmac
 
@@ -409,3 +552,25 @@ class ErasedMember(models.Model):
     @classmethod
     def is_erased(cls, member_number: str) -> bool:
         return cls.objects.filter(number_hash=cls.hash_number(member_number)).exists()
+
+
+class CorrectionRequest(models.Model):
+    """A member asks for a correction of their data; admins handle it."""
+
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.CASCADE,
+        related_name="correction_requests",
+        verbose_name=_("lid"),
+    )
+    text = models.TextField(_("wat moet er anders"), max_length=2000)
+    created_at = models.DateTimeField(_("ingediend op"), auto_now_add=True)
+    handled_at = models.DateTimeField(_("afgehandeld op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("correctieverzoek")
+        verbose_name_plural = _("correctieverzoeken")
+
+    def __str__(self) -> str:
+        return f"{self.member.member_number} {self.created_at:%d-%m-%Y}"

@@ -1,10 +1,33 @@
 """Figures this app gives to a region's data panel (collected by fnvregio.registry.region_panel).
 
-Aggregates only, never personal data.
+Aggregates only, never personal data; a count below the minimum group size is shown as
+"minder dan N".
 """
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.db.models import Count, Q
+
+
+def _shown(count: int) -> int | str:
+    minimum = settings.FNV["MIN_GROUP_SIZE"]
+    return count if count >= minimum or count == 0 else f"minder dan {minimum}"
+
 
 def region_panel(region, *, since, until) -> dict:
-    return {}
+    from members.models import Member, MemberStatus
+
+    figures = Member.objects.filter(region=region).aggregate(
+        active=Count("pk", filter=Q(status=MemberStatus.ACTIVE)),
+        joined=Count("pk", filter=Q(member_since__gte=since, member_since__lte=until)),
+        ended=Count("pk", filter=Q(ended_on__gte=since, ended_on__lte=until)),
+    )
+    return {
+        "title": "Leden",
+        "figures": [
+            ["Actieve leden", _shown(figures["active"])],
+            ["Lid geworden in de periode", _shown(figures["joined"])],
+            ["Lidmaatschap beëindigd in de periode", _shown(figures["ended"])],
+        ],
+    }

@@ -1,0 +1,229 @@
+"""django-import-export in the admin, for small files, with the rules of members/importing.py.
+
+django-import-export as it comes reads only UTF-8, splits on `,` only, lets the last of two rows
+with the same key win and skips our checks. Here the file is read by `importing.py` (type by
+content, encoding, delimiter, headers, XLSX) and every row is checked by the same `RowChecker`;
+a member number twice rejects both rows; any rejected row blocks the confirm step (strict);
+unchanged members are skipped (not saved). Large files go through the portal's import pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+
+import tablib
+from django.core.exceptions import ValidationError
+from import_export import resources
+from import_export.fields import Field
+from import_export.formats.base_formats import TablibFormat
+
+from audit.models import AuditAction
+from audit.services import audit_log
+from members.importing import (
+    STAGING_INDEX,
+    TEXT_FIELDS,
+    ImportRefused,
+    Lookups,
+    RowChecker,
+    erased_hash,
+    inspect_file,
+    map_header,
+    open_table,
+)
+from members.models import Employer, ImportStatus, Member, MemberImport, MemberStatus
+
+ADMIN_MAX_BYTES = 5 * 1024 * 1024
+LINE = "regel"
+FIELD_COUNT = "_velden"
+
+
+class MemberFileFormat(TablibFormat):
+    """CSV (`;`, `,` or tab; UTF-8, UTF-8 with BOM or cp1252) or XLSX, detected by content."""
+
+    TABLIB_MODULE = "tablib.formats._csv"
+    CONTENT_TYPE = "text/csv"
+
+    def get_title(self):
+        return "ledenbestand (CSV ; , tab of XLSX)"
+
+    def get_extension(self):
+        return "csv"
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def can_export(self):
+        return False
+
+    def create_dataset(self, in_stream, **kwargs):
+        data = in_stream if isinstance(in_stream, bytes) else in_stream.encode()
+        if len(data) > ADMIN_MAX_BYTES:
+            raise ValueError(
+                "Dit bestand is te groot voor het beheer; gebruik de importpagina’s van het portaal (/leden/import/)."
+            )
+        handle, path = tempfile.mkstemp(suffix=".upload")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+            try:
+                info = inspect_file(path)
+                table = open_table(info)
+                try:
+                    columns = map_header(table.header)
+                    headers = [
+                        column.header if column else f"_leeg{index}"
+                        for index, column in enumerate(columns)
+                    ]
+                    dataset = tablib.Dataset(headers=[*headers, LINE, FIELD_COUNT])
+                    width = len(columns)
+                    for line, values in table.rows:
+                        if not any(values):
+                            continue
+                        padded = (list(values) + [""] * width)[:width]
+                        dataset.append([*padded, line, len(values)])
+                finally:
+                    table.close()
+            except ImportRefused as refused:
+                raise ValueError(str(refused)) from None
+        finally:
+            os.remove(path)
+        dataset.fnv_sha256 = hashlib.sha256(data).hexdigest()
+        return dataset
+
+
+class MemberResource(resources.ModelResource):
+    member_number = Field(attribute="member_number", column_name="lidnummer")
+
+    class Meta:
+        model = Member
+        import_id_fields = ["member_number"]
+        fields = ["member_number"]
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+        skip_html_diff = True
+        clean_model_instances = True
+
+    def before_import(self, dataset, **kwargs):
+        headers = [h for h in dataset.headers if h not in (LINE, FIELD_COUNT)]
+        columns = map_header([h if not h.startswith("_leeg") else "" for h in headers])
+        self.checker = RowChecker(columns, Lookups.load())
+        self.fields_present = {column.field for column in columns if column}
+        self.results: dict[int, tuple[list | None, list[tuple[str, str]]]] = {}
+        lines_by_number: dict[str, list[int]] = {}
+        for row in dataset.dict:
+            line, count = int(row[LINE]), int(row[FIELD_COUNT])
+            values = [str(row[h] or "") for h in headers]
+            if count != len(values):
+                values = (values + [""] * count)[:count] if count < len(values) else values + ["x"]
+            checked = self.checker.check(values)
+            self.results[line] = checked
+            if checked[0] is not None:
+                lines_by_number.setdefault(checked[0][1], []).append(line)
+        for number, lines in lines_by_number.items():
+            if len(lines) > 1:
+                for line in lines:
+                    others = ", ".join(str(other) for other in lines if other != line)
+                    self.results[line] = (
+                        None,
+                        [
+                            (
+                                "lidnummer",
+                                f"Lidnummer {number} staat ook op regel {others}; beide regels zijn afgewezen.",
+                            )
+                        ],
+                    )
+        self.erased = self.checker.lookups.erased
+
+    def before_import_row(self, row, **kwargs):
+        staged, errors = self.results[int(row[LINE])]
+        if errors:
+            messages: dict[str, list[str]] = {}
+            for column, message in errors:
+                messages.setdefault(column or "regel", []).append(f"regel {row[LINE]}: {message}")
+            raise ValidationError(messages)
+
+    def import_instance(self, instance, row, **kwargs):
+        staged, _ = self.results[int(row[LINE])]
+        fields = self.fields_present
+        instance.member_number = staged[1]
+        for name in TEXT_FIELDS:
+            if name in fields:
+                setattr(instance, name, staged[STAGING_INDEX[name]])
+        for name in ("birth_date", "member_since"):
+            if name in fields:
+                setattr(instance, name, staged[STAGING_INDEX[name]])
+        if "sector" in fields:
+            instance.sector_id = staged[STAGING_INDEX["sector_id"]]
+        if "employer" in fields or "kvk" in fields:
+            employer_id = staged[STAGING_INDEX["employer_id"]]
+            key = staged[STAGING_INDEX["employer_key"]]
+            if employer_id is None and key:
+                name, kvk = self.checker.lookups.new_employers[key]
+                employer = Employer.objects.filter(kvk_number=kvk).first() if kvk else None
+                employer = employer or Employer.objects.create(name=name, kvk_number=kvk)
+                self.checker.lookups.employers_by_kvk.update({kvk: employer.pk} if kvk else {})
+                employer_id = employer.pk
+            instance.employer_id = employer_id
+        if "municipality" in fields or "postcode" in fields:
+            instance.municipality_id = staged[STAGING_INDEX["municipality_id"]]
+            if not instance.region_is_explicit:
+                instance.region_id = staged[STAGING_INDEX["region_id"]]
+        if "status" in fields and staged[STAGING_INDEX["status"]]:
+            instance.status = staged[STAGING_INDEX["status"]]
+        if "status" in fields:
+            if instance.status == MemberStatus.ENDED:
+                instance.ended_on = instance.ended_on or None  # set by Member.clean
+            else:
+                instance.ended_on = None
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors:
+            return False
+        if self.erased and erased_hash(instance.member_number) in self.erased:
+            return True
+        if original is None or original.pk is None:
+            return False
+        compared = [
+            "member_number",
+            *TEXT_FIELDS,
+            "birth_date",
+            "member_since",
+            "sector_id",
+            "employer_id",
+            "municipality_id",
+            "region_id",
+            "status",
+            "ended_on",
+        ]
+        return all(getattr(instance, name) == getattr(original, name) for name in compared)
+
+    def after_import(self, dataset, result, **kwargs):
+        if kwargs.get("dry_run"):
+            return
+        totals = result.totals
+        user = kwargs.get("user")
+        member_import = MemberImport.objects.create(
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+            source="admin",
+            file_name=(kwargs.get("file_name") or "beheer")[:255],
+            file_sha256=getattr(dataset, "fnv_sha256", ""),
+            file_format="beheer (django-import-export)",
+            status=ImportStatus.DONE,
+            rows_total=len(dataset),
+            rows_valid=len(dataset) - totals.get("invalid", 0) - totals.get("error", 0),
+            rejected=totals.get("invalid", 0) + totals.get("error", 0),
+            created=totals.get("new", 0),
+            updated=totals.get("update", 0),
+            unchanged=totals.get("skip", 0),
+            columns=sorted(self.fields_present),
+        )
+        from django.utils import timezone
+
+        MemberImport.objects.filter(pk=member_import.pk).update(finished_at=timezone.now())
+        audit_log(user=user, action=AuditAction.IMPORT, obj=member_import, detail="via beheer")

@@ -1,0 +1,121 @@
+"""Everything the portal holds on one member, found by introspection.
+
+Every model that refers to Member (`Member._meta.related_objects`) is included, and one level
+further every model that hangs off those (for example the report of an appointment). Models
+that other apps add later are included without a change here; a test fails when a model
+referring to Member is missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+
+from django.db import models
+
+from members.models import Member
+
+# Secrets and internal links that are not "data on the member".
+SKIPPED_FIELDS = {"password", "secret", "file_path", "number_hash"}
+
+
+def _value(obj: models.Model, field: models.Field):
+    if isinstance(field, models.ForeignKey | models.OneToOneField):
+        related = getattr(obj, field.name, None)
+        return None if related is None else str(related)
+    value = getattr(obj, field.attname)
+    if field.choices and value is not None:
+        return str(getattr(obj, f"get_{field.name}_display")())
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [str(item) for item in value]
+    if isinstance(value, dict) or value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def serialise(obj: models.Model) -> dict:
+    data: dict = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in SKIPPED_FIELDS:
+            continue
+        data[str(field.verbose_name)] = _value(obj, field)
+    return data
+
+
+def member_relations() -> list[models.ForeignObjectRel]:
+    """The relations from other models to Member (every one of them is downloaded)."""
+    return [rel for rel in Member._meta.related_objects if rel.related_model is not Member]
+
+
+def _section_name(model: type[models.Model]) -> str:
+    return f"{model._meta.app_label}.{model._meta.model_name}"
+
+
+def _children(obj: models.Model, depth: int) -> dict:
+    sections: dict = {}
+    if depth <= 0:
+        return sections
+    for rel in obj._meta.related_objects:
+        if rel.related_model is Member:
+            continue
+        accessor = rel.get_accessor_name()
+        if rel.one_to_one:
+            child = getattr(obj, accessor, None) if hasattr(obj, accessor) else None
+            items = [child] if child is not None else []
+        else:
+            items = list(getattr(obj, accessor).all()) if accessor else []
+        if items:
+            sections[_section_name(rel.related_model)] = [serialise(item) for item in items]
+    return sections
+
+
+def member_data(member: Member) -> dict:
+    """A JSON-serialisable dict of all data on the member, by model."""
+    data: dict = {"members.member": [serialise(member)]}
+    if member.user_id:
+        user = member.user
+        data["members.user"] = [
+            {
+                "e-mailadres": user.email,
+                "naam": user.full_name,
+                "rol": user.get_role_display(),
+                "aangemaakt op": user.date_joined.isoformat(),
+                "laatst ingelogd": user.last_login.isoformat() if user.last_login else None,
+            }
+        ]
+    for rel in member_relations():
+        model = rel.related_model
+        lookup = {rel.field.name: member}
+        items = []
+        for obj in model._default_manager.filter(**lookup):
+            item = serialise(obj)
+            children = _children(obj, depth=1)
+            if children:
+                item["onderdelen"] = children
+            items.append(item)
+        data[_section_name(model)] = items
+    from audit.models import AuditEntry
+
+    data["audit.auditentry"] = [
+        {
+            "tijdstip": entry.at.isoformat(),
+            "rol": entry.actor_role,
+            "actie": entry.get_action_display(),
+            "soort gegeven": entry.object_type,
+        }
+        for entry in AuditEntry.objects.filter(subject_member_id=member.pk).order_by("at")
+    ]
+    return data
+
+
+def section_titles() -> dict[str, str]:
+    titles = {"members.member": str(Member._meta.verbose_name), "members.user": "account"}
+    for rel in member_relations():
+        titles[_section_name(rel.related_model)] = str(rel.related_model._meta.verbose_name_plural)
+    titles["audit.auditentry"] = "wie je gegevens heeft bekeken"
+    return titles

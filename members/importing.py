@@ -1,0 +1,1141 @@
+"""The member import: ONE definition of the file format and its validation, used by every path.
+
+The portal's background import, the `import_members` command and the admin all call
+`validate_import` (stream-parse, check every row, COPY the good rows into a staging table, count
+what would change) and then `apply_import` (a few set-based statements in one transaction).
+
+The format (docs/member-import.md):
+
+- CSV (delimiter `;`, `,` or tab, detected; UTF-8, UTF-8 with BOM or cp1252, detected; quoted
+  fields may hold delimiters and line breaks) or XLSX (first sheet).
+- Dutch column names, matched without regard to case, spaces, punctuation and accents. Only
+  `lidnummer` and `achternaam` are required. A column absent from the file leaves that field
+  untouched; an empty cell clears it (an empty `status` leaves it as it is; new members are
+  active).
+- Dates `d-m-jjjj`, `dd-mm-jjjj` or `jjjj-mm-dd`.
+- A member number twice in one file rejects both rows.
+
+Memory stays bounded: rows are streamed from the file straight into PostgreSQL (`COPY`), and
+rejected rows are written in batches; nothing holds the whole file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import datetime as dt
+import functools
+import hashlib
+import io
+import os
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import connection, transaction
+from django.utils import timezone
+
+from members.models import (
+    MEMBER_NUMBER_RE,
+    Employer,
+    ErasedMember,
+    ImportMode,
+    ImportStatus,
+    MemberImport,
+    MemberImportError,
+    Sector,
+    normalise_postcode,
+)
+
+# --- The format ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str  # the Dutch column name as documented
+    field: str  # Member field (or a helper key for werkgever/kvk)
+    kind: str
+    max_length: int = 0
+    required: bool = False
+
+
+COLUMNS: list[Column] = [
+    Column("lidnummer", "member_number", "member_number", required=True),
+    Column("voorletters", "initials", "text", 20),
+    Column("voornaam", "first_name", "text", 80),
+    Column("tussenvoegsel", "name_prefix", "text", 20),
+    Column("achternaam", "last_name", "text", 120, required=True),
+    Column("e-mail", "email", "email", 254),
+    Column("telefoon", "phone", "text", 30),
+    Column("straat", "street", "text", 120),
+    Column("huisnummer", "house_number", "text", 20),
+    Column("postcode", "postcode", "postcode", 7),
+    Column("woonplaats", "city", "text", 80),
+    Column("gemeente", "municipality", "municipality"),
+    Column("geboortedatum", "birth_date", "birth_date"),
+    Column("sector", "sector", "sector"),
+    Column("werkgever", "employer", "employer_name", 200),
+    Column("kvk-nummer", "kvk", "kvk", 8),
+    Column("status", "status", "status"),
+    Column("lid sinds", "member_since", "date"),
+]
+
+
+@functools.lru_cache(maxsize=65536)
+def normalise_header(value: str) -> str:
+    """'E-mail ' → 'email', 'Geboorte datum' → 'geboortedatum', 'Beëindigd' → 'beeindigd'."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^0-9a-z]", "", plain.lower())
+
+
+HEADERS: dict[str, Column] = {normalise_header(column.header): column for column in COLUMNS}
+HEADERS.update(
+    {
+        "emailadres": HEADERS["email"],
+        "telefoonnummer": HEADERS["telefoon"],
+        "kvk": HEADERS["kvknummer"],
+        "kvknr": HEADERS["kvknummer"],
+    }
+)
+REQUIRED = [column for column in COLUMNS if column.required]
+
+STATUSES = {"actief": "active", "geschorst": "suspended", "beeindigd": "ended"}
+
+# The staging table: one row per good file row, in this column order.
+STAGING_COLUMNS = [
+    ("line", "integer"),
+    ("member_number", "varchar(10)"),
+    ("initials", "varchar(20)"),
+    ("first_name", "varchar(80)"),
+    ("name_prefix", "varchar(20)"),
+    ("last_name", "varchar(120)"),
+    ("email", "varchar(254)"),
+    ("phone", "varchar(30)"),
+    ("street", "varchar(120)"),
+    ("house_number", "varchar(20)"),
+    ("postcode", "varchar(7)"),
+    ("city", "varchar(80)"),
+    ("municipality_id", "bigint"),
+    ("region_id", "bigint"),
+    ("birth_date", "date"),
+    ("sector_id", "bigint"),
+    ("employer_id", "bigint"),
+    ("employer_key", "text"),
+    ("status", "varchar(10)"),
+    ("member_since", "date"),
+]
+STAGING_INDEX = {name: index for index, (name, _) in enumerate(STAGING_COLUMNS)}
+TEXT_FIELDS = [
+    "initials",
+    "first_name",
+    "name_prefix",
+    "last_name",
+    "email",
+    "phone",
+    "street",
+    "house_number",
+    "postcode",
+    "city",
+]
+
+PROGRESS_EVERY = 20_000
+WORK_MEM = "64MB"
+HEAD_BYTES = 8192
+
+
+class ImportRefused(Exception):
+    """The file as a whole cannot be imported; the message is Dutch and names the problem."""
+
+
+class ImportCancelled(Exception):
+    pass
+
+
+# --- Reading the file ----------------------------------------------------------------------
+
+
+@dataclass
+class FileInfo:
+    path: str
+    size: int
+    sha256: str
+    kind: str  # "csv" or "xlsx"
+    encoding: str = ""
+    delimiter: str = ""
+
+    @property
+    def label(self) -> str:
+        if self.kind == "xlsx":
+            return "Excel (.xlsx)"
+        names = {";": "puntkomma", ",": "komma", "\t": "tab"}
+        encodings = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 met BOM", "cp1252": "Windows-1252"}
+        return f"CSV ({encodings.get(self.encoding, self.encoding)}, {names.get(self.delimiter, self.delimiter)})"
+
+
+def max_bytes() -> int:
+    return int(settings.FNV["IMPORT_MAX_BYTES"])
+
+
+def too_large_message(size: int) -> str:
+    limit_mb = max_bytes() / (1024 * 1024)
+    return (
+        f"Het bestand is te groot ({size / (1024 * 1024):.1f} MB); "
+        f"de grens is {limit_mb:.0f} MB. Splits het bestand of vraag de beheerder de grens te verhogen."
+    )
+
+
+def inspect_file(path: str) -> FileInfo:
+    """Size, type by content, hash and encoding; refuses what cannot be a member file.
+
+    The size is checked before anything is read; the hash and encoding take one streaming pass.
+    """
+    size = os.path.getsize(path)
+    if size > max_bytes():
+        raise ImportRefused(too_large_message(size))
+    if size == 0:
+        raise ImportRefused("Het bestand is leeg.")
+    with open(path, "rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    if head.startswith(b"PK\x03\x04"):
+        return FileInfo(path, size, _sha256(path), "xlsx")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportRefused(
+            "Dit is een oud Excel-bestand (.xls). Sla het op als Excel-werkmap (.xlsx) of als CSV."
+        )
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportRefused(
+            "Dit bestand is opgeslagen als UTF-16 (Unicode-tekst). Sla het op als CSV (UTF-8) of CSV (gescheiden door lijstscheidingsteken)."
+        )
+    if b"\x00" in head or head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        raise ImportRefused(
+            "Dit is geen CSV- of Excel-bestand: de inhoud is binair. Kies een .csv- of .xlsx-bestand."
+        )
+    if not head.strip(b" \t\r\n\xef\xbb\xbf"):
+        # The first 8 KB hold only white space; a file of only white space is empty.
+        with open(path, "rb") as handle:
+            if not handle.read().strip(b" \t\r\n\xef\xbb\xbf"):
+                raise ImportRefused("Het bestand is leeg.")
+    digest, encoding = _hash_and_encoding(path)
+    return FileInfo(path, size, digest, "csv", encoding=encoding)
+
+
+def _sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _hash_and_encoding(path: str) -> tuple[str, str]:
+    """One pass: SHA-256 and 'is this UTF-8?'. Not UTF-8 → a second pass checks cp1252."""
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8_error: tuple[int, bool] | None = None  # (line, valid non-ASCII text seen before it)
+    lines_before = 0
+    saw_non_ascii = False
+    with open(path, "rb") as handle:
+        has_bom = handle.read(3) == codecs.BOM_UTF8
+        handle.seek(0)
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            if utf8_error is None:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as error:
+                    utf8_error = (
+                        lines_before + chunk.count(b"\n", 0, max(error.start, 0)) + 1,
+                        saw_non_ascii or not chunk[: error.start].isascii(),
+                    )
+                else:
+                    saw_non_ascii = saw_non_ascii or not chunk.isascii()
+                lines_before += chunk.count(b"\n")
+        if utf8_error is None:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                utf8_error = (lines_before + 1, saw_non_ascii)
+    if utf8_error is None:
+        return digest.hexdigest(), "utf-8-sig" if has_bom else "utf-8"
+    line, looks_like_utf8 = utf8_error
+    if has_bom or looks_like_utf8:
+        raise ImportRefused(
+            f"Regel {line} bevat tekens die geen geldige UTF-8 zijn, terwijl de rest van het bestand UTF-8 is. Controleer die regel en sla het bestand opnieuw op als CSV (UTF-8)."
+        )
+    # Not UTF-8: Dutch Excel's "CSV (gescheiden door lijstscheidingsteken)" is cp1252.
+    decoder = codecs.getincrementaldecoder("cp1252")()
+    lines_before = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                line = lines_before + chunk.count(b"\n", 0, error.start) + 1
+                raise ImportRefused(
+                    f"Regel {line} bevat tekens die niet te lezen zijn (geen UTF-8 en geen Windows-1252). Sla het bestand opnieuw op als CSV (UTF-8)."
+                ) from None
+            lines_before += chunk.count(b"\n")
+    return digest.hexdigest(), "cp1252"
+
+
+def _detect_delimiter(first_line: str) -> str:
+    counts = {delimiter: first_line.count(delimiter) for delimiter in (";", "\t", ",")}
+    best = max(counts, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else ";"
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: Iterator[tuple[int, list[str]]]  # (line number in the file, cell values)
+    position: Callable[[], int]  # bytes read so far, for progress
+    close: Callable[[], None]
+
+
+def open_table(info: FileInfo) -> Table:
+    if info.kind == "xlsx":
+        return _open_xlsx(info)
+    return _open_csv(info)
+
+
+def _open_csv(info: FileInfo) -> Table:
+    raw = open(info.path, "rb")  # noqa: SIM115 (closed by Table.close)
+    text = io.TextIOWrapper(raw, encoding=info.encoding, newline="")
+    first_line = text.readline()
+    if not first_line.strip():
+        raw.close()
+        raise ImportRefused("De eerste regel van het bestand is leeg; daar horen de kolomnamen.")
+    info.delimiter = _detect_delimiter(first_line)
+    header = next(csv.reader([first_line], delimiter=info.delimiter))
+    reader = csv.reader(text, delimiter=info.delimiter, strict=False)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        previous = 1
+        for values in reader:
+            line = previous + 1
+            previous = reader.line_num + 1
+            yield line, values
+
+    return Table(header, rows(), raw.tell, raw.close)
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _open_xlsx(info: FileInfo) -> Table:
+    from openpyxl import load_workbook
+
+    handle = open(info.path, "rb")  # noqa: SIM115 (closed by Table.close)
+    try:
+        # A file object, not a path: openpyxl refuses paths that do not end in .xlsx.
+        workbook = load_workbook(handle, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        iterator = sheet.iter_rows(values_only=True)
+        first = next(iterator, None)
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        handle.close()
+        raise ImportRefused(
+            "Het Excel-bestand is beschadigd of geen geldig .xlsx-bestand. Open het in Excel en sla het opnieuw op."
+        ) from error
+    if first is None:
+        workbook.close()
+        handle.close()
+        raise ImportRefused("Het bestand is leeg.")
+    total_rows = sheet.max_row or 0
+    state = {"row": 1}
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        try:
+            for number, values in enumerate(iterator, start=2):
+                state["row"] = number
+                yield number, [_cell_text(value) for value in values]
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+            raise ImportRefused(
+                f"Het Excel-bestand is beschadigd (bij rij {state['row']}). Open het in Excel en sla het opnieuw op."
+            ) from error
+
+    def position() -> int:
+        if not total_rows:
+            return 0
+        return int(info.size * min(1.0, state["row"] / total_rows))
+
+    def close() -> None:
+        workbook.close()
+        handle.close()
+
+    return Table([_cell_text(value) for value in first], rows(), position, close)
+
+
+# --- Checking the header -------------------------------------------------------------------
+
+
+def map_header(header: list[str]) -> list[Column | None]:
+    """Columns in file order (None for a nameless, empty column); refuses unknown or missing ones."""
+    mapped: list[Column | None] = []
+    unknown: list[str] = []
+    seen: dict[str, str] = {}
+    for name in header:
+        key = normalise_header(name)
+        if not key:
+            mapped.append(None)
+            continue
+        column = HEADERS.get(key)
+        if column is None:
+            unknown.append(name.strip())
+            mapped.append(None)
+            continue
+        if column.field in seen:
+            raise ImportRefused(
+                f"De kolom ‘{column.header}’ staat twee keer in de kopregel (‘{seen[column.field]}’ en ‘{name.strip()}’)."
+            )
+        seen[column.field] = name.strip()
+        mapped.append(column)
+    if unknown and not seen:
+        joined = " ".join(unknown)
+        other = [d for d in ("|", ":", "/", "\t", ",", ";") if d in joined]
+        if other or any(key in normalise_header(joined) for key in ("lidnummer", "achternaam")):
+            raise ImportRefused(
+                "Het scheidingsteken van dit bestand wordt niet herkend: de kopregel valt niet in kolommen uiteen. "
+                "Gebruik een puntkomma (;), komma (,) of tab tussen de kolommen."
+            )
+    if unknown:
+        allowed = ", ".join(column.header for column in COLUMNS)
+        raise ImportRefused(
+            "Onbekende kolom"
+            + ("men" if len(unknown) > 1 else "")
+            + ": "
+            + ", ".join(f"‘{name}’" for name in unknown)
+            + f". Toegestane kolommen: {allowed}."
+        )
+    missing = [column.header for column in REQUIRED if column.field not in seen]
+    if missing:
+        raise ImportRefused(
+            "Verplichte kolom"
+            + ("men ontbreken" if len(missing) > 1 else " ontbreekt")
+            + ": "
+            + ", ".join(f"‘{name}’" for name in missing)
+            + "."
+        )
+    return mapped
+
+
+# --- Checking a row ------------------------------------------------------------------------
+
+# The common shape, checked fast; anything else goes through Django's full validator.
+EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+
+
+def _valid_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
+DATE_DMY = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
+DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def parse_date(value: str) -> dt.date:
+    """'1-2-1980', '01-02-1980' or '1980-02-01'; ValueError with a Dutch message otherwise."""
+    if match := DATE_DMY.match(value):
+        day, month, year = (int(part) for part in match.groups())
+    elif match := DATE_ISO.match(value):
+        year, month, day = (int(part) for part in match.groups())
+    else:
+        raise ValueError(
+            f"‘{value}’ is geen datum; schrijf dag-maand-jaar (1-2-1980 of 01-02-1980) of 1980-02-01."
+        )
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"‘{value}’ is geen bestaande datum.") from None
+
+
+def erased_hash(member_number: str) -> str:
+    return ErasedMember.hash_number(member_number)
+
+
+@dataclass
+class Lookups:
+    """Reference data held in memory while checking rows (a few thousand entries)."""
+
+    postcode_areas: dict[str, tuple[int, int]]  # pc4 → (municipality_id, region_id)
+    municipalities: dict[str, tuple[int, int]]  # normalised name or code → (id, region_id)
+    sectors: dict[str, int]
+    employers_by_kvk: dict[str, int]
+    employers_by_name: dict[str, int]
+    erased: set[str]
+    new_employers: dict[str, tuple[str, str]] = field(default_factory=dict)  # key → (name, kvk)
+    today: dt.date = field(default_factory=timezone.localdate)
+
+    @classmethod
+    def load(cls) -> Lookups:
+        from regions.models import Municipality, PostcodeArea
+
+        municipalities: dict[str, tuple[int, int]] = {}
+        for pk, code, name, region_id in Municipality.objects.values_list(
+            "pk", "code", "name", "region_id"
+        ):
+            municipalities[normalise_header(name)] = (pk, region_id)
+            municipalities[normalise_header(code)] = (pk, region_id)
+        areas = {
+            pc4: (municipality_id, region_id)
+            for pc4, municipality_id, region_id in PostcodeArea.objects.values_list(
+                "pc4", "municipality_id", "municipality__region_id"
+            )
+        }
+        employers_by_name: dict[str, int] = {}
+        employers_by_kvk: dict[str, int] = {}
+        for pk, name, kvk, aliases, merged_into in Employer.objects.values_list(
+            "pk", "name", "kvk_number", "aliases", "merged_into_id"
+        ).order_by("-is_confirmed", "pk"):
+            target = merged_into or pk
+            for label in [name, *aliases]:
+                employers_by_name.setdefault(normalise_header(label), target)
+            if kvk:
+                employers_by_kvk[kvk] = target
+        return cls(
+            postcode_areas=areas,
+            municipalities=municipalities,
+            sectors={
+                normalise_header(name): pk for pk, name in Sector.objects.values_list("pk", "name")
+            },
+            employers_by_kvk=employers_by_kvk,
+            employers_by_name=employers_by_name,
+            erased=set(ErasedMember.objects.values_list("number_hash", flat=True)),
+        )
+
+
+NORMAL_POSTCODE = re.compile(r"^[1-9][0-9]{3} [A-Z]{2}$")
+KVK_RE = re.compile(r"^[0-9]{8}$")
+CACHE_LIMIT = 200_000
+
+
+class RowChecker:
+    """Turns one file row into a staging row, or a list of (column, Dutch reason).
+
+    One small handler per column, built once; dates are parsed once per distinct value.
+    """
+
+    def __init__(self, columns: list[Column | None], lookups: Lookups):
+        self.columns = [(index, column) for index, column in enumerate(columns) if column]
+        self.width = len(columns)
+        self.fields = {column.field for _, column in self.columns}
+        self.lookups = lookups
+        self.dates: dict[str, dt.date | str] = {}
+        self.handlers = [
+            (index, column, getattr(self, f"_{column.kind}")) for index, column in self.columns
+        ]
+        self.derive_place = "municipality" in self.fields or "postcode" in self.fields
+
+    def check(self, values: list[str]) -> tuple[list | None, list[tuple[str, str]]]:
+        if len(values) != self.width:
+            extra = values[self.width :]
+            if len(values) < self.width or any(value.strip() for value in extra):
+                return None, [
+                    (
+                        "",
+                        f"Deze regel heeft {len(values)} velden, de kopregel {self.width}. Controleer scheidingstekens en aanhalingstekens.",
+                    )
+                ]
+        row: list = [None] * len(STAGING_COLUMNS)
+        # municipality, postcode area, employer name, kvk
+        context: list = [None, None, "", ""]
+        errors: list[tuple[str, str]] = []
+        for index, column, handler in self.handlers:
+            value = values[index].strip()
+            if column.max_length and len(value) > column.max_length:
+                errors.append(
+                    (column.header, f"Te lang: hoogstens {column.max_length} tekens toegestaan.")
+                )
+                continue
+            message = handler(value, column, row, context)
+            if message:
+                errors.append((column.header, message))
+        if errors:
+            return None, errors
+        if self.derive_place:
+            place = context[0] or context[1]
+            row[STAGING_INDEX["municipality_id"]] = place[0] if place else None
+            row[STAGING_INDEX["region_id"]] = place[1] if place else None
+        if context[2] or context[3]:
+            row[STAGING_INDEX["employer_id"]], row[STAGING_INDEX["employer_key"]] = self._employer(
+                context[2], context[3]
+            )
+        return row, []
+
+    # Each handler stores the value and returns "" or a Dutch reason.
+
+    def _text(self, value, column, row, context) -> str:
+        row[STAGING_INDEX[column.field]] = value
+        if column.required and not value:
+            return "Dit veld is verplicht."
+        return ""
+
+    def _member_number(self, value, column, row, context) -> str:
+        row[1] = value
+        if MEMBER_NUMBER_RE.match(value):
+            return ""
+        if not value:
+            return "Het lidnummer ontbreekt."
+        return f"Lidnummer ‘{value}’ heeft niet de goede vorm: 6 tot 10 cijfers."
+
+    def _email(self, value, column, row, context) -> str:
+        row[STAGING_INDEX["email"]] = value
+        if value and not EMAIL_RE.match(value) and not _valid_email(value):
+            return f"‘{value}’ is geen geldig e-mailadres."
+        return ""
+
+    def _postcode(self, value, column, row, context) -> str:
+        if value:
+            if not NORMAL_POSTCODE.match(value) or value[5:] in ("SA", "SD", "SS"):
+                try:
+                    value = normalise_postcode(value)
+                except ValidationError:
+                    return f"‘{value}’ is geen geldige postcode; gebruik vier cijfers en twee letters, zoals 1234 AB."
+            context[1] = self.lookups.postcode_areas.get(value[:4])
+        row[STAGING_INDEX["postcode"]] = value
+        return ""
+
+    def _municipality(self, value, column, row, context) -> str:
+        if value:
+            context[0] = self.lookups.municipalities.get(normalise_header(value))
+            if context[0] is None:
+                return f"Onbekende gemeente ‘{value}’."
+        return ""
+
+    def _parsed_date(self, value: str, birth: bool) -> dt.date | str:
+        key = ("b" if birth else "d") + value
+        found = self.dates.get(key)
+        if found is not None:
+            return found
+        try:
+            date = parse_date(value)
+        except ValueError as error:
+            result: dt.date | str = str(error)
+        else:
+            if date > self.lookups.today:
+                result = f"‘{value}’ ligt in de toekomst."
+            elif birth and date.year < 1900:
+                result = f"‘{value}’ is geen mogelijke geboortedatum."
+            else:
+                result = date
+        if len(self.dates) > CACHE_LIMIT:
+            self.dates.clear()
+        self.dates[key] = result
+        return result
+
+    def _date(self, value, column, row, context, birth: bool = False) -> str:
+        if not value:
+            return ""
+        result = self._parsed_date(value, birth)
+        if isinstance(result, str):
+            return result
+        row[STAGING_INDEX[column.field]] = result
+        return ""
+
+    def _birth_date(self, value, column, row, context) -> str:
+        return self._date(value, column, row, context, birth=True)
+
+    def _sector(self, value, column, row, context) -> str:
+        if value:
+            sector_id = self.lookups.sectors.get(normalise_header(value))
+            if sector_id is None:
+                return f"Onbekende sector ‘{value}’; een beheerder voegt sectoren toe."
+            row[STAGING_INDEX["sector_id"]] = sector_id
+        return ""
+
+    def _status(self, value, column, row, context) -> str:
+        if value:
+            status = STATUSES.get(normalise_header(value))
+            if status is None:
+                return f"Onbekende status ‘{value}’; gebruik actief, geschorst of beëindigd."
+            row[STAGING_INDEX["status"]] = status
+        return ""
+
+    def _employer_name(self, value, column, row, context) -> str:
+        context[2] = value
+        return ""
+
+    def _kvk(self, value, column, row, context) -> str:
+        context[3] = value
+        if value and not KVK_RE.match(value):
+            return f"KvK-nummer ‘{value}’ bestaat niet uit precies 8 cijfers."
+        return ""
+
+    def _employer(self, name: str, kvk: str) -> tuple[int | None, str | None]:
+        lookups = self.lookups
+        if kvk and kvk in lookups.employers_by_kvk:
+            return lookups.employers_by_kvk[kvk], None
+        if not kvk and (found := lookups.employers_by_name.get(normalise_header(name))):
+            return found, None
+        key = f"kvk:{kvk}" if kvk else f"naam:{normalise_header(name)}"
+        lookups.new_employers.setdefault(key, (name or f"KvK {kvk}", kvk))
+        return None, key
+
+
+# --- Validation: file → staging table ------------------------------------------------------
+
+
+def staging_table(member_import: MemberImport) -> str:
+    return f"members_import_staging_{int(member_import.pk)}"
+
+
+def drop_staging(member_import: MemberImport) -> None:
+    name = staging_table(member_import)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}, {name}_employers")
+
+
+def delete_upload(member_import: MemberImport) -> None:
+    """The uploaded file goes as soon as an import ends (applied, refused, cancelled, abandoned)."""
+    if member_import.file_path and member_import.source != "command":
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(member_import.file_path)
+    if member_import.file_path:
+        member_import.file_path = ""
+        MemberImport.objects.filter(pk=member_import.pk).update(file_path="")
+
+
+class _ErrorWriter:
+    def __init__(self, member_import: MemberImport):
+        self.member_import = member_import
+        self.batch: list[MemberImportError] = []
+        self.lines = 0
+
+    def add(self, line: int, errors: list[tuple[str, str]]) -> None:
+        self.lines += 1
+        for column, message in errors:
+            self.batch.append(
+                MemberImportError(
+                    member_import=self.member_import,
+                    line=line,
+                    column=column,
+                    message=message[:300],
+                )
+            )
+
+    def flush(self) -> None:
+        if self.batch:
+            MemberImportError.objects.bulk_create(self.batch)
+            self.batch = []
+
+
+def _refuse(member_import: MemberImport, message: str) -> MemberImport:
+    member_import.status = ImportStatus.REFUSED
+    member_import.message = message
+    member_import.finished_at = timezone.now()
+    member_import.save()
+    drop_staging(member_import)
+    delete_upload(member_import)
+    return member_import
+
+
+def validate_import(member_import: MemberImport) -> MemberImport:
+    """Parse and check the file, COPY the good rows into staging, count what would change.
+
+    Ends in PREVIEWED, or REFUSED with a Dutch message (nothing changed), or CANCELLED.
+    """
+    MemberImport.objects.filter(pk=member_import.pk).update(status=ImportStatus.VALIDATING)
+    member_import.status = ImportStatus.VALIDATING
+    try:
+        info = inspect_file(member_import.file_path)
+        member_import.file_size = info.size
+        member_import.file_sha256 = info.sha256
+        table = open_table(info)
+        try:
+            columns = map_header(table.header)
+            member_import.file_format = info.label
+            member_import.columns = [column.field for column in columns if column]
+            member_import.save()
+            _stream_into_staging(member_import, table, RowChecker(columns, Lookups.load()))
+        finally:
+            table.close()
+    except ImportRefused as refused:
+        return _refuse(member_import, str(refused))
+    except ImportCancelled:
+        return cancel_import(member_import)
+    if member_import.rows_total == 0:
+        return _refuse(member_import, "Het bestand bevat alleen een kopregel en geen leden.")
+    _count_changes(member_import)
+    member_import.status = ImportStatus.PREVIEWED
+    member_import.bytes_done = member_import.file_size
+    member_import.save()
+    return member_import
+
+
+def _stream_into_staging(member_import: MemberImport, table: Table, checker: RowChecker) -> None:
+    name = staging_table(member_import)
+    errors = _ErrorWriter(member_import)
+    columns_sql = ", ".join(f"{column} {kind}" for column, kind in STAGING_COLUMNS)
+    total = valid = skipped = 0
+    erased = checker.lookups.erased
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        cursor.execute(f"CREATE UNLOGGED TABLE {name} ({columns_sql})")
+        copy_sql = f"COPY {name} ({', '.join(column for column, _ in STAGING_COLUMNS)}) FROM STDIN"
+        rows = iter(table.rows)
+        finished = False
+        while not finished:
+            # One COPY per batch: between batches the connection is free for the progress
+            # update, the rejected rows and the cancel check.
+            finished = True
+            with cursor.copy(copy_sql) as copy:
+                for line, values in rows:
+                    if not any(values):
+                        continue
+                    total += 1
+                    row, row_errors = checker.check(values)
+                    if row_errors:
+                        errors.add(line, row_errors)
+                    elif erased and erased_hash(row[1]) in erased:
+                        skipped += 1
+                    else:
+                        row[0] = line
+                        copy.write_row(row)
+                        valid += 1
+                    if total % PROGRESS_EVERY == 0:
+                        finished = False
+                        break
+            errors.flush()
+            if not finished:
+                _progress(member_import, table.position(), total)
+        errors.flush()
+        cursor.execute(f"ANALYZE {name}")
+        # A member number twice in one file: both rows are rejected.
+        cursor.execute(
+            f"SELECT member_number, array_agg(line ORDER BY line) FROM {name} "
+            "GROUP BY member_number HAVING count(*) > 1"
+        )
+        duplicates = cursor.fetchall()
+        if duplicates:
+            cursor.execute(
+                f"DELETE FROM {name} WHERE member_number = ANY(%s)",
+                [[number for number, _ in duplicates]],
+            )
+            for number, lines in duplicates:
+                for line in lines:
+                    others = ", ".join(str(other) for other in lines if other != line)
+                    errors.add(
+                        line,
+                        [
+                            (
+                                "lidnummer",
+                                f"Lidnummer {number} staat ook op regel {others}; beide regels zijn afgewezen.",
+                            )
+                        ],
+                    )
+                valid -= len(lines)
+            errors.flush()
+    member_import.rows_total = total
+    member_import.rows_valid = valid
+    member_import.rejected = errors.lines
+    member_import.skipped_erased = skipped
+    member_import.employers_created = len(checker.lookups.new_employers)
+    _store_new_employers(member_import, checker.lookups.new_employers)
+
+
+def _store_new_employers(member_import: MemberImport, new: dict[str, tuple[str, str]]) -> None:
+    """Employers not yet known are created only when the import is applied: keep them aside."""
+    name = staging_table(member_import) + "_employers"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        cursor.execute(f"CREATE UNLOGGED TABLE {name} (key text primary key, name text, kvk text)")
+        if new:
+            with cursor.copy(f"COPY {name} (key, name, kvk) FROM STDIN") as copy:
+                for key, (employer_name, kvk) in new.items():
+                    copy.write_row((key, employer_name[:200], kvk))
+
+
+def _progress(member_import: MemberImport, position: int, total: int) -> None:
+    member_import.bytes_done = position
+    MemberImport.objects.filter(pk=member_import.pk).update(bytes_done=position, rows_total=total)
+    if MemberImport.objects.filter(pk=member_import.pk, cancel_requested=True).exists():
+        raise ImportCancelled
+
+
+# --- The set-based SQL ---------------------------------------------------------------------
+
+
+def _targets(fields: set[str]) -> list[tuple[str, str]]:
+    """(member column, SQL expression of its new value) for the columns this file holds.
+
+    `m` is the member row as it is, `s` the staging row.
+    """
+    targets = [(name, f"s.{name}") for name in TEXT_FIELDS if name in fields]
+    for name in ("birth_date", "member_since"):
+        if name in fields:
+            targets.append((name, f"s.{name}"))
+    if "sector" in fields:
+        targets.append(("sector_id", "s.sector_id"))
+    if "employer" in fields or "kvk" in fields:
+        targets.append(("employer_id", "s.employer_id"))
+    if "municipality" in fields or "postcode" in fields:
+        targets.append(("municipality_id", "s.municipality_id"))
+        targets.append(
+            ("region_id", "CASE WHEN m.region_is_explicit THEN m.region_id ELSE s.region_id END")
+        )
+    if "status" in fields:
+        targets.append(("status", "COALESCE(s.status, m.status)"))
+        targets.append(
+            (
+                "ended_on",
+                "CASE WHEN COALESCE(s.status, m.status) = 'ended' "
+                "THEN COALESCE(m.ended_on, CURRENT_DATE) ELSE NULL END",
+            )
+        )
+    return targets
+
+
+def _changed_condition(targets: list[tuple[str, str]]) -> str:
+    left = ", ".join(f"m.{name}" for name, _ in targets)
+    right = ", ".join(expression for _, expression in targets)
+    return f"ROW({left}) IS DISTINCT FROM ROW({right})"
+
+
+def _count_changes(member_import: MemberImport) -> None:
+    name = staging_table(member_import)
+    targets = _targets(set(member_import.columns))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        cursor.execute(
+            f"SELECT count(*) FROM {name} s WHERE NOT EXISTS "
+            "(SELECT 1 FROM members_member m WHERE m.member_number = s.member_number)"
+        )
+        member_import.to_create = cursor.fetchone()[0]
+        member_import.to_update = 0
+        if targets:
+            cursor.execute(
+                f"SELECT count(*) FROM members_member m JOIN {name} s "
+                f"ON m.member_number = s.member_number WHERE {_changed_condition(targets)}"
+            )
+            member_import.to_update = cursor.fetchone()[0]
+        member_import.to_end = 0
+        if member_import.mode == ImportMode.SNAPSHOT:
+            cursor.execute(
+                "SELECT count(*) FROM members_member m WHERE m.status <> 'ended' AND NOT EXISTS "
+                f"(SELECT 1 FROM {name} s WHERE s.member_number = m.member_number)"
+            )
+            member_import.to_end = cursor.fetchone()[0]
+
+
+def can_apply(member_import: MemberImport) -> str:
+    """'' when the checked import may be applied, else the Dutch reason why not."""
+    if (
+        member_import.status != ImportStatus.PREVIEWED
+        and member_import.status != ImportStatus.QUEUED
+    ):
+        return "Deze import is niet (meer) klaar om te verwerken."
+    if member_import.rejected and member_import.mode != ImportMode.VALID_ROWS:
+        return (
+            f"{member_import.rejected} rij(en) afgewezen. In de gekozen manier wordt dan niets verwerkt; "
+            "verbeter het bestand of kies ‘alleen de goede rijen’."
+        )
+    return ""
+
+
+def apply_import(member_import: MemberImport) -> MemberImport:
+    """Apply a checked import in one transaction: new employers, updates, inserts, endings.
+
+    Idempotent: a row whose values equal the member's is not written (updated_at stays), so the
+    same file twice writes nothing the second time.
+    """
+    reason = can_apply(member_import)
+    if reason:
+        return _refuse(member_import, reason)
+    claimed = MemberImport.objects.filter(
+        pk=member_import.pk,
+        status__in=[ImportStatus.PREVIEWED, ImportStatus.QUEUED],
+        cancel_requested=False,
+    ).update(status=ImportStatus.APPLYING)
+    if not claimed:
+        member_import.refresh_from_db()
+        if member_import.cancel_requested and not member_import.is_finished:
+            return cancel_import(member_import)
+        return member_import
+    member_import.status = ImportStatus.APPLYING
+    name = staging_table(member_import)
+    targets = _targets(set(member_import.columns))
+    now = timezone.now()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # One import applies at a time.
+        cursor.execute("SELECT pg_advisory_xact_lock(72001)")
+        # Hash joins over a million rows stay in memory instead of spilling to disk.
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        member_import.employers_created = _create_employers(cursor, name)
+        updated = 0
+        if targets:
+            assignments = ", ".join(f"{column} = {expression}" for column, expression in targets)
+            cursor.execute(
+                f"UPDATE members_member m SET {assignments}, updated_at = %s FROM {name} s "
+                f"WHERE m.member_number = s.member_number AND {_changed_condition(targets)}",
+                [now],
+            )
+            updated = cursor.rowcount
+        cursor.execute(_insert_sql(name, set(member_import.columns)), [now, now])
+        created = cursor.rowcount
+        ended = 0
+        if member_import.mode == ImportMode.SNAPSHOT:
+            cursor.execute(
+                "UPDATE members_member m SET status = 'ended', "
+                "ended_on = COALESCE(m.ended_on, CURRENT_DATE), updated_at = %s "
+                "WHERE m.status <> 'ended' AND NOT EXISTS "
+                f"(SELECT 1 FROM {name} s WHERE s.member_number = m.member_number)",
+                [now],
+            )
+            ended = cursor.rowcount
+        member_import.created = created
+        member_import.updated = updated
+        member_import.unchanged = member_import.rows_valid - created - updated
+        member_import.ended = ended
+        member_import.status = ImportStatus.DONE
+        member_import.finished_at = timezone.now()
+        member_import.bytes_done = member_import.file_size
+        member_import.save()
+    drop_staging(member_import)
+    delete_upload(member_import)
+    return member_import
+
+
+def _create_employers(cursor, name: str) -> int:
+    employers = f"{name}_employers"
+    cursor.execute(f"SELECT key, name, kvk FROM {employers}")
+    new = cursor.fetchall()
+    if not new:
+        return 0
+    created = []
+    for key, employer_name, kvk in new:
+        employer = Employer.objects.filter(kvk_number=kvk).first() if kvk else None
+        if employer is None:
+            employer = Employer.objects.create(name=employer_name, kvk_number=kvk)
+            created.append(employer)
+        cursor.execute(
+            f"UPDATE {name} SET employer_id = %s WHERE employer_key = %s", [employer.pk, key]
+        )
+    return len(created)
+
+
+def _insert_sql(name: str, fields: set[str]) -> str:
+    columns = ["member_number"]
+    values = ["s.member_number"]
+    for text_field in TEXT_FIELDS:
+        columns.append(text_field)
+        values.append(f"s.{text_field}" if text_field in fields else "''")
+    for date_field in ("birth_date", "member_since"):
+        if date_field in fields:
+            columns.append(date_field)
+            values.append(f"s.{date_field}")
+    if "sector" in fields:
+        columns.append("sector_id")
+        values.append("s.sector_id")
+    if "employer" in fields or "kvk" in fields:
+        columns.append("employer_id")
+        values.append("s.employer_id")
+    if "municipality" in fields or "postcode" in fields:
+        columns += ["municipality_id", "region_id"]
+        values += ["s.municipality_id", "s.region_id"]
+    status = "COALESCE(s.status, 'active')" if "status" in fields else "'active'"
+    columns += ["status", "ended_on", "region_is_explicit", "is_demo", "created_at", "updated_at"]
+    values += [
+        status,
+        f"CASE WHEN {status} = 'ended' THEN CURRENT_DATE ELSE NULL END",
+        "false",
+        "false",
+        "%s",
+        "%s",
+    ]
+    return (
+        f"INSERT INTO members_member ({', '.join(columns)}) SELECT {', '.join(values)} "
+        f"FROM {name} s WHERE NOT EXISTS "
+        "(SELECT 1 FROM members_member m WHERE m.member_number = s.member_number) "
+        "ON CONFLICT (member_number) DO NOTHING"
+    )
+
+
+def cancel_import(member_import: MemberImport) -> MemberImport:
+    """Stop an import that has not been applied; its file and staging rows go."""
+    if member_import.is_finished or member_import.status == ImportStatus.APPLYING:
+        return member_import
+    member_import.status = ImportStatus.CANCELLED
+    member_import.cancel_requested = True
+    member_import.finished_at = timezone.now()
+    member_import.message = "Geannuleerd; er is niets verwerkt."
+    member_import.save()
+    drop_staging(member_import)
+    delete_upload(member_import)
+    return member_import
+
+
+# --- Reports -------------------------------------------------------------------------------
+
+
+def report_lines(member_import: MemberImport) -> list[str]:
+    """The report in Dutch, the same for the command line and the portal."""
+    lines = [
+        f"Bestand: {member_import.file_name} ({member_import.file_format or 'onbekend formaat'})",
+        f"SHA-256: {member_import.file_sha256}",
+        f"Manier: {member_import.get_mode_display()}{' (proefdraai)' if member_import.dry_run else ''}",
+        f"Status: {member_import.get_status_display()}",
+    ]
+    if member_import.message:
+        lines.append(f"Melding: {member_import.message}")
+    lines.append(f"Rijen in bestand: {member_import.rows_total}")
+    lines.append(f"Afgewezen: {member_import.rejected}")
+    if member_import.skipped_erased:
+        lines.append(f"Overgeslagen (gewiste leden): {member_import.skipped_erased}")
+    if member_import.status == ImportStatus.DONE:
+        lines += [
+            f"Nieuw: {member_import.created}",
+            f"Gewijzigd: {member_import.updated}",
+            f"Ongewijzigd: {member_import.unchanged}",
+        ]
+        if member_import.mode == ImportMode.SNAPSHOT:
+            lines.append(f"Beëindigd (niet in bestand): {member_import.ended}")
+        if member_import.employers_created:
+            lines.append(f"Nieuwe werkgevers: {member_import.employers_created}")
+    elif member_import.status == ImportStatus.PREVIEWED:
+        lines += [
+            f"Zou nieuw zijn: {member_import.to_create}",
+            f"Zou wijzigen: {member_import.to_update}",
+            f"Zou ongewijzigd blijven: {member_import.unchanged_preview}",
+        ]
+        if member_import.mode == ImportMode.SNAPSHOT:
+            lines.append(f"Zou beëindigd worden (niet in bestand): {member_import.to_end}")
+    for error in member_import.errors.all()[:20]:
+        lines.append(
+            f"  regel {error.line}{' · ' + error.column if error.column else ''}: {error.message}"
+        )
+    if member_import.rejected > 20:
+        lines.append("  … (alle afgewezen rijen staan in het CSV-rapport)")
+    return lines
+
+
+def rejected_rows_csv(member_import: MemberImport) -> Iterator[str]:
+    """The rejected rows as CSV for Dutch Excel: line number, column, reason."""
+    from members.exporting import csv_line
+
+    yield "\ufeff" + csv_line(["regel", "kolom", "reden"])
+    for line, column, message in (
+        member_import.errors.order_by("line", "id")
+        .values_list("line", "column", "message")
+        .iterator(chunk_size=5000)
+    ):
+        yield csv_line([str(line), column, message])

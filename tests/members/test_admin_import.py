@@ -1,0 +1,72 @@
+"""django-import-export in the admin, with the import rules of members/importing.py."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from members.models import Member, MemberImport
+from tests.conftest import login
+from tests.members.helpers import SAMPLES
+
+pytestmark = pytest.mark.django_db
+
+
+def preview(client, name: str, content: bytes):
+    return client.post(
+        reverse("admin:members_member_import"),
+        {"import_file": SimpleUploadedFile(name, content), "format": "0", "resource": "0"},
+    )
+
+
+def confirm(client, response):
+    html = response.content.decode()
+    fields = dict(re.findall(r'name="(\w+)"[^>]*value="([^"]*)"', html))
+    data = {
+        key: fields[key]
+        for key in ("import_file_name", "original_file_name", "format", "resource")
+        if key in fields
+    }
+    data["csrfmiddlewaretoken"] = fields.get("csrfmiddlewaretoken", "")
+    return client.post(reverse("admin:members_member_process_import"), data)
+
+
+def test_a_semicolon_cp1252_file_is_previewed_then_imported(client, cast):
+    login(client, cast.admin)
+    response = preview(client, "leden.csv", (SAMPLES / "leden-excel-puntkomma.csv").read_bytes())
+    assert response.status_code == 200
+    assert not Member.objects.filter(member_number="1100001").exists()  # a preview only
+    confirm(client, response)
+    marielle = Member.objects.get(member_number="1100002")
+    assert marielle.street == "Lange; Nieuwstraat" and marielle.first_name == "Mariëlle"
+    record = MemberImport.objects.get(source="admin")
+    assert (record.created, record.created_by) == (4, cast.admin)
+
+
+def test_the_same_file_again_skips_every_row(client, cast):
+    login(client, cast.admin)
+    content = (SAMPLES / "leden-utf8-bom-komma.csv").read_bytes()
+    confirm(client, preview(client, "leden.csv", content))
+    before = dict(Member.objects.values_list("member_number", "updated_at"))
+    confirm(client, preview(client, "leden.csv", content))
+    assert dict(Member.objects.values_list("member_number", "updated_at")) == before
+    assert MemberImport.objects.filter(source="admin").order_by("-pk").first().unchanged == 3
+
+
+def test_rejected_rows_block_the_import_and_duplicates_reject_both(client, cast):
+    login(client, cast.admin)
+    response = preview(client, "fouten.csv", (SAMPLES / "leden-met-fouten.csv").read_bytes())
+    html = response.content.decode()
+    assert "31-02-1980" in html and "staat ook op regel 9" in html
+    assert "process_import" not in html  # no confirm form
+    assert not Member.objects.filter(member_number__startswith="13").exists()
+
+
+def test_a_bad_file_gets_the_dutch_message(client, cast):
+    login(client, cast.admin)
+    response = preview(client, "x.csv", b"lidnummer;schoenmaat\r\n1000001;44\r\n")
+    assert "Onbekende kolom: ‘schoenmaat’" in response.content.decode()
+    assert not Member.objects.filter(member_number="1000001").exists()
