@@ -8,7 +8,15 @@ from loopbaan.models import Availability, BlockedDay, ConsultantProfile
 
 @admin.register(Availability)
 class AvailabilityAdmin(admin.ModelAdmin):
-    list_display = ["consultant", "union_house", "kind", "weekday", "date", "start_time", "end_time"]
+    list_display = [
+        "consultant",
+        "union_house",
+        "kind",
+        "weekday",
+        "date",
+        "start_time",
+        "end_time",
+    ]
     list_filter = ["kind", "union_house"]
     search_fields = ["consultant__email", "consultant__full_name"]
     autocomplete_fields = ["consultant"]
