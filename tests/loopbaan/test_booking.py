@@ -211,3 +211,13 @@ def test_moving_to_an_hour_where_the_consultants_are_not_free_takes_two_others(
         [message] = [m for m in mail.outbox if m.to == [new.email]]
         assert "METHOD:REQUEST" in ics_of(message)
         assert Reminder.objects.filter(appointment=appointment, recipient=new).exists()
+
+
+def test_the_database_also_keeps_the_buffer_between_two_appointments_of_a_consultant(cast, pool):
+    from django.db import IntegrityError, transaction
+
+    ten = next_weekday_at(2, 10)
+    make_appointment(cast.member, pool, cast.union_house, ten)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_appointment(cast.other_member, pool[:1], cast.union_house, ten + timedelta(hours=1))
+    make_appointment(cast.other_member, pool[:1], cast.union_house, ten + timedelta(minutes=75))
