@@ -27,6 +27,12 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+
+# DJANGO_DEBUG=1 only stands in for production secrets here; production runs with DEBUG off,
+# which also stops Django from recording every query (that would skew the figures).
+settings.DEBUG = False
+
 from django.db import transaction  # noqa: E402
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange  # noqa: E402
 

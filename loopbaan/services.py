@@ -187,7 +187,9 @@ def appointment_book(
 
 def _book(*, member: Member, slot: Slot, question: str, now: datetime, request) -> Appointment:
     with transaction.atomic():
-        member = Member.objects.select_for_update().get(pk=member.pk)
+        member = (
+            Member.objects.select_for_update(of=("self",)).select_related("user").get(pk=member.pk)
+        )
         if member.status != MemberStatus.ACTIVE or member.user_id is None:
             raise ValidationError(_("Alleen actieve leden kunnen een loopbaanafspraak maken."))
         maximum = knob("MAX_OPEN_PER_MEMBER")

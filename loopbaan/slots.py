@@ -141,10 +141,17 @@ def _candidates(
     )
     if exclude_appointment_id is not None:
         busy_rows = busy_rows.exclude(appointment_id=exclude_appointment_id)
-    busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    # Busy intervals per consultant and local day they touch, so a candidate hour is compared
+    # with that day's appointments only.
+    busy: dict[tuple[int, date], list[tuple[datetime, datetime]]] = defaultdict(list)
     week_load: dict[tuple[int, tuple[int, int]], int] = defaultdict(int)
     for consultant_id, during in busy_rows.values_list("consultant_id", "during"):
-        busy[consultant_id].append((during.lower, during.upper))
+        lower = timezone.localtime(during.lower, tz)
+        upper = timezone.localtime(during.upper, tz)
+        touched = lower.date()
+        while touched <= upper.date():
+            busy[(consultant_id, touched)].append((during.lower, during.upper))
+            touched += timedelta(days=1)
         week_load[(consultant_id, _week_key(during.lower))] += 1
     default_max = knob("DEFAULT_WEEKLY_MAX")
     weekly_max = dict.fromkeys(pool, default_max)
@@ -167,26 +174,29 @@ def _candidates(
     step = knob("SLOT_STEP_MINUTES")
     free: dict[datetime, set[int]] = defaultdict(set)
     day = first_day
+    length_minutes = length.total_seconds() / 60
     while day <= last_day:
+        week = day.isocalendar()[:2]
         for consultant_id, start, end in weekly_by_day.get(day.weekday(), []) + once_by_date.get(
             day, []
         ):
             if (consultant_id, day) in blocked:
                 continue
+            if week_load[(consultant_id, week)] >= weekly_max[consultant_id]:
+                continue
+            day_busy = busy.get((consultant_id, day), ())
             minute = start.hour * 60 + start.minute
             minute = math.ceil(minute / step) * step
             end_minute = end.hour * 60 + end.minute
-            while minute + length.total_seconds() / 60 <= end_minute:
+            while minute + length_minutes <= end_minute:
                 begins = datetime.combine(day, time(minute // 60, minute % 60), tz)
                 minute += step
                 if begins < start_from or begins > until:
                     continue
                 if only_start is not None and begins != only_start:
                     continue
-                if week_load[(consultant_id, _week_key(begins))] >= weekly_max[consultant_id]:
-                    continue
                 stops = begins + occupied
-                if any(lo < stops and begins < hi for lo, hi in busy.get(consultant_id, ())):
+                if any(lo < stops and begins < hi for lo, hi in day_busy):
                     continue
                 free[begins].add(consultant_id)
         day += timedelta(days=1)

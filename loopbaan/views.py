@@ -29,6 +29,8 @@ from loopbaan.models import (
 )
 from loopbaan.slots import (
     Slot,
+    bookable_window,
+    free_consultants_at,
     local_tz,
     parse_place_key,
     parse_slot_key,
@@ -117,7 +119,27 @@ def book_confirm(request: HttpRequest, place: str, slot: str) -> HttpResponse:
             request, _("Je afspraak is geboekt. Je krijgt een bevestiging per e-mail.")
         )
         return redirect("loopbaan:manage", token=appointment.public_token)
+    if request.method == "GET" and not _still_free(chosen):
+        context.update(
+            taken=True,
+            error=_("Dit tijdstip is niet (meer) vrij."),
+            next_slots=services.next_free_slots(
+                union_house_id=union_house_id, after=chosen.starts_at
+            ),
+        )
     return render(request, "loopbaan/confirm.html", context)
+
+
+def _still_free(chosen: Slot, exclude_appointment_id: int | None = None) -> bool:
+    first, last = bookable_window()
+    if not first <= chosen.starts_at <= last:
+        return False
+    found = free_consultants_at(
+        union_house_id=chosen.union_house_id,
+        starts_at=chosen.starts_at,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+    return len(found) >= 2
 
 
 @role_required(Role.MEMBER)
@@ -220,6 +242,14 @@ def move_confirm(request: HttpRequest, token, place: str, slot: str) -> HttpResp
             return render(request, "loopbaan/confirm.html", context, status=400)
         messages.success(request, _("Je afspraak is verzet. Je krijgt een bevestiging per e-mail."))
         return redirect("loopbaan:manage", token=appointment.public_token)
+    if request.method == "GET" and not _still_free(chosen, appointment.pk):
+        context.update(
+            taken=True,
+            error=_("Dit tijdstip is niet (meer) vrij."),
+            next_slots=services.next_free_slots(
+                union_house_id=union_house_id, after=chosen.starts_at
+            ),
+        )
     return render(request, "loopbaan/confirm.html", context)
 
 

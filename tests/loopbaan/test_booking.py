@@ -188,3 +188,36 @@ def test_without_a_replacement_the_member_is_told_and_the_coordinator_list_shows
     assert page.status_code == 200 and page.context["needs_consultant"] == [appointment]
     page = login_as(cast.other_coordinator).get(reverse("loopbaan:occupancy"))
     assert page.context["needs_consultant"] == []
+
+
+def test_moving_to_an_hour_where_the_consultants_are_not_free_takes_two_others(
+    cast, pool, django_capture_on_commit_callbacks
+):
+    others = [consultant_at(cast.union_house, weekday=3) for _ in range(2)]
+    ten = next_weekday_at(2, 10)
+    appointment = appointment_book(member=cast.member, slot=slot(cast.union_house, ten))
+    mail.outbox.clear()
+    thursday = next_weekday_at(3, 10)
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_move(
+            appointment=appointment, slot=slot(cast.union_house, thursday), user=cast.member_user
+        )
+    assert set(appointment.active_consultants()) == set(others)
+    for old in pool:
+        [message] = [m for m in mail.outbox if m.to == [old.email]]
+        assert "METHOD:CANCEL" in ics_of(message)
+        assert not Reminder.objects.filter(appointment=appointment, recipient=old).exists()
+    for new in others:
+        [message] = [m for m in mail.outbox if m.to == [new.email]]
+        assert "METHOD:REQUEST" in ics_of(message)
+        assert Reminder.objects.filter(appointment=appointment, recipient=new).exists()
+
+
+def test_the_database_also_keeps_the_buffer_between_two_appointments_of_a_consultant(cast, pool):
+    from django.db import IntegrityError, transaction
+
+    ten = next_weekday_at(2, 10)
+    make_appointment(cast.member, pool, cast.union_house, ten)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_appointment(cast.other_member, pool[:1], cast.union_house, ten + timedelta(hours=1))
+    make_appointment(cast.other_member, pool[:1], cast.union_house, ten + timedelta(minutes=75))

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import threading
 
-import pytest
 from django.db import connection
 
 from loopbaan.models import Appointment, AppointmentConsultant
 from loopbaan.services import SlotTakenError, appointment_book
 from members.models import Role
-from tests.conftest import ensure_reference_data
 from tests.factories import MemberFactory, UnionHouseFactory, UserFactory
 from tests.loopbaan.helpers import consultant_at, next_weekday_at, slot
 
 THREADS = 20
 
 
-@pytest.mark.django_db(transaction=True)
-def test_twenty_concurrent_bookings_of_one_slot_give_exactly_one_appointment():
-    ensure_reference_data()
+def test_twenty_concurrent_bookings_of_one_slot_give_exactly_one_appointment(threads_db):
     house = UnionHouseFactory(name="Vakbondshuis Utrecht")
     # The pool at this place and hour is exactly two consultants: one appointment fits.
     pool = [consultant_at(house, weekday=2) for _ in range(2)]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from loopbaan import tasks
 from loopbaan.models import Reminder
 from loopbaan.services import appointment_book
-from tests.conftest import Cast, ensure_reference_data
+from tests.conftest import Cast
 from tests.loopbaan.helpers import consultant_at, make_appointment, next_weekday_at, slot
 
 
@@ -122,9 +122,7 @@ def test_a_late_booking_inside_the_lead_time_still_gets_its_reminder(
     assert tasks.send_due_reminders() == 0
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_workers_at_once_never_send_a_reminder_twice():
-    ensure_reference_data()
+def test_two_workers_at_once_never_send_a_reminder_twice(threads_db):
     cast = Cast()
     due_appointment(cast, count=5)  # 15 reminders
     barrier = threading.Barrier(2)

@@ -93,3 +93,38 @@ def test_it_lists_union_houses_nearest_first(cast):
     places = union_houses_nearest_first(cast.member)  # member lives in 3511 (Utrecht)
     assert [p.label for p in places] == ["Vakbondshuis Utrecht", "Vakbondshuis Amsterdam"]
     assert places[0].distance_km < places[1].distance_km
+
+
+def test_one_off_hours_count_on_their_date_only(cast):
+    from loopbaan.models import Availability, AvailabilityKind
+
+    house = cast.union_house
+    ten = next_weekday_at(4, 10)
+    for _ in range(2):
+        user = consultant_at(house, weekday=0, start=time(9), end=time(9, 45))  # too short
+        Availability.objects.create(
+            consultant=user,
+            union_house=house,
+            kind=AvailabilityKind.ONCE,
+            date=ten.date(),
+            start_time=time(10),
+            end_time=time(11),
+        )
+    assert starts(search_slots(union_house_id=house.pk)) == {ten}
+
+
+def test_the_search_takes_a_fixed_number_of_queries_however_many_weeks_and_consultants(
+    cast, django_assert_max_num_queries
+):
+    house = cast.union_house
+    pool = [consultant_at(house, weekday=day % 5) for day in range(12)]
+    for n in range(6):
+        make_appointment(
+            cast.member,
+            pool[2 * n : 2 * n + 2],
+            house,
+            next_weekday_at(n % 5, 10, weeks_ahead=1 + n),
+        )
+    with django_assert_max_num_queries(4):
+        found = search_slots(union_house_id=house.pk)
+    assert len(found) > 100

@@ -317,3 +317,15 @@ def test_the_coordinator_sees_numbers_per_union_house_of_their_regions_only(cast
 def test_a_member_without_a_member_record_gets_404(cast, login_as):
     client = login_as(UserFactory(role="member"))
     assert client.get(reverse("loopbaan:book_place")).status_code == 404
+
+
+def test_the_confirm_page_says_so_when_the_time_is_no_longer_free(cast, pool, login_as):
+    ten = next_weekday_at(2, 10)
+    make_appointment(cast.other_member, pool, cast.union_house, ten)
+    url = reverse(
+        "loopbaan:book_confirm",
+        kwargs={"place": str(cast.union_house.pk), "slot": ten.strftime("%Y%m%dT%H%M")},
+    )
+    body = login_as(cast.member_user).get(url).content.decode()
+    assert "Dit tijdstip is niet (meer) vrij." in body
+    assert "Afspraak bevestigen</button>" not in body

@@ -1,0 +1,36 @@
+"""Admin for the consultants' availability. Appointments and reports are not in the admin:
+they hold members' data and are reached through the audited pages."""
+
+from django.contrib import admin
+
+from loopbaan.models import Availability, BlockedDay, ConsultantProfile
+
+
+@admin.register(Availability)
+class AvailabilityAdmin(admin.ModelAdmin):
+    list_display = [
+        "consultant",
+        "union_house",
+        "kind",
+        "weekday",
+        "date",
+        "start_time",
+        "end_time",
+    ]
+    list_filter = ["kind", "union_house"]
+    search_fields = ["consultant__email", "consultant__full_name"]
+    autocomplete_fields = ["consultant"]
+
+
+@admin.register(BlockedDay)
+class BlockedDayAdmin(admin.ModelAdmin):
+    list_display = ["consultant", "date", "reason"]
+    search_fields = ["consultant__email", "consultant__full_name"]
+    autocomplete_fields = ["consultant"]
+
+
+@admin.register(ConsultantProfile)
+class ConsultantProfileAdmin(admin.ModelAdmin):
+    list_display = ["consultant", "weekly_max"]
+    search_fields = ["consultant__email", "consultant__full_name"]
+    autocomplete_fields = ["consultant"]
