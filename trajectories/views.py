@@ -387,6 +387,13 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Het traject is beëindigd en de uitkomst is vastgelegd."))
             return redirect("trajectories:detail", pk=pk)
+    audit_log(
+        request=request,
+        action=AuditAction.VIEW,
+        obj=trajectory,
+        subject_member_id=trajectory.member_id,
+        detail="beëindigen",
+    )
     return render(request, "trajectories/end.html", {"trajectory": trajectory, "form": form})
 
 

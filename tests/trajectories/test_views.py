@@ -219,3 +219,23 @@ def test_the_adviser_home_shows_queue_and_trajectories(cast, own):
     titles = {tile.title: tile.badge for tile in home_tiles(cast.adviser)}
     assert titles["Intakewachtrij"] == "1 wachtend"
     assert titles["Mijn trajecten"] == "1 lopend"
+
+
+def test_list_pages_use_a_fixed_number_of_queries(client, cast, django_assert_max_num_queries):
+    for _ in range(3):
+        f.active_trajectory(adviser=cast.adviser)
+        f.intake(region=cast.region)
+    login(client, cast.adviser)
+    # session, user, (mfa check), the list, its prefetch, the audit insert, messages: no N+1
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("trajectories:my_trajectories"))
+    for _ in range(5):
+        f.active_trajectory(adviser=cast.adviser)
+        f.intake(region=cast.region)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("trajectories:my_trajectories"))
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("trajectories:intake_queue"))
+    f.intake(region=cast.region)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("trajectories:intake_queue"))
