@@ -226,13 +226,22 @@ def goal_update(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     goal = get_object_or_404(
         Goal.objects.visible_to(request.user), pk=goal_pk, plan__trajectory=trajectory
     )
-    form = forms.GoalStatusForm(request.POST)
+    form = forms.GoalUpdateForm(request.POST)
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            services.goal_update(by=request.user, goal=goal, status=form.cleaned_data["status"])
+            services.goal_update(
+                by=request.user,
+                goal=goal,
+                status=data["status"] or None,
+                description=data["description"] or None,
+                due_on=data["due_on"],
+            )
             messages.success(request, _("Doel bijgewerkt."))
         except ValidationError as error:
             _errors(request, error)
+    else:
+        messages.error(request, _("Controleer de datum van het doel."))
     return _back(pk, "plan")
 
 

@@ -239,3 +239,17 @@ def test_list_pages_use_a_fixed_number_of_queries(client, cast, django_assert_ma
     f.intake(region=cast.region)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("trajectories:intake_queue"))
+
+
+def test_the_adviser_edits_a_goals_text_and_date_and_a_version_is_kept(client, cast, own):
+    goal = own.plan.goals.get()
+    login(client, cast.adviser)
+    client.post(
+        reverse("trajectories:goal_update", kwargs={"pk": own.pk, "goal_pk": goal.pk}),
+        {"description": "Cv bijwerken en laten nakijken", "due_on": "2030-05-01"},
+    )
+    goal.refresh_from_db()
+    assert goal.description == "Cv bijwerken en laten nakijken"
+    assert goal.due_on.isoformat() == "2030-05-01" and goal.status == "open"
+    latest = own.plan.versions.order_by("-number").first()
+    assert latest.number == 2 and "omschrijving" in latest.change
