@@ -253,3 +253,10 @@ def test_the_adviser_edits_a_goals_text_and_date_and_a_version_is_kept(client, c
     assert goal.due_on.isoformat() == "2030-05-01" and goal.status == "open"
     latest = own.plan.versions.order_by("-number").first()
     assert latest.number == 2 and "omschrijving" in latest.change
+
+
+def test_the_participant_pages_are_translated_to_english(client, cast, own, settings):
+    login(client, cast.member_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("trajectories:my_trajectory")).content.decode()
+    assert "My plan of action" in page and "Summary from your adviser" in page
