@@ -124,6 +124,18 @@ def intake_take(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "trajectories/intake_take.html", {"intake": intake, "form": form})
 
 
+@role_required(Role.ADVISER)
+@require_POST
+def intake_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    intake = get_visible_or_404(IntakeRequest.objects.open(), request.user, pk=pk)
+    try:
+        services.intake_withdraw(by=request.user, intake_request=intake)
+        messages.success(request, _("De aanvraag is ingetrokken."))
+    except ValidationError as error:
+        _errors(request, error)
+    return redirect("trajectories:intake_queue")
+
+
 # --- my trajectories ---------------------------------------------------------------------------
 
 
