@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AuditEntry
 from fnvregio.registry import home_tiles
@@ -258,5 +258,7 @@ def test_the_adviser_edits_a_goals_text_and_date_and_a_version_is_kept(client, c
 def test_the_participant_pages_are_translated_to_english(client, cast, own, settings):
     login(client, cast.member_user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    page = client.get(reverse("trajectories:my_trajectory")).content.decode()
+    # The locale middleware leaves English active in this thread: restore Dutch afterwards.
+    with translation.override("nl"):
+        page = client.get(reverse("trajectories:my_trajectory")).content.decode()
     assert "My plan of action" in page and "Summary from your adviser" in page
