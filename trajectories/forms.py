@@ -105,8 +105,12 @@ class GoalForm(forms.Form):
     due_on = forms.DateField(label=_("Uiterlijk op"), required=False, widget=DateInput())
 
 
-class GoalStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices)
+class GoalUpdateForm(forms.Form):
+    """Change a goal's status, text or date; fields left out stay as they are."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices, required=False)
+    description = forms.CharField(label=_("Wat"), max_length=300, required=False)
+    due_on = forms.DateField(label=_("Uiterlijk op"), required=False, widget=DateInput())
 
 
 class AgreePlanForm(forms.Form):

@@ -358,11 +358,12 @@ class TrajectoryQuerySet(models.QuerySet):
 class Trajectory(models.Model):
     """A guided career or job-to-job trajectory of one member or one non-member participant."""
 
+    # SET_NULL, so erasing a person leaves an anonymous trajectory and the counts stay right.
     member = models.ForeignKey(
         "members.Member",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="trajectories",
         verbose_name=_("lid"),
     )
@@ -370,7 +371,7 @@ class Trajectory(models.Model):
         Participant,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="trajectories",
         verbose_name=_("deelnemer (geen lid)"),
     )
@@ -439,10 +440,10 @@ class Trajectory(models.Model):
         verbose_name = _("traject")
         verbose_name_plural = _("trajecten")
         constraints = [
+            # One person per trajectory; none left after an erasure.
             models.CheckConstraint(
-                condition=Q(member__isnull=False, participant__isnull=True)
-                | Q(member__isnull=True, participant__isnull=False),
-                name="trajectory_member_xor_participant",
+                condition=Q(member__isnull=True) | Q(participant__isnull=True),
+                name="trajectory_one_person",
             ),
             models.CheckConstraint(
                 condition=~Q(status="stopped") | ~Q(stop_reason=""),
@@ -463,7 +464,7 @@ class Trajectory(models.Model):
 
     @property
     def person_name(self) -> str:
-        return self.person.display_name if self.person else ""
+        return self.person.display_name if self.person else str(_("(gewist)"))
 
     @property
     def is_finished(self) -> bool:
@@ -471,7 +472,7 @@ class Trajectory(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if bool(self.member_id) == bool(self.participant_id):
+        if self._state.adding and bool(self.member_id) == bool(self.participant_id):
             raise ValidationError(
                 _("Een traject hoort bij één lid of bij één deelnemer die geen lid is.")
             )

@@ -13,3 +13,17 @@ def on_trajectory_referral_made(
     return services.intake_request_from_referral(
         member=member, region=region, source=source, source_id=source_id, note=note or ""
     )
+
+
+def on_person_deleted(sender, instance, **kwargs):
+    """A member or non-member participant is erased: their trajectories stay as anonymous rows
+    for the counts, but free text that may name them (progress notes, the shared summary, plan
+    snapshots) goes with them."""
+    from trajectories.models import PlanVersion, ProgressNote, Trajectory
+
+    field = "member" if sender._meta.model_name == "member" else "participant"
+    trajectories = Trajectory.objects.filter(**{field: instance})
+    ProgressNote.objects.filter(trajectory__in=trajectories).delete()
+    PlanVersion.objects.filter(plan__trajectory__in=trajectories).delete()
+    trajectories.update(shared_summary="")
+    trajectories.exclude(stop_reason="").update(stop_reason="(gewist)")

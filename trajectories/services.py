@@ -210,6 +210,23 @@ def intake_take(
     return trajectory
 
 
+@transaction.atomic
+def intake_withdraw(*, by: User, intake_request: IntakeRequest) -> IntakeRequest:
+    """The person no longer wants a trajectory: the request leaves the queue (compare-and-swap,
+    so it cannot be withdrawn and taken on at once)."""
+    if by.role != Role.ADVISER or not by.regions.filter(pk=intake_request.region_id).exists():
+        raise ValidationError(_("Je kunt alleen aanvragen uit je eigen regio's intrekken."))
+    intake_request.withdraw()
+    audit_log(
+        user=by,
+        action=AuditAction.CHANGE,
+        obj=intake_request,
+        subject_member_id=intake_request.member_id,
+        detail="ingetrokken",
+    )
+    return intake_request
+
+
 # --- adviser assignment ------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("intake/", views.intake_queue, name="intake_queue"),
     path("intake/nieuw/", views.intake_new, name="intake_new"),
     path("intake/<int:pk>/", views.intake_take, name="intake_take"),
+    path("intake/<int:pk>/intrekken/", views.intake_withdraw, name="intake_withdraw"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/doelen/", views.goal_add, name="goal_add"),
     path("<int:pk>/doelen/<int:goal_pk>/", views.goal_update, name="goal_update"),

@@ -124,6 +124,18 @@ def intake_take(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "trajectories/intake_take.html", {"intake": intake, "form": form})
 
 
+@role_required(Role.ADVISER)
+@require_POST
+def intake_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    intake = get_visible_or_404(IntakeRequest.objects.open(), request.user, pk=pk)
+    try:
+        services.intake_withdraw(by=request.user, intake_request=intake)
+        messages.success(request, _("De aanvraag is ingetrokken."))
+    except ValidationError as error:
+        _errors(request, error)
+    return redirect("trajectories:intake_queue")
+
+
 # --- my trajectories ---------------------------------------------------------------------------
 
 
@@ -226,13 +238,22 @@ def goal_update(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     goal = get_object_or_404(
         Goal.objects.visible_to(request.user), pk=goal_pk, plan__trajectory=trajectory
     )
-    form = forms.GoalStatusForm(request.POST)
+    form = forms.GoalUpdateForm(request.POST)
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            services.goal_update(by=request.user, goal=goal, status=form.cleaned_data["status"])
+            services.goal_update(
+                by=request.user,
+                goal=goal,
+                status=data["status"] or None,
+                description=data["description"] or None,
+                due_on=data["due_on"],
+            )
             messages.success(request, _("Doel bijgewerkt."))
         except ValidationError as error:
             _errors(request, error)
+    else:
+        messages.error(request, _("Controleer de datum van het doel."))
     return _back(pk, "plan")
 
 
@@ -387,6 +408,13 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Het traject is beëindigd en de uitkomst is vastgelegd."))
             return redirect("trajectories:detail", pk=pk)
+    audit_log(
+        request=request,
+        action=AuditAction.VIEW,
+        obj=trajectory,
+        subject_member_id=trajectory.member_id,
+        detail="beëindigen",
+    )
     return render(request, "trajectories/end.html", {"trajectory": trajectory, "form": form})
 
 

@@ -96,3 +96,37 @@ def test_a_referral_becomes_a_trajectory_with_a_plan_and_ends_with_an_outcome(
     assert trajectory.outcome.kind == "new_job" and trajectory.outcome.under_cao is True
     # A workshop after the end is no longer theirs.
     assert trajectory.enrolments.get().status == "cancelled"
+
+
+@pytest.mark.parametrize("viewport", ["page", "phone_page"])
+def test_trajectory_pages_have_no_serious_accessibility_violations(request, live_cast, viewport):
+    browser_page = request.getfixturevalue(viewport)
+    cast = live_cast
+    case = f.collective_case(region=cast.region)
+    own = f.active_trajectory(adviser=cast.adviser, member=cast.member, collective_case=case)
+    f.intake(region=cast.region)
+    f.session()
+    log_in(browser_page, cast.adviser)
+    for path in [
+        "/trajecten/",
+        "/trajecten/intake/",
+        "/trajecten/intake/nieuw/",
+        f"/trajecten/{own.pk}/",
+        f"/trajecten/{own.pk}/workshops/",
+        f"/trajecten/{own.pk}/afsluiten/",
+        f"/trajecten/{own.pk}/overdragen/",
+        "/trajecten/zaken/",
+        f"/trajecten/zaken/{case.pk}/",
+    ]:
+        browser_page.goto(path)
+        assert serious_accessibility_violations(browser_page) == [], path
+    browser_page.context.clear_cookies()
+    log_in(browser_page, cast.coordinator)
+    for path in ["/trajecten/uitkomsten/", "/trajecten/overdragen/"]:
+        browser_page.goto(path)
+        assert serious_accessibility_violations(browser_page) == [], path
+    browser_page.context.clear_cookies()
+    log_in(browser_page, cast.member_user)
+    for path in ["/trajecten/mijn-traject/", "/trajecten/mijn-traject/workshops/"]:
+        browser_page.goto(path)
+        assert serious_accessibility_violations(browser_page) == [], path

@@ -44,6 +44,7 @@ ROWS: list[Access] = [
         kwargs=lambda cast: {"pk": f.intake(region=cast.other_region).pk},
         label="foreign",
     ),
+    Access("trajectories:intake_withdraw", ADVISER_ONLY, probe=False, reason=POST_ONLY),
     Access("trajectories:detail", ADVISER_ONLY, kwargs=_own_pk),
     Access("trajectories:detail", NOBODY, kwargs=_foreign_pk, label="foreign"),
     Access("trajectories:workshops_for", ADVISER_ONLY, kwargs=_own_pk),

@@ -156,3 +156,23 @@ def test_a_direct_request_is_refused_outside_the_advisers_regions(cast):
         services.intake_request_create_direct(
             by=cast.adviser, region=cast.other_region, member=member
         )
+
+
+def test_a_withdrawn_request_leaves_the_queue_and_cannot_be_taken(client, cast):
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    request = f.intake(region=cast.region)
+    foreign = f.intake(region=cast.other_region)
+    login(client, cast.adviser)
+    client.post(reverse("trajectories:intake_withdraw", kwargs={"pk": request.pk}))
+    response = client.post(reverse("trajectories:intake_withdraw", kwargs={"pk": foreign.pk}))
+    assert response.status_code == 404
+    request.refresh_from_db()
+    foreign.refresh_from_db()
+    assert request.status == IntakeStatus.WITHDRAWN and foreign.status == IntakeStatus.OPEN
+    with pytest.raises(ValidationError):
+        services.intake_take(
+            adviser=cast.adviser, intake_request=request, kind="career", reason="other"
+        )

@@ -121,3 +121,25 @@ def test_the_region_panel_gives_counts_only(cast):
     import json
 
     json.dumps(panel)  # JSON-serialisable, as the regioplannen freeze it
+
+
+def test_erasing_a_member_leaves_an_anonymous_trajectory_and_the_counts_stay(cast):
+    case = f.collective_case(region=cast.region)
+    trajectories = [
+        f.active_trajectory(adviser=cast.adviser, collective_case=case) for _ in range(3)
+    ]
+    for t in trajectories:
+        _end_with_job(cast, t, sector=cast.sector)
+    services.note_add(by=cast.adviser, trajectory=trajectories[0], text="Over Jan de Vries")
+    Trajectory.objects.filter(pk=trajectories[0].pk).update(shared_summary="Beste Jan")
+    before = outcome_figures(Trajectory.objects.filter(collective_case=case))
+    trajectories[0].member.delete()
+    after = outcome_figures(Trajectory.objects.filter(collective_case=case))
+    assert after == before
+    trajectories[0].refresh_from_db()
+    assert trajectories[0].member is None and trajectories[0].person_name == "(gewist)"
+    # Free text that may name the person goes with them.
+    assert trajectories[0].shared_summary == ""
+    assert not trajectories[0].notes.exists()
+    assert not trajectories[0].plan.versions.exists()
+    assert trajectories[0].plan.goals.exists()

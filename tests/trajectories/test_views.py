@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AuditEntry
 from fnvregio.registry import home_tiles
@@ -219,3 +219,46 @@ def test_the_adviser_home_shows_queue_and_trajectories(cast, own):
     titles = {tile.title: tile.badge for tile in home_tiles(cast.adviser)}
     assert titles["Intakewachtrij"] == "1 wachtend"
     assert titles["Mijn trajecten"] == "1 lopend"
+
+
+def test_list_pages_use_a_fixed_number_of_queries(client, cast, django_assert_max_num_queries):
+    for _ in range(3):
+        f.active_trajectory(adviser=cast.adviser)
+        f.intake(region=cast.region)
+    login(client, cast.adviser)
+    # session, user, (mfa check), the list, its prefetch, the audit insert, messages: no N+1
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("trajectories:my_trajectories"))
+    for _ in range(5):
+        f.active_trajectory(adviser=cast.adviser)
+        f.intake(region=cast.region)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("trajectories:my_trajectories"))
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("trajectories:intake_queue"))
+    f.intake(region=cast.region)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("trajectories:intake_queue"))
+
+
+def test_the_adviser_edits_a_goals_text_and_date_and_a_version_is_kept(client, cast, own):
+    goal = own.plan.goals.get()
+    login(client, cast.adviser)
+    client.post(
+        reverse("trajectories:goal_update", kwargs={"pk": own.pk, "goal_pk": goal.pk}),
+        {"description": "Cv bijwerken en laten nakijken", "due_on": "2030-05-01"},
+    )
+    goal.refresh_from_db()
+    assert goal.description == "Cv bijwerken en laten nakijken"
+    assert goal.due_on.isoformat() == "2030-05-01" and goal.status == "open"
+    latest = own.plan.versions.order_by("-number").first()
+    assert latest.number == 2 and "omschrijving" in latest.change
+
+
+def test_the_participant_pages_are_translated_to_english(client, cast, own, settings):
+    login(client, cast.member_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    # The locale middleware leaves English active in this thread: restore Dutch afterwards.
+    with translation.override("nl"):
+        page = client.get(reverse("trajectories:my_trajectory")).content.decode()
+    assert "My plan of action" in page and "Summary from your adviser" in page
