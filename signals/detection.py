@@ -152,7 +152,7 @@ def employer_cluster_candidates(
     only = "AND employer_id = ANY(%(employers)s)" if employer_ids is not None else ""
     per_theme = f"""
         UNION ALL
-        SELECT employer_id, theme_id, count(*), array_agg(session_id ORDER BY session_id)
+        SELECT employer_id, theme_id, count(*), array_agg(session_id)
         FROM signals_sessiontheme
         WHERE day BETWEEN %(start)s AND %(end)s AND employer_id IS NOT NULL {only}
         GROUP BY employer_id, theme_id HAVING count(*) >= %(n)s
@@ -161,7 +161,7 @@ def employer_cluster_candidates(
         SELECT c.employer_id, c.theme_id, c.n, c.ids, e.sector_id
         FROM (
             SELECT employer_id, NULL::bigint AS theme_id, count(*) AS n,
-                   array_agg(id ORDER BY id) AS ids
+                   array_agg(id) AS ids
             FROM signals_consultationsession
             WHERE day BETWEEN %(start)s AND %(end)s AND employer_id IS NOT NULL {only}
             GROUP BY employer_id HAVING count(*) >= %(n)s
@@ -174,7 +174,9 @@ def employer_cluster_candidates(
         "n": rule.min_count,
         "employers": employer_ids,
     }
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Room to group the window's sessions in memory rather than on disk.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [
@@ -302,6 +304,10 @@ def apply_candidates(
         return 0, 0
     keys = [c.key for c in candidates]
     now = timezone.now()
+    fields = ("pk", "key", "count", "notified_count", "sector_id", "region_id", "rule__kind")
+    active = Signal.objects.filter(rule=rule, key__in=keys, status__in=ACTIVE_STATUSES)
+    signals = {s.key: s for s in active.select_related("rule").only(*fields)}
+    missing = [c for c in candidates if c.key not in signals]
     Signal.objects.bulk_create(
         [
             Signal(
@@ -318,16 +324,13 @@ def apply_candidates(
                 score=c.score,
                 opened_at=now,
             )
-            for c in candidates
+            for c in missing
         ],
         ignore_conflicts=True,  # the partial unique constraint: another run may have won
     )
-    signals = {
-        s.key: s
-        for s in Signal.objects.filter(rule=rule, key__in=keys, status__in=ACTIVE_STATUSES)
-        .select_related("rule")
-        .only("pk", "key", "count", "notified_count", "sector_id", "region_id", "rule__kind")
-    }
+    if missing:
+        created = active.filter(key__in=[c.key for c in missing])
+        signals.update({s.key: s for s in created.select_related("rule").only(*fields)})
     pairs_signal, pairs_session = [], []
     by_signal = {}
     for c in candidates:
