@@ -136,6 +136,7 @@ def _generate(sessions: int, employers: int, days: int) -> None:
                        END AS e
                 FROM generate_series(1, %(n)s) AS i
             ) s
+            ORDER BY s.at  -- as in life: sessions arrive in time order
             """,
             {
                 "n": sessions,
@@ -164,6 +165,7 @@ def _generate(sessions: int, employers: int, days: int) -> None:
                 SELECT ((hashint8(s.id) & 1023) %% 15 + 1 + (s.id %% 7)) %% 15
                 WHERE s.id %% 5 < 2
             ) t
+            ORDER BY s.id
             """,
             {"themes": theme_ids},
         )
@@ -175,6 +177,9 @@ def _generate(sessions: int, employers: int, days: int) -> None:
                 WHERE {column} IS NOT NULL GROUP BY day, theme_id, {column}
                 """
             )
+    with connection.cursor() as cursor:  # autocommit: as autovacuum would have done by now
+        cursor.execute("VACUUM ANALYZE signals_consultationsession")
+        cursor.execute("VACUUM ANALYZE signals_sessiontheme")
     for table in (
         "signals_consultationsession",
         "signals_sessiontheme",

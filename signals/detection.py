@@ -114,6 +114,9 @@ class Candidate:
     baseline: float = 0.0
     score: float = 0.0
     session_ids: list[int] = field(default_factory=list)
+    # Only the sessions changed since the previous run (the key already has an active signal,
+    # which holds the older ones).
+    partial: bool = False
 
 
 @dataclass
@@ -152,7 +155,7 @@ def employer_cluster_candidates(
     only = "AND employer_id = ANY(%(employers)s)" if employer_ids is not None else ""
     per_theme = f"""
         UNION ALL
-        SELECT employer_id, theme_id, count(*), array_agg(session_id ORDER BY session_id)
+        SELECT employer_id, theme_id, count(*), array_agg(session_id)
         FROM signals_sessiontheme
         WHERE day BETWEEN %(start)s AND %(end)s AND employer_id IS NOT NULL {only}
         GROUP BY employer_id, theme_id HAVING count(*) >= %(n)s
@@ -161,7 +164,7 @@ def employer_cluster_candidates(
         SELECT c.employer_id, c.theme_id, c.n, c.ids, e.sector_id
         FROM (
             SELECT employer_id, NULL::bigint AS theme_id, count(*) AS n,
-                   array_agg(id ORDER BY id) AS ids
+                   array_agg(id) AS ids
             FROM signals_consultationsession
             WHERE day BETWEEN %(start)s AND %(end)s AND employer_id IS NOT NULL {only}
             GROUP BY employer_id HAVING count(*) >= %(n)s
@@ -174,7 +177,9 @@ def employer_cluster_candidates(
         "n": rule.min_count,
         "employers": employer_ids,
     }
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Room to group the window's sessions in memory rather than on disk.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [
@@ -193,7 +198,10 @@ def employer_cluster_candidates(
 
 
 def theme_rise_candidates(
-    rule: DetectionRule, window: Window, touched: Touched | None = None
+    rule: DetectionRule,
+    window: Window,
+    touched: Touched | None = None,
+    since: dt.datetime | None = None,
 ) -> list[Candidate]:
     sql = """
         SELECT theme_id, region_id, sector_id,
@@ -238,12 +246,31 @@ def theme_rise_candidates(
                 score=round(-math.log10(max(p, 1e-300)), 2),
             )
         )
-    _attach_theme_sessions(fired, window)
+    if since is not None and fired:
+        # A rise that already has an active signal only needs the sessions changed since the
+        # previous run: the older ones are linked to it already.
+        active = set(
+            Signal.objects.filter(
+                rule=rule, key__in=[c.key for c in fired], status__in=ACTIVE_STATUSES
+            ).values_list("key", flat=True)
+        )
+        for c in fired:
+            c.partial = c.key in active
+    _attach_theme_sessions([c for c in fired if not c.partial], window)
+    _attach_theme_sessions([c for c in fired if c.partial], window, since=since)
     return fired
 
 
-def _attach_theme_sessions(candidates: list[Candidate], window: Window) -> None:
+def _attach_theme_sessions(
+    candidates: list[Candidate], window: Window, since: dt.datetime | None = None
+) -> None:
     """The sessions behind the theme-rise keys that fired: one query per dimension."""
+    changed = (
+        "AND EXISTS (SELECT 1 FROM signals_consultationsession s "
+        "WHERE s.id = st.session_id AND s.updated_at >= %(since)s)"
+        if since is not None
+        else ""
+    )
     for column, attr in (("region_id", "region_id"), ("sector_id", "sector_id")):
         wanted = [c for c in candidates if getattr(c, attr) is not None]
         if not wanted:
@@ -256,7 +283,7 @@ def _attach_theme_sessions(candidates: list[Candidate], window: Window) -> None:
                 FROM signals_sessiontheme st
                 JOIN unnest(%(themes)s::bigint[], %(dims)s::bigint[]) AS k(theme_id, dim_id)
                   ON st.theme_id = k.theme_id AND st.{column} = k.dim_id
-                WHERE st.day BETWEEN %(start)s AND %(end)s
+                WHERE st.day BETWEEN %(start)s AND %(end)s {changed}
                 GROUP BY st.theme_id, st.{column}
                 """,
                 {
@@ -264,6 +291,7 @@ def _attach_theme_sessions(candidates: list[Candidate], window: Window) -> None:
                     "dims": [k[1] for k in by_key],
                     "start": window.start,
                     "end": window.end,
+                    "since": since,
                 },
             )
             for theme_id, dim_id, ids in cursor.fetchall():
@@ -285,7 +313,8 @@ def _drop_sessions_already_dealt_with(rule: DetectionRule, candidates: list[Cand
     for c in candidates:
         if c.key in ended:
             c.session_ids = [s for s in c.session_ids if s not in ended[c.key]]
-            c.count = len(c.session_ids)
+            if not c.partial:
+                c.count = len(c.session_ids)
 
 
 def apply_candidates(
@@ -302,32 +331,44 @@ def apply_candidates(
         return 0, 0
     keys = [c.key for c in candidates]
     now = timezone.now()
-    Signal.objects.bulk_create(
-        [
-            Signal(
-                rule=rule,
-                key=c.key,
-                employer_id=c.employer_id,
-                theme_id=c.theme_id,
-                region_id=c.region_id,
-                sector_id=c.sector_id,
-                window_start=window.start,
-                window_end=window.end,
-                count=0,
-                baseline=c.baseline,
-                score=c.score,
-                opened_at=now,
+    fields = ("pk", "key", "count", "notified_count", "sector_id", "region_id", "rule__kind")
+    active = Signal.objects.filter(rule=rule, key__in=keys, status__in=ACTIVE_STATUSES)
+    signals = {s.key: s for s in active.select_related("rule").only(*fields)}
+    missing = [c for c in candidates if c.key not in signals]
+    if missing:
+        with connection.cursor() as cursor:
+            # ON CONFLICT DO NOTHING: the partial unique constraint; another run may have won.
+            cursor.execute(
+                """
+                INSERT INTO signals_signal
+                    (rule_id, key, employer_id, theme_id, region_id, sector_id, window_start,
+                     window_end, count, baseline, score, status, action, outcome,
+                     dismiss_reason, opened_at, notified_count, updated_at)
+                SELECT %(rule)s, t.key, t.employer, t.theme, t.region, t.sector, %(start)s,
+                       %(end)s, 0, t.baseline, t.score, 'open', '', '', '', %(now)s, 0, %(now)s
+                FROM unnest(%(keys)s::text[], %(employers)s::bigint[], %(themes)s::bigint[],
+                            %(regions)s::bigint[], %(sectors)s::bigint[],
+                            %(baselines)s::float8[], %(scores)s::float8[])
+                     AS t(key, employer, theme, region, sector, baseline, score)
+                ON CONFLICT DO NOTHING
+                """,
+                {
+                    "rule": rule.pk,
+                    "start": window.start,
+                    "end": window.end,
+                    "now": now,
+                    "keys": [c.key for c in missing],
+                    "employers": [c.employer_id for c in missing],
+                    "themes": [c.theme_id for c in missing],
+                    "regions": [c.region_id for c in missing],
+                    "sectors": [c.sector_id for c in missing],
+                    "baselines": [c.baseline for c in missing],
+                    "scores": [c.score for c in missing],
+                },
             )
-            for c in candidates
-        ],
-        ignore_conflicts=True,  # the partial unique constraint: another run may have won
-    )
-    signals = {
-        s.key: s
-        for s in Signal.objects.filter(rule=rule, key__in=keys, status__in=ACTIVE_STATUSES)
-        .select_related("rule")
-        .only("pk", "key", "count", "notified_count", "sector_id", "region_id", "rule__kind")
-    }
+    if missing:
+        created = active.filter(key__in=[c.key for c in missing])
+        signals.update({s.key: s for s in created.select_related("rule").only(*fields)})
     pairs_signal, pairs_session = [], []
     by_signal = {}
     for c in candidates:
@@ -442,7 +483,8 @@ def run_detection(*, full: bool | None = None, today: dt.date | None = None) -> 
     if full is None:
         full = previous is None or previous.today != today
     run = DetectionRun.objects.create(full=full, today=today)
-    touched = Touched() if full else _touched_since(previous.started_at - OVERLAP)
+    since = None if full else previous.started_at - OVERLAP
+    touched = Touched() if full else _touched_since(since)
     result = RunResult(full=full)
     for rule in active_rules():
         window = Window.for_rule(rule, today)
@@ -453,7 +495,7 @@ def run_detection(*, full: bool | None = None, today: dt.date | None = None) -> 
         else:
             if not touched.full and not (touched.theme_region or touched.theme_sector):
                 continue
-            candidates = theme_rise_candidates(rule, window, touched)
+            candidates = theme_rise_candidates(rule, window, touched, since)
         result.candidates += len(candidates)
         with transaction.atomic():
             opened, grown = apply_candidates(rule, window, candidates)

@@ -236,3 +236,17 @@ def test_the_beat_schedule_runs_detection_every_quarter_of_an_hour():
     entry = settings.CELERY_BEAT_SCHEDULE["signals-detect"]
     assert entry["task"] == "signals.tasks.detect_signals"
     assert entry["schedule"] == 15 * 60
+
+
+def test_a_new_session_joins_an_open_theme_rise_in_an_incremental_run(cast):
+    for _ in range(5):
+        log_session(cast, themes=[theme("Faillissement")])
+    run_detection(full=True)
+    signal = _regional_rises(cast).get()
+    newest = log_session(cast, themes=[theme("Faillissement")])
+    result = run_detection()
+    assert not result.full
+    signal.refresh_from_db()
+    assert signal.count == 6
+    assert newest in signal.sessions.all()
+    assert _regional_rises(cast).count() == 1
