@@ -99,7 +99,7 @@ def book_confirm(request: HttpRequest, place: str, slot: str) -> HttpResponse:
     member = _member_of(request)
     union_house_id, house = _place_or_404(place)
     chosen = _slot_or_404(union_house_id, slot)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     context = {"house": house, "place": place, "slot": chosen, "form": form, "appointment": None}
     if request.method == "POST" and form.is_valid():
         try:
@@ -353,7 +353,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         if existing
         else None
     )
-    form = ReportForm(request.POST or None, initial=initial)
+    form = ReportForm(request.POST if request.method == "POST" else None, initial=initial)
     error = ""
     if request.method == "POST" and form.is_valid():
         try:

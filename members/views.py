@@ -204,7 +204,7 @@ def activation_token(member: Member) -> str:
 
 def member_activate(request: HttpRequest) -> HttpResponse:
     """Member number + postcode + birth date → a link to the email on file. Same answer always."""
-    form = ActivationForm(request.POST or None)
+    form = ActivationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _rate_limited(request, data["member_number"]):
@@ -246,7 +246,7 @@ def member_activate_confirm(request: HttpRequest, token: str) -> HttpResponse:
     ).first()
     if member is None:
         return render(request, "members/activate_invalid.html", status=400)
-    form = SetPasswordForm(request.POST or None)
+    form = SetPasswordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.member_account_create(
@@ -284,7 +284,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 @role_required(Role.MEMBER)
 def my_correction(request: HttpRequest) -> HttpResponse:
     member = _own_member(request)
-    form = CorrectionForm(request.POST or None)
+    form = CorrectionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.correction_request_create(
             member=member, text=form.cleaned_data["text"], request=request

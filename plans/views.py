@@ -107,7 +107,7 @@ def awaiting_review(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.REGIONAL_OFFICIAL)
 def start(request: HttpRequest) -> HttpResponse:
-    form = PlanStartForm(request.POST or None, user=request.user)
+    form = PlanStartForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         region, year = form.cleaned_data["region"], form.cleaned_data["year"]
         previous = RegionPlan.objects.filter(region=region, year=year - 1).first()
@@ -238,7 +238,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             % {"status": plan.get_status_display()},
         )
         return redirect("plans:detail", pk=plan.pk)
-    form = SectionsForm(request.POST or None, initial=plan.sections or {})
+    form = SectionsForm(
+        request.POST if request.method == "POST" else None, initial=plan.sections or {}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_save_sections(

@@ -342,7 +342,10 @@ def signal_act(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*SIGNAL_ROLES)
 def inbox(request: HttpRequest) -> HttpResponse:
     preference, _created = NotificationPreference.objects.get_or_create(user=request.user)
-    form = PreferenceForm(request.POST or None, initial={"daily_digest": preference.daily_digest})
+    form = PreferenceForm(
+        request.POST if request.method == "POST" else None,
+        initial={"daily_digest": preference.daily_digest},
+    )
     if request.method == "POST" and form.is_valid():
         preference.daily_digest = form.cleaned_data["daily_digest"]
         preference.save(update_fields=["daily_digest"])

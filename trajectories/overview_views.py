@@ -26,7 +26,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ADVISER, Role.COORDINATOR)
 def case_new(request: HttpRequest) -> HttpResponse:
-    form = forms.CollectiveCaseForm(request.POST or None, user=request.user)
+    form = forms.CollectiveCaseForm(
+        request.POST if request.method == "POST" else None, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             case = services.collective_case_create(by=request.user, **form.cleaned_data)

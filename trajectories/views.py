@@ -65,7 +65,9 @@ def intake_queue(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ADVISER)
 def intake_new(request: HttpRequest) -> HttpResponse:
-    form = forms.DirectIntakeForm(request.POST or None, user=request.user)
+    form = forms.DirectIntakeForm(
+        request.POST if request.method == "POST" else None, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -105,7 +107,9 @@ def intake_take(request: HttpRequest, pk: int) -> HttpResponse:
         request.user,
         pk=pk,
     )
-    form = forms.TakeIntakeForm(request.POST or None, user=request.user)
+    form = forms.TakeIntakeForm(
+        request.POST if request.method == "POST" else None, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             trajectory = services.intake_take(
@@ -384,7 +388,7 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
     if trajectory.is_finished:
         messages.error(request, _("Dit traject is al beëindigd."))
         return redirect("trajectories:detail", pk=pk)
-    form = forms.EndForm(request.POST or None)
+    form = forms.EndForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -428,7 +432,9 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if trajectory.is_finished:
         raise Http404
-    form = forms.ReassignForm(request.POST or None, trajectory=trajectory)
+    form = forms.ReassignForm(
+        request.POST if request.method == "POST" else None, trajectory=trajectory
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.trajectory_reassign(

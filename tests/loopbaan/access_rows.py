@@ -3,12 +3,25 @@
 from tests.access_table_base import ADVISER, CONSULTANT, COORDINATOR, MEMBER, NOBODY, Access
 
 
+def _next_start(cast):
+    """Each appointment built for one cast gets its own hour, so that builders used together
+    (the header test requests every row) never book a consultant twice."""
+    from datetime import timedelta
+
+    from tests.loopbaan.helpers import next_weekday_at
+
+    cast._loopbaan_appointments = getattr(cast, "_loopbaan_appointments", 0) + 1
+    return next_weekday_at(2, 10) + timedelta(days=7 * (cast._loopbaan_appointments - 1))
+
+
 def _own(cast):
     from tests.factories import UserFactory
     from tests.loopbaan.helpers import make_appointment
 
     partner = UserFactory(role="consultant", totp=False)
-    return make_appointment(cast.member, [cast.consultant, partner], cast.union_house)
+    return make_appointment(
+        cast.member, [cast.consultant, partner], cast.union_house, starts_at=_next_start(cast)
+    )
 
 
 def _foreign(cast):
@@ -17,7 +30,10 @@ def _foreign(cast):
 
     partner = UserFactory(role="consultant", totp=False)
     return make_appointment(
-        cast.other_member, [cast.other_consultant, partner], cast.other_union_house
+        cast.other_member,
+        [cast.other_consultant, partner],
+        cast.other_union_house,
+        starts_at=_next_start(cast),
     )
 
 
