@@ -1,11 +1,10 @@
-"""The member's rights for this app's data: what a data download holds, and erasure.
+"""The member's rights for this app's data: what a data download holds (erasure: retention.py).
 
 Plain functions for the members app (or its registry) to call; they never import from there.
 """
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
 
 from loopbaan.models import Appointment, AppointmentReport
@@ -34,10 +33,3 @@ def export_member(member) -> dict:
             }
         )
     return {"loopbaanafspraken": appointments}
-
-
-@transaction.atomic
-def erase_member(member) -> None:
-    """Remove free text about the member; counts (appointments held, referrals) stay right."""
-    Appointment.objects.filter(member=member).update(question="")
-    AppointmentReport.objects.filter(appointment__member=member).update(notes="")

@@ -49,7 +49,12 @@ def serialise(obj: models.Model) -> dict:
 
 def member_relations() -> list[models.ForeignObjectRel]:
     """The relations from other models to Member (every one of them is downloaded)."""
-    return [rel for rel in Member._meta.related_objects if rel.related_model is not Member]
+    # include_hidden: relations declared with related_name="+" point to the member too
+    return [
+        field
+        for field in Member._meta.get_fields(include_hidden=True)
+        if isinstance(field, models.ForeignObjectRel) and field.related_model is not Member
+    ]
 
 
 def _section_name(model: type[models.Model]) -> str:

@@ -2,7 +2,8 @@ from django.urls import reverse
 
 from loopbaan.mail import build_ics
 from loopbaan.models import Appointment, AppointmentReport
-from loopbaan.privacy import erase_member, export_member
+from loopbaan.privacy import export_member
+from loopbaan.retention import erase_member
 from tests.loopbaan.helpers import consultant_at, make_appointment, next_weekday_at
 
 
@@ -34,7 +35,7 @@ def test_the_data_download_and_erasure_cover_questions_and_reports(cast):
     exported = export_member(cast.member)
     assert exported["loopbaanafspraken"][0]["question"] == "Mijn baas pest mij"
     assert exported["loopbaanafspraken"][0]["report"]["notes"] == "Zwaar gesprek"
-    erase_member(cast.member)
+    erase_member(member=cast.member)
     appointment.refresh_from_db()
     assert appointment.question == "" and appointment.report.notes == ""
     assert Appointment.objects.filter(member=cast.member).count() == 1
