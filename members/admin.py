@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from import_export.admin import ImportMixin
 
 from members.admin_import import MemberFileFormat, MemberResource
@@ -71,8 +72,22 @@ class MemberAdmin(ImportMixin, admin.ModelAdmin):
     resource_classes = [MemberResource]
     formats = [MemberFileFormat]
 
+    readonly_fields = ["erase_link"]
+
     def has_import_permission(self, request) -> bool:
         return request.user.is_active and request.user.role == Role.ADMIN
+
+    @admin.display(description=_("Wissen op verzoek (AVG)"))
+    def erase_link(self, obj: Member) -> str:
+        if obj.erased_at:
+            return _("gewist op %(date)s") % {"date": f"{obj.erased_at:%d-%m-%Y}"}
+        if obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("members:erase", args=[obj.pk]),
+            _("Persoonsgegevens wissen…"),
+        )
 
     def add_data_read_fail_error_to_form(self, form, e):
         # Our format raises ValueError with a Dutch message that names the problem: show it.

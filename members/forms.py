@@ -70,3 +70,26 @@ class CorrectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=2000,
     )
+
+
+class EraseConfirmForm(forms.Form):
+    """Erasure cannot be undone: the admin types the member number to confirm."""
+
+    confirm_number = forms.CharField(
+        label=_("Typ het lidnummer ter bevestiging"),
+        max_length=10,
+        strip=True,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+
+    def clean_confirm_number(self) -> str:
+        value = self.cleaned_data["confirm_number"]
+        if value != self.member.member_number:
+            raise forms.ValidationError(
+                _("Dit is niet het lidnummer van dit lid; er is niets gewist.")
+            )
+        return value

@@ -12,6 +12,7 @@ urlpatterns = [
     path("import/<int:pk>/annuleren/", views.import_cancel, name="import_cancel"),
     path("import/<int:pk>/afgewezen.csv", views.import_rejected_csv, name="import_rejected_csv"),
     path("export/", views.member_export, name="export"),
+    path("<int:pk>/wissen/", views.member_erase_view, name="erase"),
     path("activeren/", views.member_activate, name="activate"),
     path("activeren/<str:token>/", views.member_activate_confirm, name="activate_confirm"),
     path("mijn-gegevens/", views.my_data, name="my_data"),

@@ -324,3 +324,31 @@ def my_data_download(request: HttpRequest, fmt: str) -> HttpResponse:
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="mijn-gegevens-{stamp}.html"'
     return response
+
+
+# --- Erasure on request (admins) --------------------------------------------------------------
+
+
+@role_required(Role.ADMIN)
+def member_erase_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Erase a member's personal data after the admin types the member number to confirm."""
+    from members.erasure import member_erase
+    from members.forms import EraseConfirmForm
+
+    member = get_visible_or_404(Member.objects.filter(erased_at__isnull=True), request.user, pk=pk)
+    form = EraseConfirmForm(request.POST if request.method == "POST" else None, member=member)
+    if request.method == "POST" and form.is_valid():
+        report = member_erase(member=member, actor=request.user, request=request)
+        messages.success(
+            request,
+            _("De persoonsgegevens van het lid zijn gewist (%(count)d onderdelen aangepast).")
+            % {"count": sum(report.values())},
+        )
+        return redirect("admin:members_member_changelist")
+    audit_log(request=request, action=AuditAction.VIEW, obj=member, subject_member_id=member.pk)
+    return render(
+        request,
+        "members/erase_confirm.html",
+        {"member": member, "form": form},
+        status=400 if form.errors else 200,
+    )

@@ -104,3 +104,39 @@ def test_erasure_reaches_sessions_appointments_and_trajectories(cast):
     assert Appointment.objects.get(pk=appointment.pk).question == ""
     assert not ProgressNote.objects.filter(trajectory=route).exists()
     assert _tables_containing("Qwaadvliet") == []
+
+
+def test_an_admin_erases_a_member_after_typing_the_member_number(client, cast):
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    login(client, cast.admin)
+    url = reverse("members:erase", args=[cast.other_member.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"confirm_number": "0000000"})
+    assert response.status_code == 400
+    assert "niets gewist" in response.content.decode()
+    cast.other_member.refresh_from_db()
+    assert cast.other_member.erased_at is None
+    number = cast.other_member.member_number
+    response = client.post(url, {"confirm_number": number})
+    assert response.status_code == 302
+    cast.other_member.refresh_from_db()
+    assert cast.other_member.erased_at is not None
+    assert ErasedMember.is_erased(number)
+    assert client.get(url).status_code == 404  # nothing left to erase
+
+
+def test_an_erased_member_is_not_brought_back_by_the_next_import(cast, tmp_path):
+    from members.erasure import member_erase as erase
+
+    number = cast.other_member.member_number
+    erase(member=cast.other_member, actor=cast.admin)
+    from django.core.management import call_command
+
+    path = tmp_path / "leden.csv"
+    path.write_text(f"lidnummer;achternaam\n{number};Teruggekeerd\n", encoding="utf-8")
+    call_command("import_members", str(path), "--mode", "valid-rows")
+    assert not Member.objects.filter(member_number=number).exists()
+    assert not Member.objects.filter(last_name="Teruggekeerd").exists()

@@ -29,6 +29,7 @@ ROWS: list[Access] = [
     Access("members:import_cancel", ONLY_ADMIN, kwargs=_import),
     Access("members:import_rejected_csv", ONLY_ADMIN, kwargs=_import),
     Access("members:export", ONLY_ADMIN),
+    Access("members:erase", ONLY_ADMIN, kwargs=lambda cast: {"pk": cast.other_member.pk}),
     Access("members:activate", EVERYONE),
     Access(
         "members:activate_confirm",
