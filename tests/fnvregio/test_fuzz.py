@@ -61,3 +61,70 @@ def test_the_session_form_survives_any_input(client, cast, data):
         assert 'class="errorlist' in response.content.decode(), "a refused form says what to fix"
     else:
         assert after == before + 1
+
+
+COLUMNS = [
+    "lidnummer",
+    "achternaam",
+    "voornaam",
+    "postcode",
+    "geboortedatum",
+    "status",
+    "e-mail",
+    "sector",
+    "Lid Sinds",
+    "onbekend",
+]
+cell = st.one_of(
+    st.text(st.characters(blacklist_categories=["Cs"]), max_size=15),
+    st.integers(0, 10**11).map(str),
+    st.sampled_from(
+        [
+            "1-2-1980",
+            "31-02-2001",
+            "2001-13-01",
+            "1234 AB",
+            "1234ab",
+            "0000 AA",
+            "actief",
+            "beëindigd",
+            "=1+1",
+            '"',
+            ";",
+            "\n",
+        ]
+    ),
+)
+
+
+@st.composite
+def member_files(draw) -> bytes:
+    if draw(st.booleans()):
+        return draw(st.binary(max_size=300))
+    delimiter = draw(st.sampled_from([";", ",", "\t", "|"]))
+    header = draw(st.lists(st.sampled_from(COLUMNS), min_size=0, max_size=6))
+    rows = draw(st.lists(st.lists(cell, min_size=0, max_size=7), max_size=6))
+    lines = [delimiter.join(header)] + [delimiter.join(row) for row in rows]
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]))
+    return "\r\n".join(lines).encode(encoding, errors="replace")
+
+
+@FUZZ
+@given(content=member_files(), mode=st.sampled_from(["strict", "valid-rows"]))
+def test_the_member_import_survives_any_file(tmp_path_factory, content, mode):
+    from members.models import ImportStatus, Member
+    from tests.members.helpers import run_import
+
+    path = tmp_path_factory.mktemp("fuzz") / "leden.csv"
+    path.write_bytes(content)
+    before = set(Member.objects.values_list("member_number", "last_name", "updated_at"))
+    member_import = run_import(str(path), mode=mode)
+    after = set(Member.objects.values_list("member_number", "last_name", "updated_at"))
+    assert member_import.status in {ImportStatus.DONE, ImportStatus.REFUSED}, member_import.status
+    if member_import.status == ImportStatus.REFUSED:
+        assert member_import.message.strip(), "a refused import says why"
+        assert after == before, "a refused import changed members"
+    if mode == "strict" and member_import.errors.exists():
+        assert after == before, "strict mode applied part of a file with rejected rows"
+    for error in member_import.errors.all():
+        assert error.message.strip() and error.line >= 1
