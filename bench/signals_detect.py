@@ -63,6 +63,17 @@ def _setup_django(url: str) -> None:
     django.setup()
 
 
+def _count_theme_days(cursor) -> None:
+    for column in ("region_id", "sector_id"):
+        cursor.execute(
+            f"""
+            INSERT INTO signals_themedaycount (day, theme_id, {column}, count)
+            SELECT day, theme_id, {column}, count(*) FROM signals_sessiontheme
+            WHERE {column} IS NOT NULL GROUP BY day, theme_id, {column}
+            """
+        )
+
+
 def _generate(sessions: int, employers: int, days: int) -> None:
     from django.core.management import call_command
     from django.db import connection
@@ -169,14 +180,7 @@ def _generate(sessions: int, employers: int, days: int) -> None:
             """,
             {"themes": theme_ids},
         )
-        for column in ("region_id", "sector_id"):
-            cursor.execute(
-                f"""
-                INSERT INTO signals_themedaycount (day, theme_id, {column}, count)
-                SELECT day, theme_id, {column}, count(*) FROM signals_sessiontheme
-                WHERE {column} IS NOT NULL GROUP BY day, theme_id, {column}
-                """
-            )
+        _count_theme_days(cursor)
     with connection.cursor() as cursor:  # autocommit: as autovacuum would have done by now
         cursor.execute("VACUUM ANALYZE signals_consultationsession")
         cursor.execute("VACUUM ANALYZE signals_sessiontheme")
@@ -290,11 +294,22 @@ def main() -> None:
         from django.db import connection
 
         call_command("migrate", verbosity=0)
-        with connection.cursor() as cursor:  # start from no signals, as after generating
+        with connection.cursor() as cursor:  # back to the generated data, without signals
             cursor.execute(
                 "TRUNCATE signals_signalnotification, signals_signalsession, signals_signal, "
-                "signals_detectionrun"
+                "signals_detectionrun, signals_themedaycount"
             )
+            # Sessions logged by an earlier measurement (generated ones have no summary).
+            cursor.execute(
+                "DELETE FROM signals_consent WHERE session_id IN "
+                "(SELECT id FROM signals_consultationsession WHERE summary <> '')"
+            )
+            cursor.execute(
+                "DELETE FROM signals_sessiontheme WHERE session_id IN "
+                "(SELECT id FROM signals_consultationsession WHERE summary <> '')"
+            )
+            cursor.execute("DELETE FROM signals_consultationsession WHERE summary <> ''")
+            _count_theme_days(cursor)
     figures = _measure()
     print(
         f"RESULT sessions={figures['sessions']} detect_full_s={figures['detect_full_s']:.3f} "

@@ -331,9 +331,9 @@ def apply_candidates(
         return 0, 0
     keys = [c.key for c in candidates]
     now = timezone.now()
-    fields = ("pk", "key", "count", "notified_count", "sector_id", "region_id", "rule__kind")
+    fields = ("pk", "key", "count", "notified_count", "sector_id", "region_id")
     active = Signal.objects.filter(rule=rule, key__in=keys, status__in=ACTIVE_STATUSES)
-    signals = {s.key: s for s in active.select_related("rule").only(*fields)}
+    signals = {s.key: s for s in active.only(*fields)}
     missing = [c for c in candidates if c.key not in signals]
     if missing:
         with connection.cursor() as cursor:
@@ -368,7 +368,7 @@ def apply_candidates(
             )
     if missing:
         created = active.filter(key__in=[c.key for c in missing])
-        signals.update({s.key: s for s in created.select_related("rule").only(*fields)})
+        signals.update({s.key: s for s in created.only(*fields)})
     pairs_signal, pairs_session = [], []
     by_signal = {}
     for c in candidates:

@@ -26,7 +26,10 @@ class SessionForm(forms.Form):
         initial=Place.UNION_HOUSE,
     )
     union_house = forms.ModelChoiceField(
-        label=_("Vakbondshuis"), queryset=UnionHouse.objects.none(), required=False
+        label=_("Vakbondshuis"),
+        queryset=UnionHouse.objects.none(),
+        required=False,
+        empty_label=_("(geen: online of telefoon)"),
     )
     kind = forms.ChoiceField(
         label=_("Soort"),
@@ -62,6 +65,7 @@ class SessionForm(forms.Form):
         label=_("Sector"),
         queryset=Sector.objects.all(),
         required=False,
+        empty_label=_("(sector van de werkgever)"),
         help_text=_("Leeg laten: de sector van de werkgever."),
     )
     themes = forms.ModelMultipleChoiceField(

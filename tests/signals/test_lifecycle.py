@@ -89,3 +89,19 @@ def test_the_signal_list_shows_open_signals_first(cast, login_as, signal):
     assert statuses == sorted(statuses, key=lambda s: s != SignalStatus.OPEN)
     assert SignalStatus.OPEN in statuses and SignalStatus.ACKNOWLEDGED in statuses
     assert other.name in response.content.decode()
+
+
+def test_the_signal_list_needs_the_same_queries_for_many_signals(
+    cast, login_as, signal, django_assert_max_num_queries
+):
+    """Session, user, the official's sectors and the signals with their rule, employer, theme,
+    region and sector in one join: a fixed number of queries however many signals."""
+    for name in ("Werkdruk", "Pensioen", "Verlof"):
+        employer = EmployerFactory(sector=cast.sector)
+        for _ in range(3):
+            log_session(cast, employer=employer, themes=[theme(name)])
+    run_detection(full=True)
+    client = login_as(cast.sector_official)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("signals:signal_list"))
+    assert len(response.context["signals"]) >= 8
