@@ -28,6 +28,14 @@ def tiles(user) -> list[Tile]:
                 reverse("signals:session_list"),
             )
         )
+    if user.role == Role.MEMBER:
+        result.append(
+            Tile(
+                _("Mijn toestemmingen"),
+                _("Wat je met de sectorbestuurder laat delen, en intrekken."),
+                reverse("signals:my_consents"),
+            )
+        )
     if user.role in (Role.SECTOR_OFFICIAL, Role.COORDINATOR, Role.ADMIN):
         open_count = Signal.objects.visible_to(user).filter(status="open").count()
         unread = SignalNotification.objects.for_user(user).unread().count()

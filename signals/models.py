@@ -225,6 +225,21 @@ class ConsentSource(models.TextChoices):
     MEMBER = "member", _("Door het lid zelf")
 
 
+class ConsentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ConsentQuerySet:
+        """A member sees their own consents (to withdraw them); admins all; nobody else."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.role == Role.ADMIN:
+            return self.all()
+        if user.role == Role.MEMBER:
+            return self.filter(member__user=user)
+        return self.none()
+
+    def active(self) -> ConsentQuerySet:
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class Consent(models.Model):
     """A member's consent for one use of a session's details. Withdrawal counts at once:
     every view checks `withdrawn_at` when it renders."""
@@ -249,6 +264,8 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     withdrawn_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-given_at"]

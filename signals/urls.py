@@ -6,6 +6,12 @@ app_name = "signals"
 
 urlpatterns = [
     path("spreekuren/", views.session_list, name="session_list"),
+    path("spreekuren/mijn-toestemmingen/", views.my_consents, name="my_consents"),
+    path(
+        "spreekuren/mijn-toestemmingen/<int:pk>/intrekken/",
+        views.my_consent_withdraw,
+        name="my_consent_withdraw",
+    ),
     path("spreekuren/nieuw/", views.session_new, name="session_new"),
     path("spreekuren/<int:pk>/wijzigen/", views.session_edit, name="session_edit"),
     path(

@@ -28,6 +28,7 @@ from signals import services
 from signals.charts import bar_chart
 from signals.forms import NEW_EMPLOYER, ActForm, MergeForm, PreferenceForm, SessionForm
 from signals.models import (
+    Consent,
     ConsultationSession,
     NotificationPreference,
     Signal,
@@ -457,3 +458,38 @@ def national_map(request: HttpRequest) -> HttpResponse:
             "map_title": _("Signalen per 10.000 leden"),
         },
     )
+
+
+# --- the member's own consents ------------------------------------------------------------------
+
+
+@never_cache
+@role_required(Role.MEMBER)
+def my_consents(request: HttpRequest) -> HttpResponse:
+    """What the member allowed the union to share with a sector official, and a way to stop it."""
+    consents = Consent.objects.visible_to(request.user).select_related(
+        "session", "session__employer"
+    )
+    audit_log(request=request, action=AuditAction.LIST, object_type="signals.consent")
+    return render(request, "signals/my_consents.html", {"consents": consents})
+
+
+@require_POST
+@role_required(Role.MEMBER)
+def my_consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    consent = get_visible_or_404(Consent.objects.active(), request.user, pk=pk)
+    services.consent_withdraw(session=consent.session, by=request.user)
+    audit_log(
+        request=request,
+        action=AuditAction.CHANGE,
+        obj=consent,
+        subject_member_id=consent.member_id,
+        detail="consent withdrawn by member",
+    )
+    messages.success(
+        request,
+        _(
+            "Je toestemming is ingetrokken. Vanaf nu ziet de sectorbestuurder je naam en samenvatting niet meer."
+        ),
+    )
+    return redirect("signals:my_consents")

@@ -8,6 +8,7 @@ from tests.access_table_base import (
     ADMIN,
     CONSULTANT,
     COORDINATOR,
+    MEMBER,
     NOBODY,
     SECTOR_OFFICIAL,
     Access,
@@ -54,6 +55,14 @@ def _signal(cast, *, sector=None, region=None):
 
 ROWS: list[Access] = [
     Access("signals:session_list", frozenset({CONSULTANT, ADMIN})),
+    Access("signals:my_consents", frozenset({MEMBER})),
+    Access(
+        "signals:my_consent_withdraw",
+        frozenset({MEMBER}),
+        kwargs=lambda cast: {"pk": 0},
+        probe=False,
+        reason="POST only; tested in tests/signals/test_my_consents.py",
+    ),
     Access("signals:session_new", frozenset({CONSULTANT})),
     Access(
         "signals:session_edit",
