@@ -89,3 +89,27 @@ def test_progress_notes_of_long_ended_trajectories_are_deleted(cast, settings):
     days = {**settings.FNV_RETENTION_DAYS, "trajectory_notes": 90}
     assert trajectories_retention(now=timezone.now(), days=days) == {"trajectory_notes_deleted": 1}
     assert list(ProgressNote.objects.values_list("trajectory_id", flat=True)) == [running.pk]
+
+
+def test_import_reports_and_uploads_past_their_period_are_deleted(cast, settings, tmp_path):
+    from members.models import MemberImport, MemberImportError
+    from members.retention import apply_retention as members_retention
+
+    upload = tmp_path / "leden.csv"
+    upload.write_text("lidnummer;achternaam\n12;Jansen\n", encoding="utf-8")
+    old = MemberImport.objects.create(file_name="oud.csv", file_path=str(upload), source="portal")
+    MemberImportError.objects.create(
+        member_import=old, line=2, column="lidnummer", message="te kort"
+    )
+    recent = MemberImport.objects.create(file_name="nieuw.csv", source="portal")
+    MemberImportError.objects.create(
+        member_import=recent, line=2, column="lidnummer", message="te kort"
+    )
+    MemberImport.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
+    days = {**settings.FNV_RETENTION_DAYS, "import_files": 7}
+    assert members_retention(now=timezone.now(), days=days) == {
+        "import_uploads_deleted": 1,
+        "import_rejected_rows_deleted": 1,
+    }
+    assert not upload.exists()
+    assert list(MemberImportError.objects.values_list("member_import_id", flat=True)) == [recent.pk]
