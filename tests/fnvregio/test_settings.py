@@ -5,6 +5,7 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -38,12 +39,20 @@ def _manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
     )
 
 
+def _database_url(database: dict) -> str:
+    """The test run's own server (TCP or unix socket), for the subprocesses."""
+    host = database["HOST"] or "127.0.0.1"
+    if host.startswith("/"):
+        return f"postgres://{database['USER']}@{quote(host, safe='')}/{database['NAME']}"
+    return f"postgres://{database['USER']}@{host}:{database['PORT'] or 5432}/{database['NAME']}"
+
+
 def _production_env(**overrides: str) -> dict[str, str]:
     database = settings.DATABASES["default"]
     env = {
         "DJANGO_DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(64),
-        "DATABASE_URL": f"postgres://{database['USER']}@127.0.0.1:5432/{database['NAME']}",
+        "DATABASE_URL": _database_url(database),
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "ALLOWED_HOSTS": "regio.fnv.example",
     }
