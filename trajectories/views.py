@@ -307,6 +307,8 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Notitie opgeslagen."))
         except ValidationError as error:
             _errors(request, error)
+    else:
+        messages.error(request, _("Schrijf eerst de notitie; er is niets opgeslagen."))
     return _back(pk, "notes")
 
 

@@ -262,3 +262,23 @@ def test_the_participant_pages_are_translated_to_english(client, cast, own, sett
     with translation.override("nl"):
         page = client.get(reverse("trajectories:my_trajectory")).content.decode()
     assert "My plan of action" in page and "Summary from your adviser" in page
+
+
+def test_an_empty_progress_note_is_refused_with_a_message(client, cast):
+    from django.contrib.messages import get_messages
+    from django.urls import reverse
+
+    from tests.conftest import login
+    from tests.trajectories.factories import active_trajectory
+    from trajectories.models import ProgressNote
+
+    trajectory = active_trajectory(adviser=cast.adviser, member=cast.member)
+    login(client, cast.adviser)
+    response = client.post(
+        reverse("trajectories:note_add", args=[trajectory.pk]), {"note-text": ""}
+    )
+    assert response.status_code == 302
+    assert not ProgressNote.objects.filter(trajectory=trajectory).exists()
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Schrijf eerst de notitie; er is niets opgeslagen."
+    ]
