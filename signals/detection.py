@@ -498,6 +498,13 @@ def run_detection(*, full: bool | None = None, today: dt.date | None = None) -> 
             candidates = theme_rise_candidates(rule, window, touched, since)
         result.candidates += len(candidates)
         with transaction.atomic():
+            if candidates:
+                # A run only recomputes from the sessions, so it need not wait for its WAL to
+                # reach the disk: a database crash in the moment after the commit can lose this
+                # run's signals and inbox rows, and the next run (15 minutes on) recreates them.
+                # Sessions are saved by other transactions and keep the full guarantee.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
             opened, grown = apply_candidates(rule, window, candidates)
         result.opened += opened
         result.grown += grown

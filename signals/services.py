@@ -389,27 +389,43 @@ def notify(*, signals: list[Signal], kind: str) -> int:
     from signals.routing import recipients_for
     from signals.tasks import send_signal_emails
 
-    rows = []
     routes: dict[tuple, tuple[list[User], bool]] = {}
+    signal_ids, recipient_ids, counts, fallbacks = [], [], [], []
     for signal in signals:
         route = (signal.sector_id, signal.region_id)
         if route not in routes:
             routes[route] = recipients_for(signal)
         users, is_fallback = routes[route]
-        rows.extend(
-            SignalNotification(
-                signal=signal,
-                recipient=user,
-                kind=kind,
-                count=signal.count,
-                is_fallback=is_fallback,
-            )
-            for user in users
+        for user in users:
+            signal_ids.append(signal.pk)
+            recipient_ids.append(user.pk)
+            counts.append(signal.count)
+            fallbacks.append(is_fallback)
+    if not signal_ids:
+        return 0
+    # One set-based INSERT: a first detection run notifies about thousands of signals at once.
+    # ON CONFLICT DO NOTHING: the unique (signal, recipient, kind, count) makes it once only.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO signals_signalnotification
+                (signal_id, recipient_id, kind, count, is_fallback, created_at)
+            SELECT t.signal_id, t.recipient_id, %(kind)s, t.count, t.is_fallback, %(now)s
+            FROM unnest(%(signals)s::bigint[], %(recipients)s::bigint[], %(counts)s::int[],
+                        %(fallbacks)s::boolean[]) AS t(signal_id, recipient_id, count, is_fallback)
+            ON CONFLICT DO NOTHING
+            """,
+            {
+                "kind": kind,
+                "now": timezone.now(),
+                "signals": signal_ids,
+                "recipients": recipient_ids,
+                "counts": counts,
+                "fallbacks": fallbacks,
+            },
         )
-    SignalNotification.objects.bulk_create(rows, ignore_conflicts=True)
-    if rows:
-        transaction.on_commit(send_signal_emails.delay)
-    return len(rows)
+    transaction.on_commit(send_signal_emails.delay)
+    return len(signal_ids)
 
 
 def notification_mark_read(*, user: User, notification_id: int) -> None:
