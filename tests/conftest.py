@@ -38,6 +38,20 @@ def ensure_reference_data() -> None:
         load_reference_data(Region, Municipality, PostcodeArea)
 
 
+@pytest.fixture(autouse=True)
+def _reference_data_survives_flushes(request, django_db_blocker):
+    """Transactional tests end by flushing every table, the migrations' reference data
+    included. Load it again afterwards, so later tests and a --reuse-db run find the regions.
+
+    Autouse fixtures are set up first and torn down last: this runs after the flush.
+    """
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+        with django_db_blocker.unblock():
+            ensure_reference_data()
+
+
 class Cast:
     """Users of every role, in scope (Midden-Utrecht, Handel) and out of scope (Groot Amsterdam, Bouw)."""
 
