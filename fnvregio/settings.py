@@ -363,6 +363,10 @@ FNV_AUDITED_ADMIN_MODELS = env_list(
 FNV = {
     "MIN_GROUP_SIZE": env_int("FNV_MIN_GROUP_SIZE", 3),
     "IMPORT_MAX_BYTES": env_int("FNV_IMPORT_MAX_BYTES", 200 * 1024 * 1024),
+    # An import that adds at least this many members (and at least half as many as there
+    # are) is applied as a bulk load: secondary indexes and foreign keys are rebuilt after
+    # the insert instead of maintained row by row (docs/member-import.md).
+    "IMPORT_BULK_ROWS": env_int("FNV_IMPORT_BULK_ROWS", 100_000),
 }
 
 LOGGING = {

@@ -9,6 +9,7 @@ unchanged members are skipped (not saved). Large files go through the portal's i
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import tempfile
@@ -157,7 +158,8 @@ class MemberResource(resources.ModelResource):
                 setattr(instance, name, staged[STAGING_INDEX[name]])
         for name in ("birth_date", "member_since"):
             if name in fields:
-                setattr(instance, name, staged[STAGING_INDEX[name]])
+                iso = staged[STAGING_INDEX[name]]  # the checker gives dates as ISO text
+                setattr(instance, name, dt.date.fromisoformat(iso) if iso else None)
         if "sector" in fields:
             instance.sector_id = staged[STAGING_INDEX["sector_id"]]
         if "employer" in fields or "kvk" in fields:

@@ -38,8 +38,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
+from psycopg.copy import QueuedLibpqWriter
 
 from members.models import (
     MEMBER_NUMBER_RE,
@@ -111,7 +112,7 @@ STATUSES = {"actief": "active", "geschorst": "suspended", "beeindigd": "ended"}
 # The staging table: one row per good file row, in this column order.
 STAGING_COLUMNS = [
     ("line", "integer"),
-    ("member_number", "varchar(10)"),
+    ("member_number", 'varchar(10) COLLATE "C"'),
     ("initials", "varchar(20)"),
     ("first_name", "varchar(80)"),
     ("name_prefix", "varchar(20)"),
@@ -146,6 +147,8 @@ TEXT_FIELDS = [
 ]
 
 PROGRESS_EVERY = 20_000
+BATCH_ROWS = 5_000
+BULK_LOCK_TIMEOUT = "5s"  # how long a bulk load waits for the members table
 WORK_MEM = "64MB"
 HEAD_BYTES = 8192
 
@@ -246,6 +249,11 @@ def _hash_and_encoding(path: str) -> tuple[str, str]:
         handle.seek(0)
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
+            if b"\x00" in chunk:
+                line = lines_before + chunk.count(b"\n", 0, chunk.index(b"\x00")) + 1
+                raise ImportRefused(
+                    f"Regel {line} bevat een nul-teken: dit deel van het bestand is binair. Sla het bestand opnieuw op als CSV."
+                )
             if utf8_error is None:
                 try:
                     decoder.decode(chunk)
@@ -256,7 +264,7 @@ def _hash_and_encoding(path: str) -> tuple[str, str]:
                     )
                 else:
                     saw_non_ascii = saw_non_ascii or not chunk.isascii()
-                lines_before += chunk.count(b"\n")
+            lines_before += chunk.count(b"\n")
         if utf8_error is None:
             try:
                 decoder.decode(b"", final=True)
@@ -318,12 +326,19 @@ def _open_csv(info: FileInfo) -> Table:
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         previous = 1
-        for values in reader:
-            line = previous + 1
-            previous = reader.line_num + 1
-            yield line, values
+        try:
+            for values in reader:
+                line = previous + 1
+                previous = reader.line_num + 1
+                yield line, values
+        except csv.Error:
+            raise ImportRefused(
+                f"Regel {previous + 1} kan niet worden gelezen: een veld is langer dan "
+                f'{csv.field_size_limit()} tekens. Controleer of een aanhalingsteken (") niet gesloten is.'
+            ) from None
 
-    return Table(header, rows(), raw.tell, raw.close)
+    # The table holds `text`: a wrapper that is collected closes the file under it.
+    return Table(header, rows(), raw.tell, text.close)
 
 
 def _cell_text(value) -> str:
@@ -527,12 +542,16 @@ class Lookups:
 NORMAL_POSTCODE = re.compile(r"^[1-9][0-9]{3} [A-Z]{2}$")
 KVK_RE = re.compile(r"^[0-9]{8}$")
 CACHE_LIMIT = 200_000
+RowErrors = list[tuple[str, str]]  # (column header, Dutch reason), in the file's column order
 
 
 class RowChecker:
-    """Turns one file row into a staging row, or a list of (column, Dutch reason).
+    """Turns file rows into staging rows, or per row a list of (column, Dutch reason).
 
-    One small handler per column, built once; dates are parsed once per distinct value.
+    Rows are checked a batch at a time and column by column: one pass over all values of a
+    column per rule is several times faster in Python than one call per cell, and a million
+    rows are checked in the time PostgreSQL takes to index them. Dates are parsed once per
+    distinct value. `check` checks one row with the same rules.
     """
 
     def __init__(self, columns: list[Column | None], lookups: Lookups):
@@ -540,146 +559,246 @@ class RowChecker:
         self.width = len(columns)
         self.fields = {column.field for _, column in self.columns}
         self.lookups = lookups
-        self.dates: dict[str, dt.date | str] = {}
-        self.handlers = [
-            (index, column, getattr(self, f"_{column.kind}")) for index, column in self.columns
-        ]
+        # Per kind of date (birth "b", other "d"): value → ISO date or None; value → reason.
+        self.dates: dict[str, dict[str, str | None]] = {"b": {}, "d": {}}
+        self.refused_dates: dict[str, dict[str, str]] = {"b": {}, "d": {}}
         self.derive_place = "municipality" in self.fields or "postcode" in self.fields
+        self.employer = "employer" in self.fields or "kvk" in self.fields
 
-    def check(self, values: list[str]) -> tuple[list | None, list[tuple[str, str]]]:
-        if len(values) != self.width:
-            extra = values[self.width :]
-            if len(values) < self.width or any(value.strip() for value in extra):
-                return None, [
-                    (
-                        "",
-                        f"Deze regel heeft {len(values)} velden, de kopregel {self.width}. Controleer scheidingstekens en aanhalingstekens.",
-                    )
-                ]
-        row: list = [None] * len(STAGING_COLUMNS)
-        # municipality, postcode area, employer name, kvk
-        context: list = [None, None, "", ""]
-        errors: list[tuple[str, str]] = []
-        for index, column, handler in self.handlers:
-            value = values[index].strip()
-            if column.max_length and len(value) > column.max_length:
-                errors.append(
-                    (column.header, f"Te lang: hoogstens {column.max_length} tekens toegestaan.")
-                )
-                continue
-            message = handler(value, column, row, context)
-            if message:
-                errors.append((column.header, message))
+    def check(self, values: list[str]) -> tuple[list | None, RowErrors]:
+        staged, errors = self.check_batch([0], [values])
         if errors:
-            return None, errors
+            return None, errors[0][1]
+        return list(staged[0]), []
+
+    def check_batch(
+        self, lines: list[int], rows: list[list[str]]
+    ) -> tuple[list[tuple], list[tuple[int, RowErrors]]]:
+        """(staging rows of the good rows, [(line, errors)] of the rejected rows in file order)."""
+        count = len(rows)
+        errors: dict[int, RowErrors] = {}
+        misfits: dict[int, RowErrors] = {}
+        width = self.width
+        if any(len(values) != width for values in rows):
+            rows = [self._fit(position, values, misfits) for position, values in enumerate(rows)]
+        cells = list(zip(*rows, strict=True)) if count else []
+        staged: list[list | tuple] = [[None] * count for _ in STAGING_COLUMNS]
+        staged[0] = lines
+        context: dict[str, list] = {}
+        for index, column in self.columns:
+            values = list(map(str.strip, cells[index]))
+            long = set()
+            if column.max_length and max(map(len, values), default=0) > column.max_length:
+                reason = f"Te lang: hoogstens {column.max_length} tekens toegestaan."
+                for position, value in enumerate(values):
+                    if len(value) > column.max_length:
+                        long.add(position)
+                        errors.setdefault(position, []).append((column.header, reason))
+            found = getattr(self, f"_{column.kind}")(values, column, staged, context)
+            for position, reason in found:
+                if position not in long:
+                    errors.setdefault(position, []).append((column.header, reason))
+        errors.update(misfits)  # a row that does not fit the header: that is its one reason
+        good = range(count)
+        if errors:
+            good = [position for position in good if position not in errors]
         if self.derive_place:
-            place = context[0] or context[1]
-            row[STAGING_INDEX["municipality_id"]] = place[0] if place else None
-            row[STAGING_INDEX["region_id"]] = place[1] if place else None
-        if context[2] or context[3]:
-            row[STAGING_INDEX["employer_id"]], row[STAGING_INDEX["employer_key"]] = self._employer(
-                context[2], context[3]
+            self._place(good, staged, context)
+        if self.employer:
+            self._employers(good, staged, context)
+        rejected = [(lines[position], errors[position]) for position in sorted(errors)]
+        if not errors:
+            return list(zip(*staged, strict=True)), rejected
+        return [
+            row for position, row in enumerate(zip(*staged, strict=True)) if position not in errors
+        ], rejected
+
+    def _fit(self, position: int, values: list[str], errors: dict[int, RowErrors]) -> list[str]:
+        if len(values) == self.width:
+            return values
+        if len(values) > self.width and not any(value.strip() for value in values[self.width :]):
+            return values[: self.width]
+        errors[position] = [
+            (
+                "",
+                f"Deze regel heeft {len(values)} velden, de kopregel {self.width}. Controleer scheidingstekens en aanhalingstekens.",
             )
-        return row, []
+        ]
+        return [""] * self.width
 
-    # Each handler stores the value and returns "" or a Dutch reason.
+    # One method per kind of column: it stores the column's staging values and returns
+    # [(row position, Dutch reason)] for the values it refuses.
 
-    def _text(self, value, column, row, context) -> str:
-        row[STAGING_INDEX[column.field]] = value
-        if column.required and not value:
-            return "Dit veld is verplicht."
-        return ""
+    def _text(self, values, column, staged, context):
+        staged[STAGING_INDEX[column.field]] = values
+        if column.required and "" in values:
+            return [
+                (position, "Dit veld is verplicht.") for position, v in enumerate(values) if not v
+            ]
+        return []
 
-    def _member_number(self, value, column, row, context) -> str:
-        row[1] = value
-        if MEMBER_NUMBER_RE.match(value):
-            return ""
-        if not value:
-            return "Het lidnummer ontbreekt."
-        return f"Lidnummer ‘{value}’ heeft niet de goede vorm: 6 tot 10 cijfers."
+    def _member_number(self, values, column, staged, context):
+        staged[1] = values
+        match = MEMBER_NUMBER_RE.match
+        return [
+            (
+                position,
+                f"Lidnummer ‘{value}’ heeft niet de goede vorm: 6 tot 10 cijfers."
+                if value
+                else "Het lidnummer ontbreekt.",
+            )
+            for position, value in enumerate(values)
+            if not match(value)
+        ]
 
-    def _email(self, value, column, row, context) -> str:
-        row[STAGING_INDEX["email"]] = value
-        if value and not EMAIL_RE.match(value) and not _valid_email(value):
-            return f"‘{value}’ is geen geldig e-mailadres."
-        return ""
+    def _email(self, values, column, staged, context):
+        staged[STAGING_INDEX["email"]] = values
+        match = EMAIL_RE.match
+        return [
+            (position, f"‘{value}’ is geen geldig e-mailadres.")
+            for position, value in enumerate(values)
+            if value and not match(value) and not _valid_email(value)
+        ]
 
-    def _postcode(self, value, column, row, context) -> str:
-        if value:
-            if not NORMAL_POSTCODE.match(value) or value[5:] in ("SA", "SD", "SS"):
+    def _postcode(self, values, column, staged, context):
+        match = NORMAL_POSTCODE.match
+        found = []
+        odd = [
+            position
+            for position, value in enumerate(values)
+            if value and (not match(value) or value[5:] in ("SA", "SD", "SS"))
+        ]
+        if odd:
+            values = list(values)
+            for position in odd:
                 try:
-                    value = normalise_postcode(value)
+                    values[position] = normalise_postcode(values[position])
                 except ValidationError:
-                    return f"‘{value}’ is geen geldige postcode; gebruik vier cijfers en twee letters, zoals 1234 AB."
-            context[1] = self.lookups.postcode_areas.get(value[:4])
-        row[STAGING_INDEX["postcode"]] = value
-        return ""
+                    found.append(
+                        (
+                            position,
+                            f"‘{values[position]}’ is geen geldige postcode; gebruik vier cijfers en twee letters, zoals 1234 AB.",
+                        )
+                    )
+        staged[STAGING_INDEX["postcode"]] = values
+        areas = self.lookups.postcode_areas.get
+        context["area"] = [areas(value[:4]) if value else None for value in values]
+        return found
 
-    def _municipality(self, value, column, row, context) -> str:
-        if value:
-            context[0] = self.lookups.municipalities.get(normalise_header(value))
-            if context[0] is None:
-                return f"Onbekende gemeente ‘{value}’."
-        return ""
+    def _municipality(self, values, column, staged, context):
+        known = self.lookups.municipalities.get
+        places = [known(normalise_header(value)) if value else None for value in values]
+        context["municipality"] = places
+        return [
+            (position, f"Onbekende gemeente ‘{value}’.")
+            for position, (value, place) in enumerate(zip(values, places, strict=True))
+            if value and place is None
+        ]
 
-    def _parsed_date(self, value: str, birth: bool) -> dt.date | str:
-        key = ("b" if birth else "d") + value
-        found = self.dates.get(key)
-        if found is not None:
-            return found
+    def _dates(self, values, column, staged, birth: bool):
+        """Dates as ISO text (what COPY reads fastest), each distinct value parsed once."""
+        cache, refused = (
+            self.dates["b" if birth else "d"],
+            self.refused_dates["b" if birth else "d"],
+        )
+        if len(cache) > CACHE_LIMIT:
+            cache.clear()
+            refused.clear()
+        distinct = set(values)
+        for value in distinct.difference(cache):
+            result = self._parse_date(value, birth) if value else None
+            if isinstance(result, str):
+                refused[value] = result
+                result = None
+            cache[value] = result.isoformat() if result else None
+        staged[STAGING_INDEX[column.field]] = list(map(cache.__getitem__, values))
+        if distinct.isdisjoint(refused):
+            return []
+        return [
+            (position, refused[value]) for position, value in enumerate(values) if value in refused
+        ]
+
+    def _parse_date(self, value: str, birth: bool) -> dt.date | str:
         try:
             date = parse_date(value)
         except ValueError as error:
-            result: dt.date | str = str(error)
-        else:
-            if date > self.lookups.today:
-                result = f"‘{value}’ ligt in de toekomst."
-            elif birth and date.year < 1900:
-                result = f"‘{value}’ is geen mogelijke geboortedatum."
-            else:
-                result = date
-        if len(self.dates) > CACHE_LIMIT:
-            self.dates.clear()
-        self.dates[key] = result
-        return result
+            return str(error)
+        if date > self.lookups.today:
+            return f"‘{value}’ ligt in de toekomst."
+        if birth and date.year < 1900:
+            return f"‘{value}’ is geen mogelijke geboortedatum."
+        return date
 
-    def _date(self, value, column, row, context, birth: bool = False) -> str:
-        if not value:
-            return ""
-        result = self._parsed_date(value, birth)
-        if isinstance(result, str):
-            return result
-        row[STAGING_INDEX[column.field]] = result
-        return ""
+    def _date(self, values, column, staged, context):
+        return self._dates(values, column, staged, birth=False)
 
-    def _birth_date(self, value, column, row, context) -> str:
-        return self._date(value, column, row, context, birth=True)
+    def _birth_date(self, values, column, staged, context):
+        return self._dates(values, column, staged, birth=True)
 
-    def _sector(self, value, column, row, context) -> str:
-        if value:
-            sector_id = self.lookups.sectors.get(normalise_header(value))
-            if sector_id is None:
-                return f"Onbekende sector ‘{value}’; een beheerder voegt sectoren toe."
-            row[STAGING_INDEX["sector_id"]] = sector_id
-        return ""
+    def _named(self, values, known: dict[str, object], staged, field_name: str, reason: str):
+        """A value looked up by its normalised name (sector, status)."""
+        names = {value: known.get(normalise_header(value)) for value in set(values) if value}
+        staged[STAGING_INDEX[field_name]] = [names[value] if value else None for value in values]
+        return [
+            (position, reason.format(value=value))
+            for position, value in enumerate(values)
+            if value and names[value] is None
+        ]
 
-    def _status(self, value, column, row, context) -> str:
-        if value:
-            status = STATUSES.get(normalise_header(value))
-            if status is None:
-                return f"Onbekende status ‘{value}’; gebruik actief, geschorst of beëindigd."
-            row[STAGING_INDEX["status"]] = status
-        return ""
+    def _sector(self, values, column, staged, context):
+        return self._named(
+            values,
+            self.lookups.sectors,
+            staged,
+            "sector_id",
+            "Onbekende sector ‘{value}’; een beheerder voegt sectoren toe.",
+        )
 
-    def _employer_name(self, value, column, row, context) -> str:
-        context[2] = value
-        return ""
+    def _status(self, values, column, staged, context):
+        return self._named(
+            values,
+            STATUSES,
+            staged,
+            "status",
+            "Onbekende status ‘{value}’; gebruik actief, geschorst of beëindigd.",
+        )
 
-    def _kvk(self, value, column, row, context) -> str:
-        context[3] = value
-        if value and not KVK_RE.match(value):
-            return f"KvK-nummer ‘{value}’ bestaat niet uit precies 8 cijfers."
-        return ""
+    def _employer_name(self, values, column, staged, context):
+        context["employer"] = values
+        return []
+
+    def _kvk(self, values, column, staged, context):
+        context["kvk"] = values
+        match = KVK_RE.match
+        return [
+            (position, f"KvK-nummer ‘{value}’ bestaat niet uit precies 8 cijfers.")
+            for position, value in enumerate(values)
+            if value and not match(value)
+        ]
+
+    # Values derived from several columns, for the good rows only.
+
+    def _place(self, good, staged, context) -> None:
+        """Municipality and region: from the municipality column, else from the postcode."""
+        municipalities = context.get("municipality")
+        areas = context.get("area")
+        municipality_ids = staged[STAGING_INDEX["municipality_id"]]
+        region_ids = staged[STAGING_INDEX["region_id"]]
+        for position in good:
+            place = (municipalities and municipalities[position]) or (areas and areas[position])
+            if place:
+                municipality_ids[position], region_ids[position] = place
+
+    def _employers(self, good, staged, context) -> None:
+        count = len(staged[0])
+        names = context.get("employer") or [""] * count
+        kvks = context.get("kvk") or [""] * count
+        employer_ids = staged[STAGING_INDEX["employer_id"]]
+        employer_keys = staged[STAGING_INDEX["employer_key"]]
+        for position in good:
+            name, kvk = names[position], kvks[position]
+            if name or kvk:
+                employer_ids[position], employer_keys[position] = self._employer(name, kvk)
 
     def _employer(self, name: str, kvk: str) -> tuple[int | None, str | None]:
         lookups = self.lookups
@@ -782,6 +901,21 @@ def validate_import(member_import: MemberImport) -> MemberImport:
     return member_import
 
 
+def _batches(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[list[int], list[list[str]]]]:
+    """The file's non-empty rows in batches of BATCH_ROWS: (line numbers, cell values)."""
+    lines: list[int] = []
+    batch: list[list[str]] = []
+    for line, values in rows:
+        if any(values):
+            lines.append(line)
+            batch.append(values)
+            if len(batch) == BATCH_ROWS:
+                yield lines, batch
+                lines, batch = [], []
+    if batch:
+        yield lines, batch
+
+
 def _stream_into_staging(member_import: MemberImport, table: Table, checker: RowChecker) -> None:
     name = staging_table(member_import)
     errors = _ErrorWriter(member_import)
@@ -791,28 +925,37 @@ def _stream_into_staging(member_import: MemberImport, table: Table, checker: Row
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
         cursor.execute(f"CREATE UNLOGGED TABLE {name} ({columns_sql})")
-        copy_sql = f"COPY {name} ({', '.join(column for column, _ in STAGING_COLUMNS)}) FROM STDIN"
-        rows = iter(table.rows)
+        # CSV, because Python's csv writer formats a batch in C; unquoted empty is NULL.
+        copy_sql = (
+            f"COPY {name} ({', '.join(column for column, _ in STAGING_COLUMNS)}) "
+            "FROM STDIN (FORMAT csv)"
+        )
+        batches = _batches(table.rows)
         finished = False
         while not finished:
-            # One COPY per batch: between batches the connection is free for the progress
-            # update, the rejected rows and the cancel check.
+            # One COPY per PROGRESS_EVERY rows: between them the connection is free for the
+            # progress update, the rejected rows and the cancel check.
             finished = True
-            with cursor.copy(copy_sql) as copy:
-                for line, values in rows:
-                    if not any(values):
-                        continue
-                    total += 1
-                    row, row_errors = checker.check(values)
-                    if row_errors:
+            progress_at = total + PROGRESS_EVERY
+            # A queued writer sends the data from a thread while the next batch is checked.
+            raw = cursor.cursor  # psycopg's own cursor: Django's wrapper takes no writer
+            with raw.copy(copy_sql, writer=QueuedLibpqWriter(raw)) as copy:
+                for lines, rows in batches:
+                    total += len(rows)
+                    staged, rejected = checker.check_batch(lines, rows)
+                    for line, row_errors in rejected:
                         errors.add(line, row_errors)
-                    elif erased and erased_hash(row[1]) in erased:
-                        skipped += 1
-                    else:
-                        row[0] = line
-                        copy.write_row(row)
-                        valid += 1
-                    if total % PROGRESS_EVERY == 0:
+                    if erased:
+                        kept = [row for row in staged if erased_hash(row[1]) not in erased]
+                        skipped += len(staged) - len(kept)
+                        staged = kept
+                    buffer = io.StringIO()
+                    csv.writer(buffer, quoting=csv.QUOTE_NOTNULL, lineterminator="\n").writerows(
+                        staged
+                    )
+                    copy.write(buffer.getvalue())
+                    valid += len(staged)
+                    if total >= progress_at:
                         finished = False
                         break
             errors.flush()
@@ -823,7 +966,8 @@ def _stream_into_staging(member_import: MemberImport, table: Table, checker: Row
         # A member number twice in one file: both rows are rejected.
         cursor.execute(
             f"SELECT member_number, array_agg(line ORDER BY line) FROM {name} "
-            "GROUP BY member_number HAVING count(*) > 1"
+            f"WHERE member_number IN (SELECT member_number FROM {name} "
+            "GROUP BY member_number HAVING count(*) > 1) GROUP BY member_number"
         )
         duplicates = cursor.fetchall()
         if duplicates:
@@ -916,18 +1060,14 @@ def _count_changes(member_import: MemberImport) -> None:
     targets = _targets(set(member_import.columns))
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        # One join counts both: staging rows without a member are new, the others may change.
+        changed = _changed_condition(targets) if targets else "false"
         cursor.execute(
-            f"SELECT count(*) FROM {name} s WHERE NOT EXISTS "
-            "(SELECT 1 FROM members_member m WHERE m.member_number = s.member_number)"
+            f"SELECT count(*) FILTER (WHERE m.id IS NULL), "
+            f"count(*) FILTER (WHERE m.id IS NOT NULL AND {changed}) "
+            f"FROM {name} s LEFT JOIN members_member m ON m.member_number = s.member_number"
         )
-        member_import.to_create = cursor.fetchone()[0]
-        member_import.to_update = 0
-        if targets:
-            cursor.execute(
-                f"SELECT count(*) FROM members_member m JOIN {name} s "
-                f"ON m.member_number = s.member_number WHERE {_changed_condition(targets)}"
-            )
-            member_import.to_update = cursor.fetchone()[0]
+        member_import.to_create, member_import.to_update = cursor.fetchone()
         member_import.to_end = 0
         if member_import.mode == ImportMode.SNAPSHOT:
             cursor.execute(
@@ -990,8 +1130,13 @@ def apply_import(member_import: MemberImport) -> MemberImport:
                 [now],
             )
             updated = cursor.rowcount
-        cursor.execute(_insert_sql(name, set(member_import.columns)), [now, now])
-        created = cursor.rowcount
+        if _bulk_load(cursor, member_import.to_create):
+            with _secondary_indexes_set_aside(cursor):
+                cursor.execute(_insert_sql(name, set(member_import.columns), bulk=True), [now, now])
+                created = cursor.rowcount
+        else:
+            cursor.execute(_insert_sql(name, set(member_import.columns)), [now, now])
+            created = cursor.rowcount
         ended = 0
         if member_import.mode == ImportMode.SNAPSHOT:
             cursor.execute(
@@ -1015,6 +1160,68 @@ def apply_import(member_import: MemberImport) -> MemberImport:
     return member_import
 
 
+def _bulk_load(cursor, to_create: int) -> bool:
+    """Whether to insert as a bulk load: many new members, at least half as many as there are.
+
+    Then the members table is locked for the rest of the transaction (readers wait). When the
+    lock is not free within a few seconds, the rows are inserted the ordinary way instead.
+    """
+    if to_create < settings.FNV["IMPORT_BULK_ROWS"]:
+        return False
+    cursor.execute("SELECT count(*) FROM members_member")
+    if to_create * 2 < cursor.fetchone()[0]:
+        return False
+    try:
+        with transaction.atomic():
+            cursor.execute(f"SET LOCAL lock_timeout = '{BULK_LOCK_TIMEOUT}'")
+            cursor.execute("LOCK TABLE members_member IN ACCESS EXCLUSIVE MODE")
+    except OperationalError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def _secondary_indexes_set_aside(cursor) -> Iterator[None]:
+    """Drop the members table's secondary indexes and constraints, and rebuild them after.
+
+    PostgreSQL's own advice for loading many rows ("Populating a Database"): building an index
+    once over all rows, and checking a foreign key with one join, is several times faster than
+    maintaining them row by row. The primary key and the member-number index stay (the insert
+    needs them), and so do the constraints on the account link: dropping a foreign key locks
+    the table it points to, and logins must not wait for an import. Runs inside the import's
+    transaction: if anything fails, the drop is undone with the rest. The definitions are read
+    from the catalogue, so they come back exactly.
+    """
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # nothing may be pending on the table
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = 'members_member'::regclass AND contype IN ('f', 'u') "
+        "AND conname <> 'member_number_unique' ORDER BY conname"
+    )
+    constraints = [
+        (constraint, definition)
+        for constraint, definition in cursor.fetchall()
+        if "(user_id)" not in definition.split("REFERENCES")[0]
+    ]
+    cursor.execute(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "WHERE i.indrelid = 'members_member'::regclass AND NOT i.indisprimary "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
+        "ORDER BY 1"
+    )
+    indexes = cursor.fetchall()
+    for constraint, _ in constraints:
+        cursor.execute(f'ALTER TABLE members_member DROP CONSTRAINT "{constraint}"')
+    for index, _ in indexes:
+        cursor.execute(f"DROP INDEX {index}")
+    yield
+    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    for _, definition in indexes:
+        cursor.execute(definition)
+    for constraint, definition in constraints:
+        cursor.execute(f'ALTER TABLE members_member ADD CONSTRAINT "{constraint}" {definition}')
+
+
 def _create_employers(cursor, name: str) -> int:
     employers = f"{name}_employers"
     cursor.execute(f"SELECT key, name, kvk FROM {employers}")
@@ -1033,7 +1240,8 @@ def _create_employers(cursor, name: str) -> int:
     return len(created)
 
 
-def _insert_sql(name: str, fields: set[str]) -> str:
+def _insert_sql(name: str, fields: set[str], bulk: bool = False) -> str:
+    """The INSERT of the new members. `bulk`: the table is locked, so no conflict can arise."""
     columns = ["member_number"]
     values = ["s.member_number"]
     for text_field in TEXT_FIELDS:
@@ -1065,8 +1273,8 @@ def _insert_sql(name: str, fields: set[str]) -> str:
     return (
         f"INSERT INTO members_member ({', '.join(columns)}) SELECT {', '.join(values)} "
         f"FROM {name} s WHERE NOT EXISTS "
-        "(SELECT 1 FROM members_member m WHERE m.member_number = s.member_number) "
-        "ON CONFLICT (member_number) DO NOTHING"
+        "(SELECT 1 FROM members_member m WHERE m.member_number = s.member_number)"
+        + ("" if bulk else " ON CONFLICT (member_number) DO NOTHING")
     )
 
 
