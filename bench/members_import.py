@@ -171,6 +171,9 @@ def main() -> None:
             f"copy:     {copy_s:7.1f} s  {args.rows / copy_s:9.0f} rows/s (bare table, no checks)"
         )
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        helper_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"peak memory: import process {peak_mb:.0f} MB, its checking helper {helper_mb:.0f} MB")
+        peak_mb = max(peak_mb, helper_mb)
         assert Member.objects.filter(member_number__gte=str(FIRST)).count() == args.rows
         print(
             f"RESULT rows={args.rows} import_s={import_s:.1f} reimport_s={reimport_s:.1f} "

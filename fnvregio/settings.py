@@ -367,6 +367,8 @@ FNV = {
     # are) is applied as a bulk load: secondary indexes and foreign keys are rebuilt after
     # the insert instead of maintained row by row (docs/member-import.md).
     "IMPORT_BULK_ROWS": env_int("FNV_IMPORT_BULK_ROWS", 100_000),
+    # A CSV file at least this large is checked by two processes at once (0: always one).
+    "IMPORT_PARALLEL_BYTES": env_int("FNV_IMPORT_PARALLEL_BYTES", 16 * 1024 * 1024),
 }
 
 LOGGING = {

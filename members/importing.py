@@ -28,9 +28,14 @@ import datetime as dt
 import functools
 import hashlib
 import io
+import itertools
+import json
 import os
 import re
+import subprocess
+import sys
 import unicodedata
+import urllib.parse
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -40,7 +45,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
-from psycopg.copy import QueuedLibpqWriter
 
 from members.models import (
     MEMBER_NUMBER_RE,
@@ -313,7 +317,43 @@ def open_table(info: FileInfo) -> Table:
     return _open_csv(info)
 
 
-def _open_csv(info: FileInfo) -> Table:
+@dataclass(frozen=True)
+class Part:
+    """A stretch of a CSV file that starts at a record boundary: bytes [start, end)."""
+
+    start: int
+    end: int
+    first_line: int  # the line number of its first row
+
+
+SPLIT_SENTINEL = "\x00deel\n"  # NUL cannot occur in an accepted file
+
+
+class _ByteRange(io.RawIOBase):
+    def __init__(self, handle, end: int):
+        self.handle, self.remaining = handle, end - handle.tell()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        size = min(len(buffer), self.remaining)
+        if size <= 0:
+            return 0
+        read = self.handle.readinto(memoryview(buffer)[:size])
+        self.remaining -= read
+        return read
+
+    def tell(self) -> int:
+        return self.handle.tell()
+
+    def close(self) -> None:
+        self.handle.close()
+        super().close()
+
+
+def _open_csv(info: FileInfo, part: Part | None = None) -> Table:
+    """The header and the rows of a CSV file, or of one part of it (`part`)."""
     raw = open(info.path, "rb")  # noqa: SIM115 (closed by Table.close)
     text = io.TextIOWrapper(raw, encoding=info.encoding, newline="")
     first_line = text.readline()
@@ -322,23 +362,90 @@ def _open_csv(info: FileInfo) -> Table:
         raise ImportRefused("De eerste regel van het bestand is leeg; daar horen de kolomnamen.")
     info.delimiter = _detect_delimiter(first_line)
     header = next(csv.reader([first_line], delimiter=info.delimiter))
-    reader = csv.reader(text, delimiter=info.delimiter, strict=False)
+    lines_before = 1  # the header
+    source: Iterator[str] = text
+    if part is not None:
+        # Read only the part's bytes. A sentinel line after them shows whether the part ended
+        # on a record boundary: inside an open quoted field it would become part of a value.
+        text.detach()
+        raw.seek(part.start)
+        text = io.TextIOWrapper(
+            io.BufferedReader(_ByteRange(raw, part.end), 1 << 16),
+            encoding=info.encoding.removesuffix("-sig"),
+            newline="",
+        )
+        lines_before = part.first_line - 1
+        source = itertools.chain(text, [SPLIT_SENTINEL])
+    reader = csv.reader(source, delimiter=info.delimiter, strict=False)
+    sentinel = [SPLIT_SENTINEL[:-1]]
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        previous = 1
+        previous = lines_before
+        ended_cleanly = part is None
         try:
             for values in reader:
+                if values == sentinel:
+                    ended_cleanly = True
+                    break
                 line = previous + 1
-                previous = reader.line_num + 1
+                previous = reader.line_num + lines_before
                 yield line, values
         except csv.Error:
             raise ImportRefused(
                 f"Regel {previous + 1} kan niet worden gelezen: een veld is langer dan "
                 f'{csv.field_size_limit()} tekens. Controleer of een aanhalingsteken (") niet gesloten is.'
             ) from None
+        if not ended_cleanly:
+            raise PartMismatch
 
     # The table holds `text`: a wrapper that is collected closes the file under it.
     return Table(header, rows(), raw.tell, text.close)
+
+
+class PartMismatch(Exception):
+    """A part did not end on a record boundary (a stray quote fooled the split): check whole."""
+
+
+def split_csv(path: str, size: int) -> tuple[Part, Part] | None:
+    """The rows of a CSV file in two halves, split at a record boundary near the middle.
+
+    A line break ends a record when an even number of quote characters precede it (quotes
+    inside quoted fields are doubled). Lines are counted as the csv reader counts them:
+    \r\n, \n and \r each end one. Reads the file in chunks. None when there is no boundary.
+    """
+    quotes = lines = 0
+    header_end = offset = 0
+    carriage_return = False  # the previous chunk ended in \r
+
+    def count(chunk: bytes) -> None:
+        nonlocal quotes, lines, carriage_return
+        quotes += chunk.count(b'"')
+        lines += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+        if carriage_return and chunk.startswith(b"\n"):
+            lines -= 1  # a \r\n across two chunks is one line break
+        carriage_return = chunk.endswith(b"\r")
+
+    with open(path, "rb") as handle:
+        while chunk := handle.read(min(1 << 20, max(0, size // 2 - offset)) or 1 << 16):
+            if not header_end and b"\n" in chunk:
+                header_end = offset + chunk.index(b"\n") + 1
+            if offset + len(chunk) <= size // 2:
+                count(chunk)
+                offset += len(chunk)
+                continue
+            # Past the middle: look for a line break with an even number of quotes before it.
+            position = 0
+            while (newline := chunk.find(b"\n", position)) >= 0:
+                count(chunk[position : newline + 1])
+                position = newline + 1
+                if quotes % 2 == 0:
+                    start = offset + position
+                    if start >= size or not 0 < header_end < start:
+                        return None
+                    return Part(header_end, start, 2), Part(start, size, lines + 1)
+            count(chunk[position:])
+            offset += len(chunk)
+    return None
 
 
 def _cell_text(value) -> str:
@@ -885,7 +992,7 @@ def validate_import(member_import: MemberImport) -> MemberImport:
             member_import.file_format = info.label
             member_import.columns = [column.field for column in columns if column]
             member_import.save()
-            _stream_into_staging(member_import, table, RowChecker(columns, Lookups.load()))
+            _stream_into_staging(member_import, info, table, RowChecker(columns, Lookups.load()))
         finally:
             table.close()
     except ImportRefused as refused:
@@ -916,52 +1023,107 @@ def _batches(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[list[int],
         yield lines, batch
 
 
-def _stream_into_staging(member_import: MemberImport, table: Table, checker: RowChecker) -> None:
+@dataclass
+class Counts:
+    total: int = 0
+    valid: int = 0
+    skipped: int = 0  # erased members
+    rejected: int = 0
+
+
+def _copy_checked_rows(
+    member_import: MemberImport,
+    table: Table,
+    checker: RowChecker,
+    progress: Callable[[int], None] | None = None,
+) -> Counts:
+    """Check the table's rows and COPY the good ones into the staging table."""
     name = staging_table(member_import)
     errors = _ErrorWriter(member_import)
-    columns_sql = ", ".join(f"{column} {kind}" for column, kind in STAGING_COLUMNS)
-    total = valid = skipped = 0
+    counts = Counts()
     erased = checker.lookups.erased
+    # CSV, because Python's csv writer formats a batch in C; unquoted empty is NULL.
+    copy_sql = f"COPY {name} ({', '.join(column for column, _ in STAGING_COLUMNS)}) FROM STDIN (FORMAT csv)"
+    batches = _batches(table.rows)
+    finished = False
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {name}")
-        cursor.execute(f"CREATE UNLOGGED TABLE {name} ({columns_sql})")
-        # CSV, because Python's csv writer formats a batch in C; unquoted empty is NULL.
-        copy_sql = (
-            f"COPY {name} ({', '.join(column for column, _ in STAGING_COLUMNS)}) "
-            "FROM STDIN (FORMAT csv)"
-        )
-        batches = _batches(table.rows)
-        finished = False
+        raw = cursor.cursor  # psycopg's own: Django's debug wrapper logs every COPY in memory
         while not finished:
             # One COPY per PROGRESS_EVERY rows: between them the connection is free for the
             # progress update, the rejected rows and the cancel check.
             finished = True
-            progress_at = total + PROGRESS_EVERY
-            # A queued writer sends the data from a thread while the next batch is checked.
-            raw = cursor.cursor  # psycopg's own cursor: Django's wrapper takes no writer
-            with raw.copy(copy_sql, writer=QueuedLibpqWriter(raw)) as copy:
+            progress_at = counts.total + PROGRESS_EVERY
+            with raw.copy(copy_sql) as copy:
                 for lines, rows in batches:
-                    total += len(rows)
+                    counts.total += len(rows)
                     staged, rejected = checker.check_batch(lines, rows)
                     for line, row_errors in rejected:
                         errors.add(line, row_errors)
                     if erased:
                         kept = [row for row in staged if erased_hash(row[1]) not in erased]
-                        skipped += len(staged) - len(kept)
+                        counts.skipped += len(staged) - len(kept)
                         staged = kept
                     buffer = io.StringIO()
                     csv.writer(buffer, quoting=csv.QUOTE_NOTNULL, lineterminator="\n").writerows(
                         staged
                     )
                     copy.write(buffer.getvalue())
-                    valid += len(staged)
-                    if total >= progress_at:
+                    counts.valid += len(staged)
+                    if counts.total >= progress_at:
                         finished = False
                         break
             errors.flush()
-            if not finished:
-                _progress(member_import, table.position(), total)
-        errors.flush()
+            if not finished and progress:
+                progress(counts.total)
+    counts.rejected = errors.lines
+    return counts
+
+
+def parallel_min_bytes() -> int:
+    return int(settings.FNV["IMPORT_PARALLEL_BYTES"])
+
+
+def _stream_into_staging(
+    member_import: MemberImport, info: FileInfo, table: Table, checker: RowChecker
+) -> None:
+    """Check every row into the staging table; a large CSV file in two processes at once.
+
+    Python checks one row at a time on one core; the machine has more. A large CSV file is
+    split at a record boundary near the middle and a second process (`members.importpart`)
+    checks the second half into the same staging table while this one checks the first.
+    """
+    name = staging_table(member_import)
+    with connection.cursor() as cursor:
+        columns_sql = ", ".join(f"{column} {kind}" for column, kind in STAGING_COLUMNS)
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        cursor.execute(f"CREATE UNLOGGED TABLE {name} ({columns_sql})")
+    parts = None
+    if info.kind == "csv" and 0 < parallel_min_bytes() <= info.size:
+        parts = split_csv(info.path, info.size)
+    if parts is None:
+        counts = _copy_checked_rows(
+            member_import,
+            table,
+            checker,
+            lambda total: _progress(member_import, table.position(), total),
+        )
+    else:
+        counts = _check_in_two_processes(member_import, info, checker, parts)
+        if counts is None:  # the split was not on a record boundary after all
+            with connection.cursor() as cursor:
+                cursor.execute(f"TRUNCATE {name}")
+            member_import.errors.all().delete()
+            checker.lookups.new_employers.clear()
+            counts = _copy_checked_rows(
+                member_import,
+                table,
+                checker,
+                lambda total: _progress(member_import, table.position(), total),
+            )
+    total, valid, skipped = counts.total, counts.valid, counts.skipped
+    errors = _ErrorWriter(member_import)
+    errors.lines = counts.rejected
+    with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {name}")
         # A member number twice in one file: both rows are rejected.
         cursor.execute(
@@ -995,6 +1157,101 @@ def _stream_into_staging(member_import: MemberImport, table: Table, checker: Row
     member_import.skipped_erased = skipped
     member_import.employers_created = len(checker.lookups.new_employers)
     _store_new_employers(member_import, checker.lookups.new_employers)
+
+
+def _check_in_two_processes(
+    member_import: MemberImport, info: FileInfo, checker: RowChecker, parts: tuple[Part, Part]
+) -> Counts | None:
+    """First part here, second part in a helper process; None when a part was misjudged."""
+    first, second = parts
+    helper = subprocess.Popen(  # noqa: S603 (our own module, arguments are numbers)
+        [
+            sys.executable,
+            "-m",
+            "members.importpart",
+            str(member_import.pk),
+            str(second.start),
+            str(second.end),
+            str(second.first_line),
+            info.encoding,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DATABASE_URL": _this_database_url()},
+    )
+    try:
+        table = _open_csv(info, first)
+        try:
+            counts = _copy_checked_rows(
+                member_import,
+                table,
+                checker,
+                # both halves go at about the same pace: this half's share stands for the whole
+                lambda total: _progress(
+                    member_import, table.position() * info.size // first.end, total * 2
+                ),
+            )
+            mismatch = False
+        except PartMismatch:
+            mismatch = True
+        finally:
+            table.close()
+        output, error_output = helper.communicate()
+    except BaseException:
+        helper.kill()
+        helper.wait()
+        raise
+    if helper.returncode != 0:
+        raise RuntimeError(f"De tweede controle stopte onverwacht:\n{error_output[-4000:]}")
+    result = json.loads(output.strip().splitlines()[-1])
+    if "refused" in result:
+        raise ImportRefused(result["refused"])
+    if mismatch or result.get("mismatch"):
+        return None
+    for key, employer_name, kvk in result["new_employers"]:
+        checker.lookups.new_employers.setdefault(key, (employer_name, kvk))
+    return Counts(
+        total=counts.total + result["total"],
+        valid=counts.valid + result["valid"],
+        skipped=counts.skipped + result["skipped"],
+        rejected=counts.rejected + result["rejected"],
+    )
+
+
+def _this_database_url() -> str:
+    """DATABASE_URL naming the database this connection uses (in tests: the test database)."""
+    url = urllib.parse.urlsplit(settings.DATABASE_URL)
+    name = urllib.parse.quote(connection.settings_dict["NAME"])
+    return urllib.parse.urlunsplit(url._replace(path=f"/{name}"))
+
+
+def check_part(import_id: int, part: Part, encoding: str) -> dict:
+    """The helper process's work (members/importpart.py): check one part into staging."""
+    member_import = MemberImport.objects.get(pk=import_id)
+    info = FileInfo(member_import.file_path, part.end, "", "csv", encoding=encoding)
+    try:
+        table = _open_csv(info, part)
+        try:
+            checker = RowChecker(map_header(table.header), Lookups.load())
+            counts = _copy_checked_rows(member_import, table, checker)
+        finally:
+            table.close()
+    except ImportRefused as refused:
+        return {"refused": str(refused)}
+    except PartMismatch:
+        return {"mismatch": True}
+    return {
+        "total": counts.total,
+        "valid": counts.valid,
+        "skipped": counts.skipped,
+        "rejected": counts.rejected,
+        "new_employers": [
+            [key, employer_name, kvk]
+            for key, (employer_name, kvk) in checker.lookups.new_employers.items()
+        ],
+    }
 
 
 def _store_new_employers(member_import: MemberImport, new: dict[str, tuple[str, str]]) -> None:

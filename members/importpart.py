@@ -1,0 +1,28 @@
+"""The second process of a large import's check: `python -m members.importpart ID START END LINE ENC`.
+
+Started by members/importing.py for the second half of a large CSV file; checks that part into
+the import's staging table and prints its counts as one JSON line. Not for use by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+
+def main(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fnvregio.settings")
+    import django
+
+    django.setup()
+    from members.importing import Part, check_part
+
+    import_id, start, end, first_line = (int(value) for value in argv[1:5])
+    result = check_part(import_id, Part(start, end, first_line), argv[5])
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
