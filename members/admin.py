@@ -1,14 +1,20 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from import_export.admin import ImportMixin
 
-from members.admin_import import MemberFileFormat, MemberResource
+from members.admin_import import (
+    MemberConfirmImportForm,
+    MemberFileFormat,
+    MemberImportForm,
+    MemberResource,
+)
 from members.models import (
     CorrectionRequest,
     Employer,
+    ImportMode,
     Member,
     MemberImport,
     Role,
@@ -71,6 +77,63 @@ class MemberAdmin(ImportMixin, admin.ModelAdmin):
     change_list_template = "admin/members/member/change_list.html"
     resource_classes = [MemberResource]
     formats = [MemberFileFormat]
+    import_form_class = MemberImportForm
+    confirm_form_class = MemberConfirmImportForm
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["mode"] = import_form.cleaned_data["mode"]
+        return initial
+
+    def get_import_data_kwargs(self, **kwargs):
+        form = kwargs.get("form")
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        if form is not None and "mode" in form.cleaned_data:
+            kwargs["mode"] = form.cleaned_data["mode"]
+        return kwargs
+
+    def import_action(self, request, *args, **kwargs):
+        """The preview names every rejected row with its reasons, as the portal's report does."""
+        response = super().import_action(request, *args, **kwargs)
+        result = (getattr(response, "context_data", None) or {}).get("result")
+        rejected = getattr(result, "fnv_rejected", None)
+        if rejected:
+            shown = rejected[:50]
+            messages.warning(
+                request,
+                format_html(
+                    "{} rij(en) afgewezen{}: <ul>{}</ul>",
+                    len(rejected),
+                    " en overgeslagen" if request.POST.get("mode") == ImportMode.VALID_ROWS else "",
+                    format_html_join(
+                        "",
+                        "<li>regel {}: {}</li>",
+                        (
+                            (line, "; ".join(f"{c or 'regel'}: {m}" for c, m in errors))
+                            for line, errors in shown
+                        ),
+                    ),
+                ),
+            )
+        return response
+
+    def add_success_message(self, result, request):
+        record = getattr(result, "fnv_member_import", None)
+        if record is None:
+            return super().add_success_message(result, request)
+        messages.success(
+            request,
+            format_html(
+                "Import klaar: {} nieuw, {} gewijzigd, {} ongewijzigd, {} afgewezen. "
+                '<a href="{}">Bekijk het rapport</a>.',
+                record.created,
+                record.updated,
+                record.unchanged,
+                record.rejected,
+                reverse("members:import_detail", args=[record.pk]),
+            ),
+        )
 
     readonly_fields = ["erase_link"]
 

@@ -15,14 +15,18 @@ import os
 import tempfile
 
 import tablib
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from import_export import resources
 from import_export.fields import Field
 from import_export.formats.base_formats import TablibFormat
+from import_export.forms import ConfirmImportForm, ImportForm
 
 from audit.models import AuditAction
 from audit.services import audit_log
 from members.importing import (
+    COLUMNS,
     STAGING_INDEX,
     TEXT_FIELDS,
     ImportRefused,
@@ -33,7 +37,15 @@ from members.importing import (
     map_header,
     open_table,
 )
-from members.models import Employer, ImportStatus, Member, MemberImport, MemberStatus
+from members.models import (
+    Employer,
+    ImportMode,
+    ImportStatus,
+    Member,
+    MemberImport,
+    MemberImportError,
+    MemberStatus,
+)
 
 ADMIN_MAX_BYTES = 5 * 1024 * 1024
 LINE = "regel"
@@ -110,7 +122,13 @@ class MemberResource(resources.ModelResource):
         skip_html_diff = True
         clean_model_instances = True
 
+    def get_user_visible_fields(self):
+        """The import page lists the file's columns (in Dutch), not the model's one key."""
+        return [Field(column_name=column.header) for column in COLUMNS]
+
     def before_import(self, dataset, **kwargs):
+        # strict: any rejected row blocks the confirm step; valid rows: they are skipped
+        self.mode = kwargs.get("mode") or ImportMode.STRICT
         headers = [h for h in dataset.headers if h not in (LINE, FIELD_COUNT)]
         columns = map_header([h if not h.startswith("_leeg") else "" for h in headers])
         self.checker = RowChecker(columns, Lookups.load())
@@ -141,9 +159,12 @@ class MemberResource(resources.ModelResource):
                     )
         self.erased = self.checker.lookups.erased
 
+    def rejected(self) -> list[tuple[int, list[tuple[str, str]]]]:
+        return [(line, errors) for line, (_, errors) in sorted(self.results.items()) if errors]
+
     def before_import_row(self, row, **kwargs):
         staged, errors = self.results[int(row[LINE])]
-        if errors:
+        if errors and self.mode != ImportMode.VALID_ROWS:
             messages: dict[str, list[str]] = {}
             for column, message in errors:
                 messages.setdefault(column or "regel", []).append(f"regel {row[LINE]}: {message}")
@@ -151,6 +172,8 @@ class MemberResource(resources.ModelResource):
 
     def import_instance(self, instance, row, **kwargs):
         staged, _ = self.results[int(row[LINE])]
+        if staged is None:  # a rejected row, skipped in the "valid rows" mode
+            return
         fields = self.fields_present
         instance.member_number = staged[1]
         for name in TEXT_FIELDS:
@@ -187,6 +210,8 @@ class MemberResource(resources.ModelResource):
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors:
             return False
+        if self.results[int(row[LINE])][1]:
+            return True  # rejected; only reached in the "valid rows" mode
         if self.erased and erased_hash(instance.member_number) in self.erased:
             return True
         if original is None or original.pk is None:
@@ -206,26 +231,55 @@ class MemberResource(resources.ModelResource):
         return all(getattr(instance, name) == getattr(original, name) for name in compared)
 
     def after_import(self, dataset, result, **kwargs):
+        result.fnv_rejected = self.rejected()
         if kwargs.get("dry_run"):
             return
         totals = result.totals
+        rejected = len(result.fnv_rejected)
         user = kwargs.get("user")
         member_import = MemberImport.objects.create(
             created_by=user if getattr(user, "is_authenticated", False) else None,
             source="admin",
+            mode=self.mode,
             file_name=(kwargs.get("file_name") or "beheer")[:255],
             file_sha256=getattr(dataset, "fnv_sha256", ""),
             file_format="beheer (django-import-export)",
             status=ImportStatus.DONE,
             rows_total=len(dataset),
-            rows_valid=len(dataset) - totals.get("invalid", 0) - totals.get("error", 0),
-            rejected=totals.get("invalid", 0) + totals.get("error", 0),
+            rows_valid=len(dataset) - rejected,
+            rejected=rejected,
             created=totals.get("new", 0),
             updated=totals.get("update", 0),
-            unchanged=totals.get("skip", 0),
+            unchanged=totals.get("skip", 0) - rejected,
             columns=sorted(self.fields_present),
         )
-        from django.utils import timezone
-
+        MemberImportError.objects.bulk_create(
+            MemberImportError(
+                member_import=member_import, line=line, column=column, message=message
+            )
+            for line, errors in result.fnv_rejected
+            for column, message in errors
+        )
         MemberImport.objects.filter(pk=member_import.pk).update(finished_at=timezone.now())
+        result.fnv_member_import = member_import
         audit_log(user=user, action=AuditAction.IMPORT, obj=member_import, detail="via beheer")
+
+
+ADMIN_MODES = [
+    (ImportMode.STRICT, "Alles of niets: één afgewezen rij en er wordt niets verwerkt"),
+    (ImportMode.VALID_ROWS, "Alleen de goede rijen verwerken; afgewezen rijen overslaan"),
+]
+
+
+class MemberImportForm(ImportForm):
+    mode = forms.ChoiceField(
+        label="Manier",
+        choices=ADMIN_MODES,
+        initial=ImportMode.STRICT,
+        widget=forms.RadioSelect,
+        help_text="Een volledige momentopname (leden die ontbreken beëindigen) gaat via Leden importeren in het portaal.",
+    )
+
+
+class MemberConfirmImportForm(ConfirmImportForm):
+    mode = forms.ChoiceField(choices=ADMIN_MODES, widget=forms.HiddenInput)

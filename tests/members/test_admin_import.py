@@ -15,10 +15,15 @@ from tests.members.helpers import SAMPLES
 pytestmark = pytest.mark.django_db
 
 
-def preview(client, name: str, content: bytes):
+def preview(client, name: str, content: bytes, mode: str = "strict"):
     return client.post(
         reverse("admin:members_member_import"),
-        {"import_file": SimpleUploadedFile(name, content), "format": "0", "resource": "0"},
+        {
+            "import_file": SimpleUploadedFile(name, content),
+            "format": "0",
+            "resource": "0",
+            "mode": mode,
+        },
     )
 
 
@@ -27,7 +32,7 @@ def confirm(client, response):
     fields = dict(re.findall(r'name="(\w+)"[^>]*value="([^"]*)"', html))
     data = {
         key: fields[key]
-        for key in ("import_file_name", "original_file_name", "format", "resource")
+        for key in ("import_file_name", "original_file_name", "format", "resource", "mode")
         if key in fields
     }
     data["csrfmiddlewaretoken"] = fields.get("csrfmiddlewaretoken", "")
@@ -70,3 +75,30 @@ def test_a_bad_file_gets_the_dutch_message(client, cast):
     response = preview(client, "x.csv", b"lidnummer;schoenmaat\r\n1000001;44\r\n")
     assert "Onbekende kolom: ‘schoenmaat’" in response.content.decode()
     assert not Member.objects.filter(member_number="1000001").exists()
+
+
+def test_the_valid_rows_mode_skips_rejected_rows_and_records_them(client, cast):
+    login(client, cast.admin)
+    content = (SAMPLES / "leden-met-fouten.csv").read_bytes()
+    response = preview(client, "fouten.csv", content, mode="valid-rows")
+    html = response.content.decode()
+    assert "8 rij(en) afgewezen en overgeslagen" in html and "process_import" in html
+    confirm(client, response)
+    imported = Member.objects.filter(member_number__startswith="130")
+    assert list(imported.values_list("member_number", flat=True)) == ["1300009"]
+    record = MemberImport.objects.get(source="admin")
+    assert (record.mode, record.created, record.rejected, record.unchanged) == (
+        "valid-rows",
+        1,
+        8,
+        0,
+    )
+    assert record.errors.filter(line=2, column="geboortedatum").exists()
+    assert record.errors.values("line").distinct().count() == 8
+
+
+def test_the_import_page_lists_the_file_columns_in_dutch(client, cast):
+    login(client, cast.admin)
+    html = client.get(reverse("admin:members_member_import")).content.decode()
+    assert "lidnummer, voorletters, voornaam, tussenvoegsel, achternaam" in html
+    assert "Alles of niets" in html and "Alleen de goede rijen" in html
