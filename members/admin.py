@@ -103,12 +103,13 @@ class MemberAdmin(ImportMixin, admin.ModelAdmin):
             messages.warning(
                 request,
                 format_html(
-                    "{} rij(en) afgewezen{}: <ul>{}</ul>",
+                    _("{} rij(en) afgewezen en overgeslagen: <ul>{}</ul>")
+                    if request.POST.get("mode") == ImportMode.VALID_ROWS
+                    else _("{} rij(en) afgewezen: <ul>{}</ul>"),
                     len(rejected),
-                    " en overgeslagen" if request.POST.get("mode") == ImportMode.VALID_ROWS else "",
                     format_html_join(
                         "",
-                        "<li>regel {}: {}</li>",
+                        _("<li>regel {}: {}</li>"),
                         (
                             (line, "; ".join(f"{c or 'regel'}: {m}" for c, m in errors))
                             for line, errors in shown
@@ -125,8 +126,10 @@ class MemberAdmin(ImportMixin, admin.ModelAdmin):
         messages.success(
             request,
             format_html(
-                "Import klaar: {} nieuw, {} gewijzigd, {} ongewijzigd, {} afgewezen. "
-                '<a href="{}">Bekijk het rapport</a>.',
+                _(
+                    "Import klaar: {} nieuw, {} gewijzigd, {} ongewijzigd, {} afgewezen. "
+                    '<a href="{}">Bekijk het rapport</a>.'
+                ),
                 record.created,
                 record.updated,
                 record.unchanged,

@@ -18,6 +18,7 @@ import tablib
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.fields import Field
 from import_export.formats.base_formats import TablibFormat
@@ -266,18 +267,20 @@ class MemberResource(resources.ModelResource):
 
 
 ADMIN_MODES = [
-    (ImportMode.STRICT, "Alles of niets: één afgewezen rij en er wordt niets verwerkt"),
-    (ImportMode.VALID_ROWS, "Alleen de goede rijen verwerken; afgewezen rijen overslaan"),
+    (ImportMode.STRICT, _("Alles of niets: één afgewezen rij en er wordt niets verwerkt")),
+    (ImportMode.VALID_ROWS, _("Alleen de goede rijen verwerken; afgewezen rijen overslaan")),
 ]
 
 
 class MemberImportForm(ImportForm):
     mode = forms.ChoiceField(
-        label="Manier",
+        label=_("Manier"),
         choices=ADMIN_MODES,
         initial=ImportMode.STRICT,
         widget=forms.RadioSelect,
-        help_text="Een volledige momentopname (leden die ontbreken beëindigen) gaat via Leden importeren in het portaal.",
+        help_text=_(
+            "Een volledige momentopname (leden die ontbreken beëindigen) gaat via Leden importeren in het portaal."
+        ),
     )
 
 
