@@ -656,9 +656,8 @@ class RowChecker:
     """Turns file rows into staging rows, or per row a list of (column, Dutch reason).
 
     Rows are checked a batch at a time and column by column: one pass over all values of a
-    column per rule is several times faster in Python than one call per cell, and a million
-    rows are checked in the time PostgreSQL takes to index them. Dates are parsed once per
-    distinct value. `check` checks one row with the same rules.
+    column per rule is several times faster in Python than one call per cell. Dates are parsed
+    once per distinct value. `check` checks one row with the same rules (the admin's path).
     """
 
     def __init__(self, columns: list[Column | None], lookups: Lookups):
