@@ -1,5 +1,7 @@
 """An admin imports a sample file through the portal's import pages and sees the report."""
 
+from pathlib import Path
+
 import pytest
 
 from members.models import Member
@@ -57,7 +59,7 @@ def test_an_admin_imports_through_the_django_admin_and_downloads_the_rejected_ro
     assert serious_accessibility_violations(page) == []
     with page.expect_download() as download:
         page.get_by_role("link", name="Download alle 8 afgewezen rijen (CSV)").click()
-    rejected = open(download.value.path(), encoding="utf-8-sig").read()
+    rejected = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert rejected.startswith("regel;kolom;reden")
     assert "geboortedatum;‘31-02-1980’ is geen bestaande datum." in rejected
     assert Member.objects.filter(member_number="1300009").exists()

@@ -1,9 +1,11 @@
+import json
+
 from django.urls import reverse
 
 from loopbaan.mail import build_ics
 from loopbaan.models import Appointment, AppointmentReport
-from loopbaan.privacy import export_member
 from loopbaan.retention import erase_member
+from members.datadownload import member_data
 from tests.loopbaan.helpers import consultant_at, make_appointment, next_weekday_at
 
 
@@ -32,9 +34,8 @@ def test_the_data_download_and_erasure_cover_questions_and_reports(cast):
     AppointmentReport.objects.create(
         appointment=appointment, career_question="conflict", notes="Zwaar gesprek"
     )
-    exported = export_member(cast.member)
-    assert exported["loopbaanafspraken"][0]["question"] == "Mijn baas pest mij"
-    assert exported["loopbaanafspraken"][0]["report"]["notes"] == "Zwaar gesprek"
+    exported = json.dumps(member_data(cast.member), ensure_ascii=False)  # the member's download
+    assert "Mijn baas pest mij" in exported and "Zwaar gesprek" in exported
     erase_member(member=cast.member)
     appointment.refresh_from_db()
     assert appointment.question == "" and appointment.report.notes == ""
