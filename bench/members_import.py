@@ -172,7 +172,9 @@ def main() -> None:
         )
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         helper_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"peak memory: import process {peak_mb:.0f} MB, its checking helper {helper_mb:.0f} MB")
+        print(
+            f"peak memory: import process {peak_mb:.0f} MB, its checking helper {helper_mb:.0f} MB"
+        )
         peak_mb = max(peak_mb, helper_mb)
         assert Member.objects.filter(member_number__gte=str(FIRST)).count() == args.rows
         print(
