@@ -1,3 +1,5 @@
+import contextlib
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.urls import reverse
@@ -6,6 +8,7 @@ from django.utils.translation import gettext as _
 from import_export.admin import ImportMixin
 
 from members.admin_import import (
+    AdminUploadStorage,
     MemberConfirmImportForm,
     MemberFileFormat,
     MemberImportForm,
@@ -79,6 +82,7 @@ class MemberAdmin(ImportMixin, admin.ModelAdmin):
     formats = [MemberFileFormat]
     import_form_class = MemberImportForm
     confirm_form_class = MemberConfirmImportForm
+    tmp_storage_class = AdminUploadStorage
 
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)
@@ -96,7 +100,14 @@ class MemberAdmin(ImportMixin, admin.ModelAdmin):
     def import_action(self, request, *args, **kwargs):
         """The preview names every rejected row with its reasons, as the portal's report does."""
         response = super().import_action(request, *args, **kwargs)
-        result = (getattr(response, "context_data", None) or {}).get("result")
+        context = getattr(response, "context_data", None) or {}
+        # The upload object carries the name it was saved under (also when the file was refused).
+        name = getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
+        if name and "confirm_form" not in context:
+            # Refused or rejected: there is no confirm step, so the upload goes now.
+            with contextlib.suppress(FileNotFoundError):
+                AdminUploadStorage(name=name).remove()
+        result = context.get("result")
         rejected = getattr(result, "fnv_rejected", None)
         if rejected:
             shown = rejected[:50]

@@ -12,17 +12,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 import tempfile
+import uuid
 
 import tablib
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.fields import Field
 from import_export.formats.base_formats import TablibFormat
 from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.tmp_storages import TempFolderStorage
 
 from audit.models import AuditAction
 from audit.services import audit_log
@@ -51,6 +54,37 @@ from members.models import (
 ADMIN_MAX_BYTES = 5 * 1024 * 1024
 LINE = "regel"
 FIELD_COUNT = "_velden"
+
+
+class AdminUploadStorage(TempFolderStorage):
+    """Where the admin keeps an upload between preview and confirm: beside the portal's uploads.
+
+    django-import-export's default is the system's temporary folder, where an abandoned preview
+    (members' personal data) would stay. Here the confirm step removes the file, a preview that
+    cannot be confirmed removes it at once (MemberAdmin.import_action), and the hourly clean-up
+    removes an abandoned one after a day. The name comes back from the browser on confirm, so
+    only names this class makes are accepted.
+    """
+
+    NAME = re.compile(r"^[0-9a-f]{32}\.upload$")
+
+    def save(self, data):
+        if not self.name:
+            self.name = f"{uuid.uuid4().hex}.upload"
+        binary = isinstance(data, bytes)
+        with open(
+            self.get_full_path(),
+            "wb" if binary else "w",
+            encoding=None if binary else self.encoding,
+        ) as file:
+            file.write(data)
+
+    def get_full_path(self):
+        if not self.NAME.match(self.name or ""):
+            raise SuspiciousFileOperation("Onbekend importbestand.")
+        from members.services import upload_dir
+
+        return str(upload_dir() / self.name)
 
 
 class MemberFileFormat(TablibFormat):

@@ -102,3 +102,56 @@ def test_the_import_page_lists_the_file_columns_in_dutch(client, cast):
     html = client.get(reverse("admin:members_member_import")).content.decode()
     assert "lidnummer, voorletters, voornaam, tussenvoegsel, achternaam" in html
     assert "Alles of niets" in html and "Alleen de goede rijen" in html
+
+
+def uploads(tmp_path) -> list[str]:
+    folder = tmp_path / "member-imports"
+    return sorted(p.name for p in folder.glob("*")) if folder.exists() else []
+
+
+def test_the_upload_waits_beside_the_portal_uploads_and_goes_when_confirmed(
+    client, cast, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    login(client, cast.admin)
+    response = preview(client, "leden.xlsx", (SAMPLES / "leden.xlsx").read_bytes())
+    waiting = uploads(tmp_path)
+    assert len(waiting) == 1 and waiting[0].endswith(".upload")  # the hourly clean-up's folder
+    confirm(client, response)
+    assert uploads(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        (SAMPLES / "leden-met-fouten.csv").read_bytes(),  # rejected rows: no confirm step
+        b"lidnummer;schoenmaat\r\n1000001;44\r\n",  # refused file
+    ],
+)
+def test_a_preview_that_cannot_be_confirmed_removes_the_upload_at_once(
+    client, cast, settings, tmp_path, content
+):
+    settings.MEDIA_ROOT = tmp_path
+    login(client, cast.admin)
+    response = preview(client, "leden.csv", content)
+    assert "process_import" not in response.content.decode()
+    assert uploads(tmp_path) == []
+
+
+def test_a_forged_file_name_on_confirm_is_refused(client, cast, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    secret = tmp_path / "geheim.csv"
+    secret.write_text("lidnummer;achternaam\r\n1000001;Geheim\r\n")
+    login(client, cast.admin)
+    response = client.post(
+        reverse("admin:members_member_process_import"),
+        {
+            "import_file_name": "../geheim.csv",
+            "original_file_name": "x.csv",
+            "format": "0",
+            "resource": "0",
+            "mode": "strict",
+        },
+    )
+    assert response.status_code == 400
+    assert secret.exists() and not Member.objects.filter(member_number="1000001").exists()
