@@ -1161,25 +1161,13 @@ def _stream_into_staging(
 def _check_in_two_processes(
     member_import: MemberImport, info: FileInfo, checker: RowChecker, parts: tuple[Part, Part]
 ) -> Counts | None:
-    """First part here, second part in a helper process; None when a part was misjudged."""
+    """First part here, second part in a helper process; None when a part was misjudged or
+    no second process could be started (the caller then checks the file whole)."""
     first, second = parts
-    helper = subprocess.Popen(  # noqa: S603 (our own module, arguments are numbers)
-        [
-            sys.executable,
-            "-m",
-            "members.importpart",
-            str(member_import.pk),
-            str(second.start),
-            str(second.end),
-            str(second.first_line),
-            info.encoding,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=settings.BASE_DIR,
-        env={**os.environ, "DATABASE_URL": _this_database_url()},
-    )
+    try:
+        helper = _start_helper(member_import, info, second)
+    except OSError:  # no second process to be had: the caller checks the file whole
+        return None
     try:
         table = _open_csv(info, first)
         try:
@@ -1216,6 +1204,26 @@ def _check_in_two_processes(
         valid=counts.valid + result["valid"],
         skipped=counts.skipped + result["skipped"],
         rejected=counts.rejected + result["rejected"],
+    )
+
+
+def _start_helper(member_import: MemberImport, info: FileInfo, part: Part) -> subprocess.Popen:
+    return subprocess.Popen(  # noqa: S603 (our own module, arguments are numbers)
+        [
+            sys.executable,
+            "-m",
+            "members.importpart",
+            str(member_import.pk),
+            str(part.start),
+            str(part.end),
+            str(part.first_line),
+            info.encoding,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DATABASE_URL": _this_database_url()},
     )
 
 

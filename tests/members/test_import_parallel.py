@@ -121,3 +121,18 @@ def test_the_split_is_at_a_record_boundary_and_counts_lines_as_the_reader_does(t
         second.first_line == before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
     )
     assert split_csv(write(tmp_path, "a;b\r1;2\r", name="mac.csv"), 8) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_second_process_the_file_is_checked_whole(tmp_path, monkeypatch):
+    def no_process(*args, **kwargs):
+        raise OSError("no processes left")
+
+    monkeypatch.setattr(importing.subprocess, "Popen", no_process)
+    SectorFactory(name="Handel")
+    path = write(tmp_path, rows())
+    one = check(path, parallel=False)
+    two = check(path, parallel=True)
+    assert two.status == ImportStatus.PREVIEWED
+    assert (one.rows_total, one.rejected) == (two.rows_total, two.rejected) == (60, 5)
+    assert staged(one) == staged(two)
