@@ -33,6 +33,7 @@ from members.importing import (
     COLUMNS,
     STAGING_INDEX,
     TEXT_FIELDS,
+    ErrorWriter,
     ImportRefused,
     Lookups,
     RowChecker,
@@ -47,7 +48,6 @@ from members.models import (
     ImportStatus,
     Member,
     MemberImport,
-    MemberImportError,
     MemberStatus,
 )
 
@@ -195,7 +195,9 @@ class MemberResource(resources.ModelResource):
         self.erased = self.checker.lookups.erased
 
     def rejected(self) -> list[tuple[int, list[tuple[str, str]]]]:
-        return [(line, errors) for line, (_, errors) in sorted(self.results.items()) if errors]
+        return [
+            (line, errors) for line, (_staged, errors) in sorted(self.results.items()) if errors
+        ]
 
     def before_import_row(self, row, **kwargs):
         staged, errors = self.results[int(row[LINE])]
@@ -206,7 +208,7 @@ class MemberResource(resources.ModelResource):
             raise ValidationError(messages)
 
     def import_instance(self, instance, row, **kwargs):
-        staged, _ = self.results[int(row[LINE])]
+        staged, _errors = self.results[int(row[LINE])]
         if staged is None:  # a rejected row, skipped in the "valid rows" mode
             return
         fields = self.fields_present
@@ -288,13 +290,10 @@ class MemberResource(resources.ModelResource):
             unchanged=totals.get("skip", 0) - rejected,
             columns=sorted(self.fields_present),
         )
-        MemberImportError.objects.bulk_create(
-            MemberImportError(
-                member_import=member_import, line=line, column=column, message=message
-            )
-            for line, errors in result.fnv_rejected
-            for column, message in errors
-        )
+        errors = ErrorWriter(member_import)
+        for line, row_errors in result.fnv_rejected:
+            errors.add(line, row_errors)
+        errors.flush()
         MemberImport.objects.filter(pk=member_import.pk).update(finished_at=timezone.now())
         result.fnv_member_import = member_import
         audit_log(user=user, action=AuditAction.IMPORT, obj=member_import, detail="via beheer")

@@ -940,7 +940,9 @@ def delete_upload(member_import: MemberImport) -> None:
         MemberImport.objects.filter(pk=member_import.pk).update(file_path="")
 
 
-class _ErrorWriter:
+class ErrorWriter:
+    """Rejected rows into MemberImportError, in batches (every import path writes through it)."""
+
     def __init__(self, member_import: MemberImport):
         self.member_import = member_import
         self.batch: list[MemberImportError] = []
@@ -1038,7 +1040,7 @@ def _copy_checked_rows(
 ) -> Counts:
     """Check the table's rows and COPY the good ones into the staging table."""
     name = staging_table(member_import)
-    errors = _ErrorWriter(member_import)
+    errors = ErrorWriter(member_import)
     counts = Counts()
     erased = checker.lookups.erased
     # CSV, because Python's csv writer formats a batch in C; unquoted empty is NULL.
@@ -1087,9 +1089,9 @@ def _stream_into_staging(
 ) -> None:
     """Check every row into the staging table; a large CSV file in two processes at once.
 
-    Python checks one row at a time on one core; the machine has more. A large CSV file is
-    split at a record boundary near the middle and a second process (`members.importpart`)
-    checks the second half into the same staging table while this one checks the first.
+    The checking is Python on one core; the machine has more. A large CSV file is split at a
+    record boundary near the middle and a second process (`members.importpart`) checks the
+    second half into the same staging table while this one checks the first.
     """
     name = staging_table(member_import)
     with connection.cursor() as cursor:
@@ -1099,28 +1101,21 @@ def _stream_into_staging(
     parts = None
     if info.kind == "csv" and 0 < parallel_min_bytes() <= info.size:
         parts = split_csv(info.path, info.size)
-    if parts is None:
+    counts = _check_in_two_processes(member_import, info, checker, parts) if parts else None
+    if counts is None:
+        if parts:  # the two-process check did not hold: start again with the file whole
+            with connection.cursor() as cursor:
+                cursor.execute(f"TRUNCATE {name}")
+            member_import.errors.all().delete()
+            checker.lookups.new_employers.clear()
         counts = _copy_checked_rows(
             member_import,
             table,
             checker,
             lambda total: _progress(member_import, table.position(), total),
         )
-    else:
-        counts = _check_in_two_processes(member_import, info, checker, parts)
-        if counts is None:  # the split was not on a record boundary after all
-            with connection.cursor() as cursor:
-                cursor.execute(f"TRUNCATE {name}")
-            member_import.errors.all().delete()
-            checker.lookups.new_employers.clear()
-            counts = _copy_checked_rows(
-                member_import,
-                table,
-                checker,
-                lambda total: _progress(member_import, table.position(), total),
-            )
     total, valid, skipped = counts.total, counts.valid, counts.skipped
-    errors = _ErrorWriter(member_import)
+    errors = ErrorWriter(member_import)
     errors.lines = counts.rejected
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {name}")
@@ -1394,12 +1389,9 @@ def apply_import(member_import: MemberImport) -> MemberImport:
                 [now],
             )
             updated = cursor.rowcount
-        if _bulk_load(cursor, member_import.to_create):
-            with _secondary_indexes_set_aside(cursor):
-                cursor.execute(_insert_sql(name, set(member_import.columns), bulk=True), [now, now])
-                created = cursor.rowcount
-        else:
-            cursor.execute(_insert_sql(name, set(member_import.columns)), [now, now])
+        bulk = _bulk_load(cursor, member_import.to_create)
+        with _secondary_indexes_set_aside(cursor) if bulk else contextlib.nullcontext():
+            cursor.execute(_insert_sql(name, set(member_import.columns), bulk=bulk), [now, now])
             created = cursor.rowcount
         ended = 0
         if member_import.mode == ImportMode.SNAPSHOT:

@@ -155,3 +155,13 @@ def test_a_forged_file_name_on_confirm_is_refused(client, cast, settings, tmp_pa
     )
     assert response.status_code == 400
     assert secret.exists() and not Member.objects.filter(member_number="1000001").exists()
+
+
+def test_a_long_reason_is_kept_within_the_report_column(client, cast):
+    """Rejected rows go through the import's one error writer, which shortens long reasons."""
+    login(client, cast.admin)
+    content = f"lidnummer;achternaam;geboortedatum\r\n1000001;Smit;{'9' * 400}\r\n1000002;Bos;\r\n"
+    confirm(client, preview(client, "lang.csv", content.encode(), mode="valid-rows"))
+    record = MemberImport.objects.get(source="admin")
+    assert record.rejected == 1 and len(record.errors.get(line=2).message) == 300
+    assert Member.objects.filter(member_number="1000002").exists()
