@@ -6,7 +6,8 @@ cancellation (METHOD:CANCEL, higher SEQUENCE) removes it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import unicodedata
+from datetime import UTC
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -14,6 +15,7 @@ from django.template import Context
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone, translation
+from icalendar import Calendar, Event, vCalAddress
 
 from loopbaan.models import Appointment, knob
 
@@ -35,28 +37,10 @@ KINDS: dict[str, tuple[str, str | None]] = {
 }
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line: str) -> str:
-    """Fold content lines at 75 octets (RFC 5545 3.1)."""
-    raw = line.encode()
-    if len(raw) <= 75:
-        return line
-    parts, current = [], b""
-    for char in line:
-        encoded = char.encode()
-        if len(current) + len(encoded) > (75 if not parts else 74):
-            parts.append(current.decode())
-            current = b""
-        current += encoded
-    parts.append(current.decode())
-    return "\r\n ".join(parts)
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+def _one_line(text: str) -> str:
+    """A name or place on one line: line breaks and other control characters become a space.
+    (icalendar would escape them anyway; a name never needs one.)"""
+    return " ".join("".join(" " if unicodedata.category(c) == "Cc" else c for c in text).split())
 
 
 def manage_url(appointment: Appointment) -> str:
@@ -79,32 +63,37 @@ def location_text(appointment: Appointment) -> str:
 
 
 def build_ics(appointment: Appointment, *, method: str, recipient, link: str) -> str:
-    status = "CANCELLED" if method == "CANCEL" else "CONFIRMED"
+    """The calendar file, written by the icalendar library: it escapes text values, quotes and
+    encodes parameter values (RFC 6868) and folds lines at 75 octets, so no imported name or
+    address can end a content line or start a property of its own."""
     description = f"Loopbaanafspraak met twee consulenten van FNV.\nWijzigen of annuleren: {link}"
-    lines = [
-        "BEGIN:VCALENDAR",
-        "PRODID:-//FNV Regio//Loopbaan FNV//NL",
-        "VERSION:2.0",
-        "CALSCALE:GREGORIAN",
-        f"METHOD:{method}",
-        "BEGIN:VEVENT",
-        f"UID:{appointment.public_token}@fnv-regio",
-        f"SEQUENCE:{appointment.sequence}",
-        f"DTSTAMP:{_utc(timezone.now())}",
-        f"DTSTART:{_utc(appointment.starts_at)}",
-        f"DTEND:{_utc(appointment.ends_at)}",
-        f"SUMMARY:{_escape('Loopbaanafspraak FNV')}",
-        f"LOCATION:{_escape(location_text(appointment))}",
-        f"DESCRIPTION:{_escape(description)}",
-        f"URL:{link}",
-        "ORGANIZER;CN=FNV Regio:mailto:"
-        + settings.DEFAULT_FROM_EMAIL.split("<")[-1].rstrip(">").strip(),
-        f"ATTENDEE;CN={_escape(recipient.get_full_name())};ROLE=REQ-PARTICIPANT:mailto:{recipient.email}",
-        f"STATUS:{status}",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+    calendar = Calendar()
+    calendar.add("prodid", "-//FNV Regio//Loopbaan FNV//NL")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    event = Event()
+    event.add("uid", f"{appointment.public_token}@fnv-regio")
+    event.add("sequence", appointment.sequence)
+    event.add("dtstamp", timezone.now().astimezone(UTC))
+    event.add("dtstart", appointment.starts_at.astimezone(UTC))
+    event.add("dtend", appointment.ends_at.astimezone(UTC))
+    event.add("summary", "Loopbaanafspraak FNV")
+    event.add("location", location_text(appointment))
+    event.add("description", description)
+    event.add("url", link)
+    organizer = vCalAddress(
+        "mailto:" + settings.DEFAULT_FROM_EMAIL.split("<")[-1].rstrip(">").strip()
+    )
+    organizer.params["cn"] = "FNV Regio"
+    event.add("organizer", organizer)
+    attendee = vCalAddress(f"mailto:{_one_line(recipient.email)}")
+    attendee.params["cn"] = _one_line(recipient.get_full_name())
+    attendee.params["role"] = "REQ-PARTICIPANT"
+    event.add("attendee", attendee)
+    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
+    calendar.add_component(event)
+    return calendar.to_ical().decode()
 
 
 def recipient_address(appointment: Appointment, user) -> str:
