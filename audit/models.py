@@ -27,11 +27,16 @@ class AuditAction(models.TextChoices):
 
 class AuditEntry(models.Model):
     at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
+    # No foreign key constraint and no cascade: deleting an account (erasure, or an admin
+    # removing a staff login) must never UPDATE this append-only table. The number stays as a
+    # pseudonym of a deleted account; `actor` is then None through select_related and
+    # `actor_label` says the account is gone.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
         verbose_name=_("door"),
     )
@@ -53,3 +58,15 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_role} {self.action} {self.object_type} {self.object_id}"
+
+    @property
+    def actor_label(self) -> str:
+        if self.actor_id is None:
+            return ""
+        try:
+            actor = self.actor
+        except models.ObjectDoesNotExist:
+            actor = None  # fetched on its own: the row is gone
+        if actor is None:  # through select_related, a missing row reads as None
+            return _("verwijderd account %(id)s") % {"id": self.actor_id}
+        return str(actor)

@@ -5,20 +5,31 @@ status (and the sessions, appointments and trajectories that refer to it) stay r
 member number is kept only as a keyed one-way hash in ErasedMember, so a later import cannot
 bring the member back without saying so. Each app removes its own personal data through its
 `retention.erase_member(member=...)` handler (settings.FNV_ERASURE_HANDLERS).
+
+The audit trail keeps its rows: it refers to the deleted account by its number only (no
+foreign key constraint, so deleting an account never touches the append-only table), and to
+the member by the member row's id, which now holds nothing personal. Both are pseudonyms.
+Beyond the apps' own rows, erasure reaches what Django and the import keep: the Django
+admin's history (its `object_repr` is the member's name and number), the import's rejected-row
+reasons (they quote the file's values), correction requests, and the member's login sessions.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_log
-from members.models import ErasedMember, Member
+from members.models import CorrectionRequest, ErasedMember, Member, MemberImportError, User
 
 PERSONAL_FIELDS = [
     "initials",
@@ -41,6 +52,11 @@ def member_erase(*, member: Member, actor, request=None) -> dict[str, int]:
     report: dict[str, int] = {}
     for path in settings.FNV_ERASURE_HANDLERS:
         report.update(import_string(path)(member=member))
+    report.update(_scrub_admin_log(member=member))
+    report["import_reasons_blanked"] = _scrub_import_reasons(member=member)
+    report["correction_requests_blanked"] = (
+        CorrectionRequest.objects.filter(member=member).exclude(text="").update(text="")
+    )
     ErasedMember.objects.get_or_create(number_hash=ErasedMember.hash_number(member.member_number))
     for field in PERSONAL_FIELDS:
         setattr(member, field, "")
@@ -52,6 +68,7 @@ def member_erase(*, member: Member, actor, request=None) -> dict[str, int]:
     member.user = None
     member.save()
     if user is not None:
+        report["login_sessions_ended"] = _end_sessions(user_id=user.pk)
         user.delete()  # the login, its email addresses and authenticators go with it
     audit_log(
         request=request,
@@ -62,3 +79,42 @@ def member_erase(*, member: Member, actor, request=None) -> dict[str, int]:
         subject_member_id=member.pk,
     )
     return report
+
+
+def _scrub_admin_log(*, member: Member) -> dict[str, int]:
+    """The Django admin's history names the object it changed (`object_repr`: name and member
+    number). The rows stay, so the history still shows that the record was changed."""
+    member_type = ContentType.objects.get_for_model(Member)
+    user_type = ContentType.objects.get_for_model(User)
+    about = Q(content_type=member_type, object_id=str(member.pk))
+    if member.user_id is not None:
+        about |= Q(content_type=user_type, object_id=str(member.user_id))
+    changed = LogEntry.objects.filter(about).update(object_repr=_("(gewist)"))
+    return {"admin_history_blanked": changed}
+
+
+def _scrub_import_reasons(*, member: Member) -> int:
+    """Rejected-row reasons quote the file's values (a malformed e-mail address, a duplicated
+    member number): the ones that quote this member's go."""
+    values = [v for v in (member.member_number, member.email, member.phone) if v]
+    if not values:
+        return 0
+    quoted = Q()
+    for value in values:
+        quoted |= Q(message__icontains=value)
+    return MemberImportError.objects.filter(quoted).update(message=_("(gewist)"))
+
+
+def _end_sessions(*, user_id: int) -> int:
+    """Delete the member's login sessions: they hold the login's e-mail address (allauth's
+    login records) and pending messages. Sessions have no user column, so the live ones are
+    decoded; expired ones are purged first, as `clearsessions` would."""
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+        return 0  # the portal's setting; another engine needs its own way here
+    Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    ended = []
+    for session in Session.objects.only("session_key", "session_data").iterator(chunk_size=2000):
+        if session.get_decoded().get("_auth_user_id") == str(user_id):
+            ended.append(session.session_key)
+    Session.objects.filter(session_key__in=ended).delete()
+    return len(ended)
