@@ -571,6 +571,7 @@ def _valid_email(value: str) -> bool:
     return True
 
 
+EARLIEST_DATE = dt.date(1900, 1, 1)  # no imported date (birth, member since) lies before it
 DATE_DMY = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
 DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
@@ -825,14 +826,20 @@ class RowChecker:
         ]
 
     def _parse_date(self, value: str, birth: bool) -> dt.date | str:
+        """A date between 1-1-1900 and today (a birth date, or the day someone became a member).
+
+        Without bounds, a year such as 0001 or 1066 was accepted and stored (issue 12, item 3).
+        """
         try:
             date = parse_date(value)
         except ValueError as error:
             return str(error)
         if date > self.lookups.today:
             return f"‘{value}’ ligt in de toekomst."
-        if birth and date.year < 1900:
-            return f"‘{value}’ is geen mogelijke geboortedatum."
+        if date < EARLIEST_DATE:
+            if birth:
+                return f"‘{value}’ is geen mogelijke geboortedatum: die ligt tussen 1-1-1900 en vandaag."
+            return f"‘{value}’ ligt vóór 1-1-1900; een datum in deze kolom ligt tussen 1-1-1900 en vandaag."
         return date
 
     def _date(self, values, column, staged, context):
