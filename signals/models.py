@@ -177,6 +177,19 @@ class ConsultationSession(models.Model):
     def active_consent(self) -> Consent | None:
         return next((c for c in self.consents.all() if c.withdrawn_at is None), None)
 
+    def consent_reaching(self, sector_ids: set[int], role: str) -> Consent | None:
+        """The consent in force that names an official of `role` in one of `sector_ids`."""
+        return next(
+            (
+                c
+                for c in self.consents.all()
+                if c.withdrawn_at is None
+                and c.recipient_role == role
+                and c.recipient_sector_id in sector_ids
+            ),
+            None,
+        )
+
 
 class SessionTheme(models.Model):
     """A session's theme, with the session's day, region, sector and employer copied in so
@@ -264,6 +277,23 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     withdrawn_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    # Who the member agreed to share with, as data rather than a sentence: the officials of
+    # this role and this sector (the session's sector when the consent was given, else the
+    # member's). Nobody else sees the identity, whoever else may see the signal.
+    recipient_role = models.CharField(
+        _("gedeeld met (rol)"),
+        max_length=20,
+        choices=Role.choices,
+        default=Role.SECTOR_OFFICIAL,
+    )
+    recipient_sector = models.ForeignKey(
+        "members.Sector",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("gedeeld met (sector)"),
+    )
 
     objects = ConsentQuerySet.as_manager()
 
@@ -274,6 +304,15 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_scope_display()} ({self.given_at:%Y-%m-%d})"
+
+    @property
+    def recipients_text(self) -> str:
+        """The recipients in the words the member agreed to."""
+        if self.recipient_sector_id is None:
+            return _("niemand (de sector was niet bekend)")
+        return _("de sectorbestuurder van de sector %(sector)s") % {
+            "sector": self.recipient_sector.name
+        }
 
 
 class RuleKind(models.TextChoices):

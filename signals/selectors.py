@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from members.models import Employer
+from members.models import Employer, Role
 from signals.models import ConsultationSession, Place, Signal, SignalStatus
 
 KVK_RE = re.compile(r"^\d{8}$")
@@ -92,15 +92,28 @@ class Evidence:
     shared: list[ConsultationSession]  # sessions whose member consented (and did not withdraw)
 
 
-def signal_evidence(signal: Signal) -> Evidence:
+def consent_sectors_of(viewer) -> tuple[str, set[int]]:
+    """The role and sectors under which a consent can name `viewer` as a recipient. Consents
+    name sector officials of a sector; everyone else (coordinators who receive a regional
+    signal, admins) is named by none and sees counts only."""
+    if getattr(viewer, "role", None) != Role.SECTOR_OFFICIAL or not viewer.is_active:
+        return "", set()
+    return Role.SECTOR_OFFICIAL, set(viewer.sectors.values_list("pk", flat=True))
+
+
+def signal_evidence(signal: Signal, *, viewer) -> Evidence:
+    """The figures behind a signal, suppressed under the minimum group size, and the sessions
+    whose member consented to share them with `viewer` in particular."""
+    role, sector_ids = consent_sectors_of(viewer)
     sessions = list(
         signal.sessions.select_related("member", "employer")
         .prefetch_related("themes", "consents")
         .order_by("at")
     )
     total = len(sessions)
+    shared = [s for s in sessions if sector_ids and s.consent_reaching(sector_ids, role)]
     if total < min_group_size():
-        return Evidence(total, [], [], [], [s for s in sessions if s.active_consent()])
+        return Evidence(total, [], [], [], shared)
     weeks: Counter[dt.date] = Counter()
     for s in sessions:
         weeks[s.day - dt.timedelta(days=s.day.weekday())] += 1
@@ -117,7 +130,7 @@ def signal_evidence(signal: Signal) -> Evidence:
         weeks=suppress(week_cells),
         places=suppress(sorted(places.items())),
         themes=suppress(themes.most_common()),
-        shared=[s for s in sessions if s.active_consent()],
+        shared=shared,
     )
 
 

@@ -81,8 +81,19 @@ def _write_themes(session: ConsultationSession, themes: list[Theme]) -> None:
     _count_themes(session, [t.pk for t in themes], 1)
 
 
+def consent_sector_id(session: ConsultationSession) -> int | None:
+    """The sector whose officials the member agrees to share with: the session's sector (the
+    employer's), or the member's own when the session has none."""
+    if session.sector_id is not None:
+        return session.sector_id
+    return session.member.sector_id if session.member is not None else None
+
+
 def _set_consent(session: ConsultationSession, *, given: bool, by: User) -> None:
     active = session.consents.filter(withdrawn_at__isnull=True)
+    # A consent is the member's own: when the session is corrected to another member, the
+    # earlier member's consent ends rather than travelling with the session.
+    active.exclude(member_id=session.member_id).update(withdrawn_at=timezone.now())
     if given and not active.exists():
         Consent.objects.create(
             session=session,
@@ -90,6 +101,8 @@ def _set_consent(session: ConsultationSession, *, given: bool, by: User) -> None
             scope=ConsentScope.SHARE_WITH_SECTOR_OFFICIAL,
             source=ConsentSource.SESSION,
             recorded_by=by,
+            recipient_role=Role.SECTOR_OFFICIAL,
+            recipient_sector_id=consent_sector_id(session),
         )
     elif not given:
         active.update(withdrawn_at=timezone.now())
