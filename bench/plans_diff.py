@@ -1,7 +1,11 @@
 """How long the side-by-side comparison takes for full-length sections (prints figures).
 
 Run: PYTHONPATH=. python bench/plans_diff.py
-Every section at the maximum length (20,000 characters) with changes spread through it.
+Every section at the maximum length (20,000 characters) with changes spread through it, and
+the hostile case of the probe: two sections of 10,000 short lines (few distinct lines, which
+made difflib's matcher do work in the product of the lengths: 16.5 s a section before the
+work budget). Prints the time, the work units spent (of WORK_BUDGET) and whether the section
+fell back to marking whole lines.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import django
 
 django.setup()
 
-from plans.rendering import diff_texts  # noqa: E402
+from plans.rendering import WORK_BUDGET, compare_texts  # noqa: E402
 from plans.services import MAX_SECTION_LENGTH  # noqa: E402
 
 SEED = Path("/work/shared/seed/000_6916684600f8f089.txt")
@@ -50,14 +54,43 @@ def main() -> None:
             new = " ".join(
                 rng.choice(words) if rng.random() < change_rate else w for w in old.split(" ")
             )
-            start = time.perf_counter()
-            for _ in range(15):  # fifteen sections
-                diff_texts(old, new)
-            elapsed = time.perf_counter() - start
-            print(
-                f"{label}: 15 sections x {MAX_SECTION_LENGTH} chars, "
-                f"{change_rate:.0%} of words changed: {elapsed:.2f} s"
-            )
+            report(f"{label}, {change_rate:.0%} of words changed", old, new)
+    # The probe's case: 10,000 lines of one or two characters a side.
+    hostile = [
+        ("10,000 lines alternating a/b, shifted by one", "a\nb\n" * 5000, "b\na\n" * 5000),
+        (
+            "10,000 random lines of a/b a side",
+            "".join(rng.choice("ab") + "\n" for _ in range(10_000)),
+            "".join(rng.choice("ab") + "\n" for _ in range(10_000)),
+        ),
+        (
+            "1,000 random lines of a/b a side (under the line cap)",
+            "".join(rng.choice("ab") + "\n" for _ in range(1_000)),
+            "".join(rng.choice("ab") + "\n" for _ in range(1_000)),
+        ),
+        (
+            "60 lines of 300 words of a/b (word level)",
+            "\n".join(" ".join(rng.choice("ab") for _ in range(300)) for _ in range(60)),
+            "\n".join(" ".join(rng.choice("ab") for _ in range(300)) for _ in range(60)),
+        ),
+    ]
+    for label, old, new in hostile:
+        report(f"hostile: {label}", old, new)
+
+
+def report(label: str, old: str, new: str) -> None:
+    start = time.perf_counter()
+    works, coarse = [], 0
+    for _ in range(15):  # fifteen sections
+        comparison = compare_texts(old, new)
+        works.append(comparison.work)
+        coarse += comparison.coarse
+    elapsed = time.perf_counter() - start
+    print(
+        f"{label}: 15 sections x {len(old):,} chars: {elapsed:.2f} s, "
+        f"work {max(works):,} of {WORK_BUDGET:,} units a section, "
+        f"{coarse} of 15 marked by whole lines"
+    )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from fnvregio import bounds
 from fnvregio.access import get_visible_or_404, role_required
 from members.models import Role
 from plans import services
@@ -26,7 +27,7 @@ from plans.models import (
     Section,
     SectionComment,
 )
-from plans.rendering import diff_texts, render_markdown
+from plans.rendering import compare_texts, render_markdown
 from regions.models import Region
 
 PLAN_ROLES = (Role.REGIONAL_OFFICIAL, Role.COORDINATOR)
@@ -53,10 +54,7 @@ def _default_year() -> int:
 @role_required(Role.REGIONAL_OFFICIAL, Role.COORDINATOR, Role.ADMIN)
 def overview(request: HttpRequest) -> HttpResponse:
     """All 35 regions with the status of their plan for one year (status only, no text)."""
-    try:
-        year = int(request.GET.get("jaar", ""))
-    except ValueError:
-        year = _default_year()
+    year = bounds.int_param(request.GET, "jaar", minimum=2000, maximum=2100) or _default_year()
     plans = {plan.region_id: plan for plan in RegionPlan.objects.filter(year=year)}
     visible_ids = set(RegionPlan.objects.visible_to(request.user).values_list("pk", flat=True))
     own_region_ids = set(request.user.regions.values_list("pk", flat=True))
@@ -378,12 +376,9 @@ def set_deadline(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.COORDINATOR)
 def region_deadline(request: HttpRequest) -> HttpResponse:
     """From the overview: a deadline for one of the coordinator's regions, plan or no plan yet."""
-    region = get_object_or_404(request.user.regions, code=request.POST.get("region", ""))
+    region = get_object_or_404(request.user.regions.with_code(request.POST.get("region", "")))
     form = DeadlineForm(request.POST)
-    try:
-        year = int(request.POST.get("year", ""))
-    except ValueError:
-        year = 0
+    year = bounds.int_param(request.POST, "year") or 0
     if form.is_valid() and 2023 <= year <= 2100:
         try:
             services.plan_set_deadline(
@@ -439,10 +434,19 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     rows = []
     if old is not None and new is not None:
         for section in Section:
-            left, right, changed = diff_texts(
+            # Bounded work per section (plans.rendering.WORK_BUDGET), whatever the texts.
+            comparison = compare_texts(
                 old.sections.get(section.value, ""), new.sections.get(section.value, "")
             )
-            rows.append({"label": section.label, "old": left, "new": right, "changed": changed})
+            rows.append(
+                {
+                    "label": section.label,
+                    "old": comparison.left,
+                    "new": comparison.right,
+                    "changed": comparison.changed,
+                    "coarse": comparison.coarse,
+                }
+            )
     context = {
         "plan": plan,
         "versions": versions,
