@@ -1,16 +1,19 @@
 """Figures this app gives to a region's data panel (collected by fnvregio.registry.region_panel).
 
-Aggregates only, never personal data; no figure below the minimum group size is shown.
+Aggregates only, never personal data; no figure below the minimum group size is shown
+(fnvregio.figures). Themes overlap (a session can have several), so they are no split of the
+sessions; a theme below the minimum is left out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from fnvregio.figures import min_group_size, shown
 
 
 def _as_date(value) -> dt.date:
@@ -24,14 +27,11 @@ def region_panel(region, *, since, until) -> dict:
     from signals.models import ACTIVE_STATUSES, ConsultationSession, Signal, ThemeDayCount
 
     since, until = _as_date(since), _as_date(until)
-    minimum = settings.FNV["MIN_GROUP_SIZE"]
-    below = _("minder dan %(n)s") % {"n": minimum}
+    minimum = min_group_size()
     sessions = ConsultationSession.objects.filter(
         region=region, day__gte=since, day__lte=until
     ).count()
-    figures: list[list] = [
-        [_("Spreekuurgesprekken"), sessions if sessions == 0 or sessions >= minimum else below]
-    ]
+    figures: list[list] = [[_("Spreekuurgesprekken"), shown(sessions)]]
     if sessions >= minimum:
         per_theme = (
             ThemeDayCount.objects.filter(region=region, day__gte=since, day__lte=until)

@@ -7,11 +7,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from fnvregio.figures import Cell, min_group_size, suppress
 from members.models import Employer, Role
 from signals.models import ConsultationSession, Place, Signal, SignalStatus
 
@@ -54,30 +54,8 @@ def employer_search(query: str, *, limit: int = 8) -> list[Employer]:
 # --- privacy: minimum group size --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Cell:
-    label: str
-    count: int | None  # None: suppressed, shown as "fewer than N"
-
-    @property
-    def suppressed(self) -> bool:
-        return self.count is None
-
-
-def min_group_size() -> int:
-    return settings.FNV["MIN_GROUP_SIZE"]
-
-
-def suppress(items: list[tuple[str, int]]) -> list[Cell]:
-    """Counts below the minimum group size are not shown. When only one cell would be hidden,
-    the next smallest is hidden too, so the hidden one cannot be worked out from the total."""
-    minimum = min_group_size()
-    hidden = {i for i, (_, n) in enumerate(items) if 0 < n < minimum}
-    if len(hidden) == 1:
-        rest = sorted((n, i) for i, (_, n) in enumerate(items) if i not in hidden and n >= minimum)
-        if rest:
-            hidden.add(rest[0][1])
-    return [Cell(label, None if i in hidden else n) for i, (label, n) in enumerate(items)]
+# The rule lives in fnvregio.figures (one helper for every app); imported here for the
+# callers of this module.
 
 
 # --- signal evidence --------------------------------------------------------------------------

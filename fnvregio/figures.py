@@ -1,0 +1,112 @@
+"""Counts shown to people: the minimum group size and complementary suppression, for every app.
+
+This is the one place that decides which counts may be shown (security.md: "no count below
+the minimum group size is shown broken down"; a public page never shows a figure below it).
+It sits at the bottom with `fnvregio.access`, so every app can use it.
+
+Two kinds of figure:
+
+- `shown(count)`: a count on its own (members who joined, appointments held online). Below
+  the minimum group size and above zero it reads "minder dan N".
+- `suppress(parts, total=...)` / `breakdown(...)`: the parts of a total (outcomes of the
+  finished trajectories, members per sector). Hiding only the small parts is not enough: the
+  total minus the shown parts gives the hidden one back ("Beëindigd 6; nieuwe baan 5;
+  opleiding: minder dan 3" gives 1). So a breakdown never hides exactly one part, and never
+  only parts that must all be 1 (two hidden parts adding up to 2): while that would be so,
+  the smallest other part that is not zero is hidden too. If the total itself is below the
+  minimum, or no other part is left to hide, no part is shown. A hidden part reads
+  "afgeschermd" whether it is small or hidden to protect a small one, so a reader cannot
+  tell which is which (a complementary part of 5 shown as "minder dan 3" would be untrue, and
+  would tell the reader which of the two is the small one).
+
+What a reader can work out is tested in `tests/fnvregio/test_figures.py`: from the total and
+the shown parts (and a remainder the caller does not show, which the reader may know), no
+hidden part has only one possible value. Parts that are not a split of a total (subsets such
+as "waarvan online") are single figures: use `shown`. A part that is hidden in one breakdown
+is not broken down further. Figures in overlapping tables (per region and per adviser on one
+page) are protected table by table only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+
+def min_group_size() -> int:
+    return int(settings.FNV["MIN_GROUP_SIZE"])
+
+
+def below_minimum_text(minimum: int | None = None) -> str:
+    return _("minder dan %(n)s") % {"n": min_group_size() if minimum is None else minimum}
+
+
+def hidden_text() -> str:
+    """What a hidden part of a breakdown shows (the same for every hidden part)."""
+    return _("afgeschermd")
+
+
+def shown(count: int, *, minimum: int | None = None) -> int | str:
+    """A count on its own: the number, or "minder dan N" when it could point at someone."""
+    minimum = min_group_size() if minimum is None else minimum
+    if 0 < count < minimum:
+        return below_minimum_text(minimum)
+    return count
+
+
+@dataclass(frozen=True)
+class Cell:
+    label: str
+    count: int | None  # None: hidden
+
+    @property
+    def suppressed(self) -> bool:
+        return self.count is None
+
+
+def hidden_positions(
+    counts: Sequence[int], *, total: int | None = None, minimum: int | None = None
+) -> set[int]:
+    """Which parts of a breakdown to hide (positions in `counts`); see the module docstring.
+
+    `total` defaults to the sum of the parts; a larger total means a remainder that is not
+    shown as a part, which a reader is assumed to know."""
+    minimum = min_group_size() if minimum is None else minimum
+    total = sum(counts) if total is None else total
+    everything = set(range(len(counts)))
+    if 0 < total < minimum:
+        return everything
+    hidden = {i for i, n in enumerate(counts) if 0 < n < minimum}
+
+    def safe() -> bool:
+        # Hidden parts are at least 1 each (zeros are shown); with their sum known, one is
+        # pinned down when it is alone or when they are all 1.
+        return not hidden or (len(hidden) >= 2 and sum(counts[i] for i in hidden) > len(hidden))
+
+    while not safe():
+        others = sorted((n, i) for i, n in enumerate(counts) if i not in hidden and n > 0)
+        if not others:
+            return everything
+        hidden.add(others[0][1])
+    return hidden
+
+
+def suppress(
+    items: Sequence[tuple[str, int]], *, total: int | None = None, minimum: int | None = None
+) -> list[Cell]:
+    """The parts of a total as cells, the ones that must not be shown with count None."""
+    hidden = hidden_positions([n for _label, n in items], total=total, minimum=minimum)
+    return [Cell(label, None if i in hidden else n) for i, (label, n) in enumerate(items)]
+
+
+def breakdown(
+    items: Sequence[tuple[str, int]], *, total: int | None = None, minimum: int | None = None
+) -> list[tuple[str, int | str]]:
+    """The parts of a total ready to show: (label, number or "afgeschermd")."""
+    return [
+        (cell.label, hidden_text() if cell.suppressed else cell.count)
+        for cell in suppress(items, total=total, minimum=minimum)
+    ]

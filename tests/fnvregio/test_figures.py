@@ -1,0 +1,74 @@
+"""The one helper for counts shown to people (fnvregio/figures.py): small counts are hidden,
+and no hidden count can be worked out from a total minus the shown parts (issue 12, item 10).
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fnvregio.figures import breakdown, hidden_text, shown, suppress
+
+
+def test_the_example_of_the_issue_shows_neither_the_5_nor_the_1():
+    """ "Beëindigd 6; nieuwe baan 5; opleiding: minder dan 3" gave the 1 away."""
+    parts = [("nieuwe baan", 5), ("opleiding", 1), ("anders", 0), ("geen", 0)]
+    shown_parts = dict(breakdown(parts, total=6, minimum=3))
+    assert shown_parts == {
+        "nieuwe baan": hidden_text(),
+        "opleiding": hidden_text(),
+        "anders": 0,
+        "geen": 0,
+    }
+
+
+def test_two_hidden_ones_are_not_enough_and_a_small_total_is_not_broken_down():
+    # 12 - 10 = 2 over two hidden parts of at least 1 each: both would be 1.
+    assert [c.count for c in suppress([("a", 10), ("b", 1), ("c", 1)], minimum=3)] == [
+        None,
+        None,
+        None,
+    ]
+    assert [c.count for c in suppress([("a", 2), ("b", 0)], minimum=3)] == [None, None]
+    assert [c.count for c in suppress([("a", 1), ("b", 2), ("c", 7)], minimum=3)] == [
+        None,
+        None,
+        7,
+    ]
+
+
+def test_a_count_on_its_own_reads_fewer_than_the_minimum():
+    assert shown(0, minimum=3) == 0
+    assert shown(2, minimum=3) == "minder dan 3"
+    assert shown(3, minimum=3) == 3
+
+
+def attacker_range(total: int, remainder: int, cells, index: int) -> tuple[int, int]:
+    """The values hidden part `index` can have, for a reader who knows the total, every shown
+    part, the remainder the page does not show, and the rule that hidden parts are at least 1
+    unless every part is hidden (then zeros may hide among them)."""
+    hidden = [i for i, c in enumerate(cells) if c.count is None]
+    rest = total - remainder - sum(c.count for c in cells if c.count is not None)
+    low = 0 if len(hidden) == len(cells) else 1
+    return low, rest - (len(hidden) - 1) * low
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    counts=st.lists(st.integers(0, 25), min_size=2, max_size=7),
+    remainder=st.integers(0, 6),
+    minimum=st.integers(2, 6),
+)
+def test_no_hidden_count_can_be_worked_out_from_the_total(counts, remainder, minimum):
+    total = sum(counts) + remainder
+    cells = suppress([(str(i), n) for i, n in enumerate(counts)], total=total, minimum=minimum)
+    for n, cell in zip(counts, cells, strict=True):
+        # Shown parts are true; every small part is hidden; a small total is not broken down.
+        assert cell.count in (n, None)
+        if 0 < n < minimum or 0 < total < minimum:
+            assert cell.suppressed
+    for i, (n, cell) in enumerate(zip(counts, cells, strict=True)):
+        if cell.suppressed and n > 0:
+            low, high = attacker_range(total, remainder, cells, i)
+            assert low <= n <= high  # the model is consistent with the truth...
+            assert high > low  # ...and leaves more than one possible value
