@@ -11,10 +11,13 @@ COPY loopbaan ./loopbaan
 COPY trajectories ./trajectories
 COPY signals ./signals
 COPY plans ./plans
+# Production dependencies only: the demo extra (embedded servers, Faker) and the test tools
+# stay out (162 MB of packages instead of 250 MB; see the README).
 RUN pip install --no-cache-dir .
 COPY . .
 # collectstatic needs settings that load: a throwaway key and URLs, never used at run time.
 RUN SECRET_KEY=collectstatic-only-$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
+    MFA_ENCRYPTION_KEY=collectstatic-only-$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
     DATABASE_URL=postgres://x@localhost/x REDIS_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --noinput
 USER fnv
