@@ -6,8 +6,10 @@ It sits at the bottom with `fnvregio.access`, so every app can use it.
 
 Two kinds of figure:
 
-- `shown(count)`: a count on its own (members who joined, appointments held online). Below
-  the minimum group size and above zero it reads "minder dan N".
+- `shown(count)`: a count on its own (members who joined, no-shows). Below the minimum group
+  size and above zero it reads "minder dan N".
+- `part_of(count, total)`: a part of a shown total whose other part is not shown ("waarvan
+  online"): the other part is total minus this one, so both count as a split in two.
 - `suppress(parts, total=...)` / `breakdown(...)`: the parts of a total (outcomes of the
   finished trajectories, members per sector). Hiding only the small parts is not enough: the
   total minus the shown parts gives the hidden one back ("Beëindigd 6; nieuwe baan 5;
@@ -21,8 +23,7 @@ Two kinds of figure:
 
 What a reader can work out is tested in `tests/fnvregio/test_figures.py`: from the total and
 the shown parts (and a remainder the caller does not show, which the reader may know), no
-hidden part has only one possible value. Parts that are not a split of a total (subsets such
-as "waarvan online") are single figures: use `shown`. A part that is hidden in one breakdown
+hidden part has only one possible value. A part that is hidden in one breakdown
 is not broken down further. Figures in overlapping tables (per region and per adviser on one
 page) are protected table by table only.
 """
@@ -72,10 +73,14 @@ def hidden_positions(
 ) -> set[int]:
     """Which parts of a breakdown to hide (positions in `counts`); see the module docstring.
 
-    `total` defaults to the sum of the parts; a larger total means a remainder that is not
-    shown as a part, which a reader is assumed to know."""
+    `total` defaults to the sum of the parts. A larger total leaves a remainder the page does
+    not show as a part (the other outcomes): it is protected like a part of its own, at
+    position len(counts), and may be among the positions returned."""
     minimum = min_group_size() if minimum is None else minimum
+    counts = list(counts)
     total = sum(counts) if total is None else total
+    if total > sum(counts):
+        counts.append(total - sum(counts))
     everything = set(range(len(counts)))
     if 0 < total < minimum:
         return everything
@@ -110,3 +115,11 @@ def breakdown(
         (cell.label, hidden_text() if cell.suppressed else cell.count)
         for cell in suppress(items, total=total, minimum=minimum)
     ]
+
+
+def part_of(count: int, total: int, *, minimum: int | None = None) -> int | str:
+    """A part of a shown total whose other part is not shown ("waarvan online" of the
+    appointments held, "vast contract" of the new jobs). The other part is as easily worked
+    out as shown, so this is a split in two: hidden when either side is small."""
+    [(_label, value)] = breakdown([("", count)], total=total, minimum=minimum)
+    return value

@@ -1,18 +1,19 @@
 """Figures this app gives to a region's data panel (collected by fnvregio.registry.region_panel).
 
 Aggregates only, never personal data. The total of appointments held is shown as it is; the
-figures that break it down (no-shows, referrals) are shown as "< N" below the minimum group
-size, so no small group can be singled out.
+figures that are part of it (online, referred) are hidden when they or the rest of the total
+are below the minimum group size, and no-shows read "minder dan N" below it
+(fnvregio.figures), so no small group can be singled out or worked out by subtraction.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from django.conf import settings
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from fnvregio.figures import part_of, shown
 from loopbaan.models import Appointment, AppointmentStatus, Referral
 from loopbaan.slots import local_tz
 
@@ -23,11 +24,6 @@ def _moment(value) -> datetime:
     if isinstance(value, date):
         return datetime.combine(value, time(), local_tz())
     raise TypeError(f"since/until must be a date or datetime, not {type(value)!r}")
-
-
-def _breakdown(count: int) -> int | str:
-    minimum = settings.FNV.get("MIN_GROUP_SIZE", 3)
-    return count if count == 0 or count >= minimum else f"< {minimum}"
 
 
 def region_panel(region, *, since, until) -> dict:
@@ -50,9 +46,14 @@ def region_panel(region, *, since, until) -> dict:
         "title": _("Loopbaan FNV"),
         "figures": [
             [_("Loopbaanafspraken gehouden"), figures["held"]],
-            [_("waarvan online"), _breakdown(figures["online"])],
-            [_("Doorverwezen naar een individueel traject"), _breakdown(figures["trajectory"])],
-            [_("Lid niet verschenen"), _breakdown(figures["no_show"])],
+            # Parts of the appointments held: the rest (in person, not referred) is the total
+            # minus the part, so both sides are protected.
+            [_("waarvan online"), part_of(figures["online"], figures["held"])],
+            [
+                _("Doorverwezen naar een individueel traject"),
+                part_of(figures["trajectory"], figures["held"]),
+            ],
+            [_("Lid niet verschenen"), shown(figures["no_show"])],
             [_("Geannuleerd"), figures["cancelled"]],
         ],
     }

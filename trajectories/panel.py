@@ -1,7 +1,8 @@
 """Figures this app gives to a region's data panel (collected by fnvregio.registry.region_panel).
 
 Aggregates only, never personal data; outcomes are broken down only for a group of at least
-settings.FNV["MIN_GROUP_SIZE"] trajectories, and a smaller cell shows "minder dan N".
+settings.FNV["MIN_GROUP_SIZE"] trajectories, with the complementary suppression of
+fnvregio.figures (no hidden part can be worked out from the total).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from trajectories.selectors import min_group_size, shown
+from fnvregio.figures import hidden_text, min_group_size, part_of, suppress
 
 
 def region_panel(region, *, since, until) -> dict:
@@ -31,31 +32,28 @@ def region_panel(region, *, since, until) -> dict:
     ]
     if ended_count >= min_group_size():
         new_job = ended.filter(outcome__kind=OutcomeKind.NEW_JOB).count()
-        figures += [
-            [_("Beëindigd met een nieuwe baan"), shown(new_job)],
+        training = ended.filter(outcome__kind=OutcomeKind.TRAINING).count()
+        # A split of the ended trajectories (the other outcomes, not shown, are the remainder
+        # of the total): no hidden part can be worked out from the total minus the others.
+        outcomes = suppress(
             [
-                _("Beëindigd met een opleiding"),
-                shown(ended.filter(outcome__kind=OutcomeKind.TRAINING).count()),
+                (_("Beëindigd met een nieuwe baan"), new_job),
+                (_("Beëindigd met een opleiding"), training),
             ],
+            total=ended_count,
+        )
+        figures += [
+            [cell.label, hidden_text() if cell.suppressed else cell.count] for cell in outcomes
         ]
-        if new_job >= min_group_size():
+        # A hidden figure is not broken down further.
+        if not outcomes[0].suppressed and new_job >= min_group_size():
+            permanent = ended.filter(
+                outcome__kind=OutcomeKind.NEW_JOB, outcome__contract_kind="permanent"
+            ).count()
+            cao = ended.filter(outcome__kind=OutcomeKind.NEW_JOB, outcome__under_cao=True).count()
             figures += [
-                [
-                    _("Nieuwe baan met vast contract"),
-                    shown(
-                        ended.filter(
-                            outcome__kind=OutcomeKind.NEW_JOB, outcome__contract_kind="permanent"
-                        ).count()
-                    ),
-                ],
-                [
-                    _("Nieuwe baan onder een cao"),
-                    shown(
-                        ended.filter(
-                            outcome__kind=OutcomeKind.NEW_JOB, outcome__under_cao=True
-                        ).count()
-                    ),
-                ],
+                [_("Nieuwe baan met vast contract"), part_of(permanent, new_job)],
+                [_("Nieuwe baan onder een cao"), part_of(cao, new_job)],
             ]
     cases = region.collective_cases.filter(announced_on__lte=until).count()
     figures.append([_("Collectieve zaken"), cases])

@@ -1,18 +1,19 @@
 """Reads: aggregated figures of trajectories and their outcomes.
 
 Counts only, never names. A group smaller than settings.FNV["MIN_GROUP_SIZE"] is not broken
-down further, and a cell of a breakdown below that size shows "minder dan N" instead of the
-number, so no one can be picked out of a small group.
+down further; in a breakdown, a part below that size is hidden, and so is at least one more,
+so that no hidden part can be worked out from the total minus the shown ones
+(fnvregio.figures, the rule for every app).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from fnvregio.figures import breakdown, hidden_text, min_group_size, part_of, suppress
 from trajectories.models import (
     FINISHED_STATUSES,
     ContractKind,
@@ -20,18 +21,6 @@ from trajectories.models import (
     Trajectory,
     TrajectoryStatus,
 )
-
-
-def min_group_size() -> int:
-    return int(settings.FNV["MIN_GROUP_SIZE"])
-
-
-def shown(count: int) -> int | str:
-    """A count in a breakdown: the number, or "minder dan N" when it could point at someone."""
-    size = min_group_size()
-    if 0 < count < size:
-        return _("minder dan %(size)s") % {"size": size}
-    return count
 
 
 def outcome_figures(trajectories: QuerySet[Trajectory]) -> dict:
@@ -68,31 +57,46 @@ def outcome_figures(trajectories: QuerySet[Trajectory]) -> dict:
         "sectors": [],
         "permanent": None,
         "cao": None,
+        "any_hidden": False,
     }
     if finished < size:
         return figures
+    outcomes = suppress(
+        [
+            (OutcomeKind.NEW_JOB.label, status["new_job"]),
+            (OutcomeKind.TRAINING.label, status["training"]),
+            (OutcomeKind.OTHER.label, status["other"]),
+            (OutcomeKind.NONE.label, status["none"]),
+        ],
+        total=finished,
+    )
     figures["outcomes"] = [
-        (OutcomeKind.NEW_JOB.label, shown(status["new_job"])),
-        (OutcomeKind.TRAINING.label, shown(status["training"])),
-        (OutcomeKind.OTHER.label, shown(status["other"])),
-        (OutcomeKind.NONE.label, shown(status["none"])),
+        (cell.label, hidden_text() if cell.suppressed else cell.count) for cell in outcomes
     ]
-    figures["new_job"] = status["new_job"]
-    if status["new_job"] >= size:
-        figures["permanent"] = shown(status["permanent"])
-        figures["cao"] = shown(status["cao"])
+    figures["new_job"] = figures["outcomes"][0][1]
+    # A hidden figure is not broken down further (its parts would give it away).
+    if not outcomes[0].suppressed and status["new_job"] >= size:
+        figures["permanent"] = part_of(status["permanent"], status["new_job"])
+        figures["cao"] = part_of(status["cao"], status["new_job"])
         sectors = Counter(
             name or _("onbekend")
             for name in trajectories.filter(
                 status__in=FINISHED_STATUSES, outcome__kind=OutcomeKind.NEW_JOB
             ).values_list("outcome__sector__name", flat=True)
         )
-        # Sectors below the group size are folded into one line, so none can be singled out.
+        # Sectors below the group size are folded into one line, so none can be singled out;
+        # that line and the others are a split of the new jobs.
         big = sorted(((n, c) for n, c in sectors.items() if c >= size), key=lambda x: -x[1])
         rest = sum(c for c in sectors.values() if c < size)
-        figures["sectors"] = [(name, count) for name, count in big]
-        if rest:
-            figures["sectors"].append((_("overige sectoren"), shown(rest)))
+        items = [*big, *([(_("overige sectoren"), rest)] if rest else [])]
+        figures["sectors"] = breakdown(items, total=status["new_job"])
+    shown_values = [
+        value
+        for _label, value in figures["outcomes"]
+        + figures["sectors"]
+        + [("", figures["permanent"]), ("", figures["cao"])]
+    ]
+    figures["any_hidden"] = hidden_text() in shown_values
     return figures
 
 
