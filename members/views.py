@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from django.conf import settings
@@ -176,26 +177,52 @@ def member_export(request: HttpRequest) -> HttpResponse:
 
 ACTIVATION_SALT = "members.activation"
 ACTIVATION_MAX_AGE = 48 * 3600
-ACTIVATION_LIMITS = [("ip", 10, 3600), ("number", 5, 3600)]
+# Activation is limited without letting strangers lock a member out:
+# - per address: at most 10 attempts an hour, whatever the member number;
+# - per member number *and* address: at most 5 failed attempts an hour.
+# There is deliberately no limit per member number alone. Member numbers are sequential, so
+# such a limit let anyone block any member's activation from a handful of addresses, and it
+# protects nothing: the answer is the same whether or not the details match, and the link goes
+# only to the email address on file, so guessing from many addresses learns nothing. The one
+# thing a per-member count still guards is the member's mailbox: at most
+# ACTIVATION_MAILS_PER_HOUR mails per member; the answer stays the same and the links already
+# sent keep working, so the right person is never refused.
+ACTIVATION_ADDRESS_LIMIT = (10, 3600)
+ACTIVATION_FAILURE_LIMIT = (5, 3600)
+ACTIVATION_MAILS_PER_HOUR = 3
+
+
+def _activation_key(kind: str, *parts: str) -> str:
+    digest = hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]
+    return f"members:activate:{kind}:{digest}"
+
+
+def _count(key: str, window: int) -> int:
+    cache.add(key, 0, window)
+    try:
+        return cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, window)
+        return 1
 
 
 def _rate_limited(request: HttpRequest, member_number: str) -> bool:
-    """At most 10 attempts an hour per address and 5 per member number (Django's cache)."""
-    keys = {
-        "ip": request.META.get("REMOTE_ADDR", ""),
-        "number": member_number,
-    }
-    limited = False
-    for kind, limit, window in ACTIVATION_LIMITS:
-        key = f"members:activate:{kind}:{keys[kind]}"
-        cache.add(key, 0, window)
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, window)
-            count = 1
-        limited = limited or count > limit
-    return limited
+    """Count this attempt for the address; True once the address, or this address for this
+    member number, has used up its tries (Django's cache)."""
+    address = request.META.get("REMOTE_ADDR", "")
+    limit, window = ACTIVATION_ADDRESS_LIMIT
+    attempts = _count(_activation_key("ip", address), window)
+    failures = cache.get(_activation_key("fail", member_number, address), 0)
+    return attempts > limit or failures >= ACTIVATION_FAILURE_LIMIT[0]
+
+
+def _record_failure(request: HttpRequest, member_number: str) -> None:
+    address = request.META.get("REMOTE_ADDR", "")
+    _count(_activation_key("fail", member_number, address), ACTIVATION_FAILURE_LIMIT[1])
+
+
+def _mail_allowed(member: Member) -> bool:
+    return _count(_activation_key("mail", str(member.pk)), 3600) <= ACTIVATION_MAILS_PER_HOUR
 
 
 def activation_token(member: Member) -> str:
@@ -221,7 +248,9 @@ def member_activate(request: HttpRequest) -> HttpResponse:
             .exclude(status="ended")
             .first()
         )
-        if member is not None:
+        if member is None:
+            _record_failure(request, data["member_number"])
+        elif _mail_allowed(member):
             from members.tasks import send_activation_mail
 
             transaction.on_commit(lambda: send_activation_mail.delay(member.pk))
