@@ -37,6 +37,7 @@ from members.importing import (
     ImportRefused,
     Lookups,
     RowChecker,
+    XlsxLimits,
     erased_hash,
     inspect_file,
     map_header,
@@ -52,6 +53,11 @@ from members.models import (
 )
 
 ADMIN_MAX_BYTES = 5 * 1024 * 1024
+# The admin holds every row in memory (a tablib Dataset), so an XLSX file is bounded more
+# tightly here than on the portal's streaming path: about what a 5 MB CSV file holds.
+ADMIN_XLSX_LIMITS = XlsxLimits(
+    unpacked=48 * 1024 * 1024, shared_strings=16 * 1024 * 1024, rows=100_000, cells=2_000_000
+)
 LINE = "regel"
 FIELD_COUNT = "_velden"
 
@@ -119,7 +125,7 @@ class MemberFileFormat(TablibFormat):
             with os.fdopen(handle, "wb") as file:
                 file.write(data)
             try:
-                info = inspect_file(path)
+                info = inspect_file(path, ADMIN_XLSX_LIMITS)
                 table = open_table(info)
                 try:
                     columns = map_header(table.header)
