@@ -29,6 +29,9 @@ def prepare_environment(var_dir: Path) -> dict[str, str]:
 
     env = dict(os.environ)
     env.setdefault("DJANGO_DEBUG", "1")
+    # development mode, but the portal's own error pages: a visitor of the demo must not see
+    # Django's technical 404 page listing every URL pattern
+    env.setdefault("DJANGO_DEBUG_PAGES", "0")
     env.setdefault("DJANGO_SETTINGS_MODULE", "fnvregio.settings")
     env["PYTHONPATH"] = str(BASE_DIR) + os.pathsep + env.get("PYTHONPATH", "")
     if not env.get("DATABASE_URL"):

@@ -1,8 +1,8 @@
 """Settings for the FNV Regio portal, read from the environment.
 
 One module for every environment. Every variable is documented in `.env.example`.
-With DEBUG off the module refuses to start without a real SECRET_KEY and DATABASE_URL, so a
-production deploy cannot silently run on development defaults.
+Outside development mode (DJANGO_DEBUG) the module refuses to start without a real SECRET_KEY
+and DATABASE_URL, so a production deploy cannot silently run on development defaults.
 """
 
 from __future__ import annotations
@@ -46,20 +46,31 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", False)
+# Development mode (DJANGO_DEBUG): the development SECRET_KEY, embedded PostgreSQL and Redis,
+# mail to files, no HTTPS. Django's DEBUG (technical error pages that list every URL pattern
+# and show tracebacks) is its own switch, DJANGO_DEBUG_PAGES: on in development unless turned
+# off, as the demo does, so that it shows the portal's own error pages.
+DEVELOPMENT = env_bool("DJANGO_DEBUG", False)
+DEBUG = env_bool("DJANGO_DEBUG_PAGES", DEVELOPMENT)
+if DEBUG and not DEVELOPMENT:
+    raise ImproperlyConfigured("DJANGO_DEBUG_PAGES is for development only (DJANGO_DEBUG=1).")
 
 _DEV_SECRET = "dev-only-insecure-key-never-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not DEVELOPMENT:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set a long random SECRET_KEY, or DJANGO_DEBUG=1 for development."
         )
     SECRET_KEY = _DEV_SECRET
-elif not DEBUG and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+elif not DEVELOPMENT and (
+    SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5
+):
     raise ImproperlyConfigured("SECRET_KEY is too weak: use at least 50 random characters.")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver" if DEBUG else "")
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver" if DEVELOPMENT else ""
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
@@ -133,7 +144,7 @@ TEMPLATES = [
 # --- Database: PostgreSQL only -------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if not DATABASE_URL:
-    if not DEBUG:
+    if not DEVELOPMENT:
         raise ImproperlyConfigured(
             "DATABASE_URL is not set. Production needs PostgreSQL (postgres://user:pass@host/db)."
         )
@@ -164,7 +175,7 @@ if REDIS_URL:
         }
     }
 else:
-    if not DEBUG:
+    if not DEVELOPMENT:
         raise ImproperlyConfigured(
             "REDIS_URL is not set. Production needs Redis (redis://host:6379/0)."
         )
@@ -266,10 +277,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if not DEVELOPMENT
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Whitenoise serves straight from static/ in development, also with DEBUG off (the demo), so
+# no collectstatic is needed there; production serves the collected, hashed files.
+WHITENOISE_USE_FINDERS = DEVELOPMENT
+WHITENOISE_AUTOREFRESH = DEVELOPMENT
 MEDIA_ROOT = VAR_DIR / "media"
 # Uploads never stay in memory past this size; the import code enforces its own limit too.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -280,7 +295,7 @@ FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
 EMAIL_BACKEND_NAME = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.filebased.EmailBackend"
-    if DEBUG
+    if DEVELOPMENT
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 _MAIL_OPTIONS: dict[str, object] = {}
@@ -315,7 +330,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
+if not DEVELOPMENT:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)

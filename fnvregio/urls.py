@@ -17,3 +17,7 @@ urlpatterns = [
     path("leden/", include("members.urls")),
     path("beheer/", admin.site.urls),
 ]
+
+# 400, 403 and 404 use Django's handlers with the templates 400.html, 403.html and 404.html;
+# the server error page also shows a reference that is written to the log.
+handler500 = "fnvregio.errors.server_error"
