@@ -227,18 +227,31 @@ def _mark_lines_coarsely(marker: _Marker, old_lines: list[str], new_lines: list[
         return
     spare_new = new_count - old_count  # lines the new side has more often
     spare_old = old_count - new_count
-    for line in old_lines:
-        if spare_old[line] > 0:
-            spare_old[line] -= 1
-            marker.removed_text(line)
+    _mark_runs(old_lines, spare_old, marker.removed_text, marker.left)
+    _mark_runs(new_lines, spare_new, marker.added_text, marker.right)
+
+
+def _mark_runs(lines: list[str], spare: Counter, mark, side: list[str]) -> None:
+    """Lines the other side lacks are marked, consecutive ones as one run (one <del> or <ins>
+    for a block, not one per line: a 10,000-line section stays a page of modest size)."""
+    run: list[str] = []
+    kept: list[str] = []
+    for line in lines:
+        if spare[line] > 0:
+            spare[line] -= 1
+            if kept:
+                side.append(escape("".join(kept)))
+                kept = []
+            run.append(line)
         else:
-            marker.left.append(escape(line))
-    for line in new_lines:
-        if spare_new[line] > 0:
-            spare_new[line] -= 1
-            marker.added_text(line)
-        else:
-            marker.right.append(escape(line))
+            if run:
+                mark("".join(run))
+                run = []
+            kept.append(line)
+    if run:
+        mark("".join(run))
+    if kept:
+        side.append(escape("".join(kept)))
 
 
 def compare_texts(old: str, new: str, *, budget: WorkBudget | None = None) -> Comparison:
