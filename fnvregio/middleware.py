@@ -33,6 +33,8 @@ class ClientAddressMiddleware:
 
 # Pages a staff user may reach before the second factor is in place.
 _TWO_FACTOR_EXEMPT_PREFIXES = ("/static/", "/i18n/", "/healthz")
+# ... and without an enrolment invitation: logging out and opening the invitation link.
+_ENROLMENT_EXEMPT_NAMES = ("account_logout",)
 _TWO_FACTOR_EXEMPT_NAMES = (
     "account_logout",
     "account_reauthenticate",
@@ -45,10 +47,13 @@ _TWO_FACTOR_EXEMPT_NAMES = (
 class StaffTwoFactorMiddleware:
     """Every staff role must have TOTP and must have used it in this session.
 
-    allauth offers TOTP; it does not enforce it. A staff user without an authenticator is sent
-    to set one up; one whose session was opened without the second factor (for example a login
-    made before TOTP existed for that account) is logged out and asked to log in again.
-    Staff sessions also end after STAFF_SESSION_IDLE_SECONDS of inactivity.
+    allauth offers TOTP; it does not enforce it. A staff user without an authenticator may set
+    one up only in a session that opened their enrolment invitation (members/enrolment.py);
+    without it every page says to use the invitation link or ask an admin, since a password
+    alone must not attach a second factor. One whose session was opened without the second
+    factor (for example a login made before TOTP existed for that account) is logged out and
+    asked to log in again. Staff sessions also end after STAFF_SESSION_IDLE_SECONDS of
+    inactivity.
     """
 
     def __init__(self, get_response):
@@ -63,15 +68,42 @@ class StaffTwoFactorMiddleware:
             request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
         return self.get_response(request)
 
+    def process_exception(self, request, exception):
+        """A stored second factor that no configured key decrypts (MFA_ENCRYPTION_KEY changed
+        without its fallback) outside the login form: a clear page and a log line, not a 500."""
+        from members.adapters import UnreadableSecret
+
+        if not isinstance(exception, UnreadableSecret):
+            return None
+        from django.shortcuts import render
+
+        from members.mfa_forms import UNREADABLE_MESSAGE, report_unreadable_secret
+
+        report_unreadable_secret(request.user)
+        return render(
+            request, "members/mfa_unreadable.html", {"message": UNREADABLE_MESSAGE}, status=503
+        )
+
     def _enforce(self, request, user):
         path = request.path_info
         if path.startswith(_TWO_FACTOR_EXEMPT_PREFIXES):
             return None
-        if path in {reverse(name) for name in _TWO_FACTOR_EXEMPT_NAMES}:
-            return None
         has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         if not has_totp:
+            from members import enrolment
+
+            invitation_prefix = reverse("mfa_invitation", kwargs={"token": "-"})[:-2]
+            if path.startswith(invitation_prefix) or path in {
+                reverse(name) for name in _ENROLMENT_EXEMPT_NAMES
+            }:
+                return None
+            if not enrolment.granted(request, user):
+                return enrolment.required_page(request)
+            if path in {reverse(name) for name in _TWO_FACTOR_EXEMPT_NAMES}:
+                return None
             return redirect("mfa_activate_totp")
+        if path in {reverse(name) for name in _TWO_FACTOR_EXEMPT_NAMES}:
+            return None
         records = get_authentication_records(request, user)
         if not any(record.get("method") == "mfa" for record in records):
             logout(request)

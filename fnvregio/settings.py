@@ -245,7 +245,29 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 MFA_ADAPTER = "members.adapters.MFAAdapter"
+# TOTP secrets are encrypted with their own key, never one derived from SECRET_KEY in
+# production: rotating SECRET_KEY after a leak must not lock every staff member out. Old keys
+# in MFA_ENCRYPTION_KEY_FALLBACKS still decrypt; `manage.py reencrypt_totp` moves every
+# secret to the current key. Development without a key derives one from SECRET_KEY.
 MFA_ENCRYPTION_KEY = os.environ.get("MFA_ENCRYPTION_KEY", "")
+MFA_ENCRYPTION_KEY_FALLBACKS = env_list("MFA_ENCRYPTION_KEY_FALLBACKS")
+if not DEVELOPMENT:
+    if not MFA_ENCRYPTION_KEY:
+        raise ImproperlyConfigured(
+            "MFA_ENCRYPTION_KEY is not set. Set its own long random key (not SECRET_KEY) for "
+            "the TOTP secrets; put an earlier key in MFA_ENCRYPTION_KEY_FALLBACKS."
+        )
+    if len(MFA_ENCRYPTION_KEY) < 32 or MFA_ENCRYPTION_KEY == SECRET_KEY:
+        raise ImproperlyConfigured(
+            "MFA_ENCRYPTION_KEY is too weak: use at least 32 random characters, not SECRET_KEY."
+        )
+MFA_FORMS = {
+    # counted per account and address; a decryption failure is a message, not a 500;
+    # staff enrol a first TOTP only through their invitation link (members/enrolment.py)
+    "authenticate": "members.mfa_forms.AuthenticateForm",
+    "reauthenticate": "members.mfa_forms.ReauthenticateForm",
+    "activate_totp": "members.mfa_forms.ActivateTOTPForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "FNV Regio"
 MFA_TOTP_TOLERANCE = 1

@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from fnvregio import views
+from members.enrolment import invitation as mfa_invitation
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/tweede-factor/<str:token>/", mfa_invitation, name="mfa_invitation"),
     path("accounts/", include("allauth.urls")),
     path("regios/", include("regions.urls")),
     path("", include("audit.urls")),

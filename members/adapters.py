@@ -7,7 +7,7 @@ import hashlib
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 
 
@@ -26,17 +26,55 @@ class AccountAdapter(DefaultAccountAdapter):
         return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{self.get_client_ip(request)}"
 
 
-def _fernet() -> Fernet:
-    key = getattr(settings, "MFA_ENCRYPTION_KEY", "") or settings.SECRET_KEY
+class UnreadableSecret(Exception):
+    """A stored TOTP secret (or recovery-code seed) that no configured key can decrypt.
+
+    Raised instead of cryptography's InvalidToken, so callers can answer with a clear message
+    rather than a 500 (see members/mfa_forms.py and fnvregio.middleware).
+    """
+
+
+def _fernet_for(key: str) -> Fernet:
     digest = hashlib.sha256(("fnvregio-mfa:" + key).encode()).digest()
     return Fernet(base64.urlsafe_b64encode(digest))
 
 
+def encryption_keys() -> list[str]:
+    """The current key first, then the old ones that may still decrypt.
+
+    Production requires MFA_ENCRYPTION_KEY (settings refuse to start without it), so rotating
+    SECRET_KEY never touches the second factor. Only in development, without that variable,
+    the key is derived from SECRET_KEY (and SECRET_KEY_FALLBACKS decrypt).
+    """
+    current = getattr(settings, "MFA_ENCRYPTION_KEY", "")
+    old = list(getattr(settings, "MFA_ENCRYPTION_KEY_FALLBACKS", []))
+    if not current:
+        current = settings.SECRET_KEY
+        old += list(getattr(settings, "SECRET_KEY_FALLBACKS", []))
+    return [current, *[key for key in old if key and key != current]]
+
+
+def multi_fernet() -> MultiFernet:
+    return MultiFernet([_fernet_for(key) for key in encryption_keys()])
+
+
+def current_fernet() -> Fernet:
+    return _fernet_for(encryption_keys()[0])
+
+
 class MFAAdapter(DefaultMFAAdapter):
-    """Encrypts TOTP secrets and recovery-code seeds at rest."""
+    """Encrypts TOTP secrets and recovery-code seeds at rest, with rotatable keys."""
 
     def encrypt(self, text: str) -> str:
-        return _fernet().encrypt(text.encode()).decode()
+        return current_fernet().encrypt(text.encode()).decode()
 
     def decrypt(self, encrypted_text: str) -> str:
-        return _fernet().decrypt(encrypted_text.encode()).decode()
+        try:
+            return multi_fernet().decrypt(encrypted_text.encode()).decode()
+        except InvalidToken as error:
+            raise UnreadableSecret from error
+
+    def can_delete_authenticator(self, authenticator) -> bool:
+        """Staff keep their second factor: only an admin's reset removes it (with a new
+        enrolment invitation), so nobody can drop it with a session alone."""
+        return not authenticator.user.is_staff_role

@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.admin import ImportMixin
 
 from members.admin_import import (
@@ -51,6 +52,54 @@ class UserAdmin(BaseUserAdmin):
             },
         )
     ]
+    actions = ["reset_second_factor"]
+
+    def save_model(self, request, obj, form, change):
+        """A new staff account (or one that becomes staff) gets its enrolment invitation: a
+        password alone never sets up the second factor (members/enrolment.py)."""
+        super().save_model(request, obj, form, change)
+        if obj.is_staff_role and (not change or "role" in form.changed_data):
+            from allauth.mfa.models import Authenticator
+
+            from members import enrolment
+
+            if not Authenticator.objects.filter(user=obj, type="totp").exists():
+                enrolment.send_invitation(obj)
+                messages.info(
+                    request,
+                    _("Uitnodiging om de tweede factor in te stellen verstuurd naar {}.").format(
+                        obj.email
+                    ),
+                )
+
+    @admin.action(
+        description=gettext_lazy("Tweede factor opnieuw instellen (uitnodiging sturen)"),
+        permissions=["change"],
+    )
+    def reset_second_factor(self, request, queryset):
+        """Removes the authenticator (TOTP and recovery codes) and mails a one-time enrolment
+        link: for a lost phone, or a secret no key can decrypt any more."""
+        from members import enrolment
+
+        done = 0
+        for user in queryset:
+            if user.is_staff_role:
+                enrolment.reset_second_factor(user, request=request)
+                done += 1
+        skipped = queryset.count() - done
+        messages.success(
+            request,
+            _("Tweede factor verwijderd en uitnodiging verstuurd voor {} medewerker(s).").format(
+                done
+            ),
+        )
+        if skipped:
+            messages.warning(
+                request,
+                _("{} lid/leden overgeslagen: leden loggen in zonder tweede factor.").format(
+                    skipped
+                ),
+            )
 
 
 @admin.register(Sector)

@@ -10,3 +10,7 @@ def record_second_factor_on_setup(sender, request, user, authenticator, **kwargs
     """Setting up TOTP proves the code works: count it as the session's second factor."""
     if request is not None and authenticator.type == "totp":
         record_authentication(request, user, "mfa", id=authenticator.pk, type="totp")
+    if authenticator.type == "totp":
+        from members.enrolment import use_up
+
+        use_up(request, user)

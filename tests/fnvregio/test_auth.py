@@ -4,6 +4,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from members.adapters import MFAAdapter
@@ -70,25 +71,36 @@ def test_a_totp_code_works_only_once(client):
     assert not client.get(reverse("home")).context["user"].is_authenticated
 
 
-def test_staff_without_totp_are_sent_to_set_it_up_before_anything_else(client):
+def test_staff_without_totp_and_without_an_invitation_cannot_set_one_up(client):
+    """A password alone must not attach a second factor (see tests/fnvregio/test_mfa_enrolment.py
+    for the invitation)."""
     user = UserFactory(role=Role.CONSULTANT, totp=False)
     _password_step(client, user)
-    for url in [reverse("home"), reverse("regions:list"), reverse("admin:index")]:
+    for url in [
+        reverse("home"),
+        reverse("regions:list"),
+        reverse("admin:index"),
+        reverse("account_reauthenticate"),
+        reverse("mfa_index"),
+        reverse("mfa_activate_totp"),
+    ]:
         response = client.get(url)
-        assert response.status_code == 302
-        assert response["Location"] == reverse("mfa_activate_totp")
-    # allauth asks for the password again before a second factor is added
-    response = client.get(reverse("mfa_activate_totp"))
-    assert response["Location"].startswith(reverse("account_reauthenticate"))
-    client.post(response["Location"], {"password": PASSWORD})
-    assert client.get(reverse("mfa_activate_totp")).status_code == 200
+        assert response.status_code == 403
+        assert "uitnodigingsmail" in response.content.decode()
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    client.post(reverse("mfa_activate_totp"), {"code": "123456"})
+    assert not Authenticator.objects.filter(user=user).exists()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_setting_up_totp_counts_as_the_second_factor(client):
     """allauth announces the new authenticator on commit: a transactional test lets that run
     inside the request, as it does in production."""
+    from members.enrolment import invitation_link
+
     user = UserFactory(role=Role.ADVISER, totp=False)
+    link = invitation_link(user)
+    client.get(link[link.index("/accounts/") :])
     _password_step(client, user)
     client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     page = client.get(reverse("mfa_activate_totp"))
@@ -195,3 +207,30 @@ def test_staff_sessions_expire_after_inactivity(client, settings):
     login(client, user)
     client.get(reverse("home"))
     assert client.session.get_expiry_age() == settings.STAFF_SESSION_IDLE_SECONDS
+
+
+def _wrong_code(user) -> str:
+    valid = {current_totp_code(user, offset) for offset in (-1, 0, 1)}
+    return next(code for code in ("000000", "111111", "222222", "333333") if code not in valid)
+
+
+def test_wrong_codes_from_one_address_do_not_block_the_right_code_from_another():
+    """Whoever knows a staff password could lock the real person's second factor: allauth
+    counted wrong codes per account alone. Now per account and address."""
+    user = UserFactory(role=Role.COORDINATOR)
+    attacker = Client(REMOTE_ADDR="203.0.113.7")
+    _password_step(attacker, user)
+    for _ in range(5):
+        response = attacker.post(reverse("mfa_authenticate"), {"code": _wrong_code(user)})
+        assert response.status_code == 200
+
+    real = Client(REMOTE_ADDR="192.0.2.44")
+    _password_step(real, user)
+    response = real.post(reverse("mfa_authenticate"), {"code": current_totp_code(user)})
+    assert response.status_code == 302
+    assert real.get(reverse("home")).context["user"] == user
+
+    # the address that guessed is still limited, even with a valid code
+    response = attacker.post(reverse("mfa_authenticate"), {"code": current_totp_code(user, 1)})
+    assert response.status_code == 200
+    assert not attacker.get(reverse("home")).context["user"].is_authenticated

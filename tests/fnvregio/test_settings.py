@@ -26,6 +26,8 @@ def _manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
             "FAST_PASSWORD_HASHER",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
             "EMAIL_BACKEND",
+            "MFA_ENCRYPTION_KEY",
+            "MFA_ENCRYPTION_KEY_FALLBACKS",
         }
     }
     env["PYTHONPATH"] = str(BASE_DIR)
@@ -52,6 +54,7 @@ def _production_env(**overrides: str) -> dict[str, str]:
     env = {
         "DJANGO_DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(64),
+        "MFA_ENCRYPTION_KEY": secrets.token_urlsafe(40),
         "DATABASE_URL": _database_url(database),
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "ALLOWED_HOSTS": "regio.fnv.example",
@@ -71,6 +74,21 @@ def test_it_refuses_to_start_without_a_real_secret_key(secret):
     result = _manage("check", **_production_env(SECRET_KEY=secret))
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_it_refuses_to_start_in_production_without_its_own_mfa_encryption_key():
+    """TOTP secrets must not depend on SECRET_KEY in production: rotating that key after a leak
+    locked every staff member out."""
+    result = _manage("check", **_production_env(MFA_ENCRYPTION_KEY=""))
+    assert result.returncode != 0
+    assert "MFA_ENCRYPTION_KEY" in result.stderr
+    key = secrets.token_urlsafe(64)
+    result = _manage("check", **_production_env(SECRET_KEY=key, MFA_ENCRYPTION_KEY=key))
+    assert result.returncode != 0
+    assert "MFA_ENCRYPTION_KEY" in result.stderr
+    result = _manage("check", **_production_env(MFA_ENCRYPTION_KEY="short"))
+    assert result.returncode != 0
+    assert "MFA_ENCRYPTION_KEY" in result.stderr
 
 
 def test_it_refuses_to_start_in_production_without_a_database_url():

@@ -37,6 +37,12 @@ ROWS: list[Access] = [
         probe=False,
         reason="needs a one-time signed token; tested in tests/members/test_member_access.py",
     ),
+    Access(
+        "mfa_invitation",
+        EVERYONE,
+        probe=False,
+        reason="needs a one-time signed token; tested in tests/fnvregio/test_mfa_enrolment.py",
+    ),
     Access("members:my_data", ONLY_MEMBER),
     Access("members:correction", ONLY_MEMBER),
     Access("members:my_data_download", ONLY_MEMBER, kwargs=lambda cast: {"fmt": "json"}),

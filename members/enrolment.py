@@ -1,0 +1,149 @@
+"""First enrolment of a staff member's second factor: only with an invitation link.
+
+A password alone must not be enough to attach a second factor to a staff account (whoever
+knows the password would attach their own phone). A staff account without TOTP can therefore
+only set one up after opening the one-time link mailed when an admin creates or invites the
+account, or resets its second factor (admin action, or `manage.py mfa_invite`).
+
+The link is a signed token (user id + a random nonce, valid INVITATION_DAYS days). The nonce of
+the one open invitation per user is kept in the cache (Redis in production, no eviction): a
+newer invitation replaces it, setting up TOTP uses it up, and a lost cache only means that the
+admin sends a new one. Opening the link marks the session; the login that follows keeps that
+mark, and only that user, in that session, may then activate TOTP.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.core import signing
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+INVITATION_DAYS = 7
+_SALT = "members.mfa_enrolment"
+_SESSION_KEY = "fnv.mfa_enrolment"
+
+REQUIRED_MESSAGE = gettext_lazy(
+    "Je tweede factor stel je in via de link in je uitnodigingsmail. Geen mail gekregen, of "
+    "is de link verlopen? Vraag een beheerder om je tweede factor opnieuw in te stellen."
+)
+
+
+def _cache_key(user_id: int) -> str:
+    return f"members:mfa-enrolment:{user_id}"
+
+
+def invitation_link(user) -> str:
+    """A fresh one-time link for `user`; earlier links stop working."""
+    nonce = secrets.token_urlsafe(16)
+    cache.set(_cache_key(user.pk), nonce, INVITATION_DAYS * 24 * 3600)
+    token = signing.dumps({"u": user.pk, "n": nonce}, salt=_SALT)
+    return settings.SITE_URL + reverse("mfa_invitation", kwargs={"token": token})
+
+
+def send_invitation(user) -> str:
+    """Mail a fresh enrolment link to the account's own address (Django's mail backend)."""
+    link = invitation_link(user)
+    send_mail(
+        _("Stel je tweede factor in voor FNV Regio"),
+        _(
+            "Beste {name},\n\n"
+            "Medewerkers loggen in op FNV Regio met hun wachtwoord en een code uit een "
+            "authenticator-app. Open deze link, log in en stel de app in ({days} dagen geldig, "
+            "één keer te gebruiken):\n\n{link}\n\n"
+            "Heb je dit niet verwacht? Neem dan contact op met een beheerder van FNV Regio.\n"
+        ).format(name=user.get_short_name(), days=INVITATION_DAYS, link=link),
+        None,
+        [user.email],
+    )
+    return link
+
+
+def reset_second_factor(user, *, request=None) -> str:
+    """Remove every authenticator of `user` and mail a fresh enrolment link."""
+    from audit.models import AuditAction
+    from audit.services import audit_log
+
+    Authenticator.objects.filter(user=user).delete()
+    link = send_invitation(user)
+    audit_log(
+        request=request,
+        action=AuditAction.CHANGE,
+        obj=user,
+        detail="tweede factor verwijderd; uitnodiging verstuurd",
+    )
+    return link
+
+
+def _open_invitation(token: str):
+    """The user a valid, unused, current invitation token belongs to, and its nonce."""
+    from members.models import User
+
+    try:
+        payload = signing.loads(token, salt=_SALT, max_age=INVITATION_DAYS * 24 * 3600)
+    except signing.BadSignature:
+        return None, None
+    user_id, nonce = payload.get("u"), payload.get("n")
+    if not isinstance(user_id, int) or not nonce or cache.get(_cache_key(user_id)) != nonce:
+        return None, None
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.is_staff_role or _has_totp(user):
+        return None, None
+    return user, nonce
+
+
+def _has_totp(user) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def granted(request: HttpRequest, user) -> bool:
+    """Has this session opened `user`'s current invitation link?"""
+    mark = request.session.get(_SESSION_KEY) or {}
+    return (
+        mark.get("u") == user.pk
+        and bool(mark.get("n"))
+        and cache.get(_cache_key(user.pk)) == mark.get("n")
+    )
+
+
+def use_up(request: HttpRequest | None, user) -> None:
+    """TOTP is set up: the invitation is spent."""
+    cache.delete(_cache_key(user.pk))
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(_SESSION_KEY, None)
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the invitation mail: mark the session, then log in and set up TOTP."""
+    user, nonce = _open_invitation(token)
+    if user is None:
+        return render(request, "members/mfa_invitation_invalid.html", status=400)
+    if request.user.is_authenticated and request.user.pk != user.pk:
+        logout(request)
+    request.session[_SESSION_KEY] = {"u": user.pk, "n": nonce}
+    if request.user.is_authenticated:
+        return redirect("mfa_activate_totp")
+    messages.info(
+        request, _("Log in met je e-mailadres en wachtwoord; daarna stel je je tweede factor in.")
+    )
+    return redirect(
+        f"{reverse('account_login')}?{urlencode({'next': reverse('mfa_activate_totp')})}"
+    )
+
+
+def required_page(request: HttpRequest) -> HttpResponse:
+    """Shown to a staff member without TOTP whose session has not opened an invitation."""
+    return render(
+        request, "members/mfa_enrolment_required.html", {"message": REQUIRED_MESSAGE}, status=403
+    )
