@@ -21,11 +21,13 @@ Two kinds of figure:
   tell which is which (a complementary part of 5 shown as "minder dan 3" would be untrue, and
   would tell the reader which of the two is the small one).
 
-What a reader can work out is tested in `tests/fnvregio/test_figures.py`: from the total and
-the shown parts (and a remainder the caller does not show, which the reader may know), no
-hidden part has only one possible value. A part that is hidden in one breakdown
-is not broken down further. Figures in overlapping tables (per region and per adviser on one
-page) are protected table by table only.
+What a reader can work out is tested in `tests/fnvregio/test_figures.py`: from the total, the
+shown parts and a remainder the caller does not show as a part (protected like a part; when
+it is not hidden, the reader is assumed to know it), no hidden part has only one possible
+value. Callers do not break a hidden part down further. Figures in overlapping tables (per
+region and per adviser on one page) are protected table by table only. The signals
+templates still label every hidden cell "minder dan N" (templates/signals/_cells.html,
+signals/charts.py), also a part hidden to protect another.
 """
 
 from __future__ import annotations
