@@ -58,6 +58,7 @@ def outcome_figures(trajectories: QuerySet[Trajectory]) -> dict:
         "permanent": None,
         "cao": None,
         "any_hidden": False,
+        "min_group_size": size,
     }
     if finished < size:
         return figures

@@ -202,3 +202,26 @@ def test_the_region_panel_does_not_give_away_one_outcome_by_subtraction(cast, se
     assert figures["Beëindigd met een nieuwe baan"] == "afgeschermd"
     assert figures["Beëindigd met een opleiding"] == "afgeschermd"
     assert "Nieuwe baan met vast contract" not in figures  # a hidden figure is not split
+
+
+def test_the_case_page_shows_hidden_parts_and_names_the_real_group_size(cast, client, settings):
+    """The note used a default of 3 whatever the setting; hidden parts get a legend."""
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    settings.FNV = {**settings.FNV, "MIN_GROUP_SIZE": 5}
+    case = f.collective_case(region=cast.region)
+    for t in [f.active_trajectory(adviser=cast.adviser, collective_case=case) for _ in range(2)]:
+        _end_with_job(cast, t, sector=cast.sector)
+    login(client, cast.coordinator)
+    page = client.get(reverse("trajectories:case_detail", kwargs={"pk": case.pk})).content
+    assert "vanaf een groep van 5 beëindigde" in page.decode()
+    settings.FNV = {**settings.FNV, "MIN_GROUP_SIZE": 2}
+    services.trajectory_end(
+        by=cast.adviser,
+        trajectory=f.active_trajectory(adviser=cast.adviser, collective_case=case),
+        kind="training",
+    )
+    page = client.get(reverse("trajectories:case_detail", kwargs={"pk": case.pk})).content
+    assert "afgeschermd" in page.decode() and "Afgeschermd: een klein aantal" in page.decode()
