@@ -156,3 +156,17 @@ def test_staff_cannot_remove_their_own_second_factor():
     user = UserFactory(role=Role.CONSULTANT)
     totp = Authenticator.objects.get(user=user, type="totp")
     assert not MFAAdapter().can_delete_authenticator(totp)
+
+
+def test_the_link_leads_through_the_login_to_the_activation_page(client):
+    """The journey in a browser: link, login, allauth's password confirmation, activation."""
+    user = UserFactory(role=Role.COORDINATOR, totp=False)
+    page = client.get(_path(enrolment.invitation_link(user)), follow=True)
+    assert "Log in met je e-mailadres en wachtwoord" in page.content.decode()
+    login_url = page.redirect_chain[-1][0]
+    response = client.post(login_url, {"login": user.email, "password": PASSWORD}, follow=True)
+    confirm_url = response.redirect_chain[-1][0]
+    assert confirm_url.startswith(reverse("account_reauthenticate"))
+    response = client.post(confirm_url, {"password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("mfa_activate_totp")
+    assert response.status_code == 200 and "form" in response.context
