@@ -239,6 +239,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[FNV Regio] "
 # Failed logins are limited per address and per account; allauth keys the account limit on
 # account and address together, so a flood from elsewhere cannot lock the real person out.
+# Wrong TOTP codes count against the same limits, also per account and address
+# (members/mfa_forms.py), so knowing a password does not let anyone lock the second factor.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("LOGIN_FAILED_RATE_LIMIT", "20/m/ip,5/5m/key"),
     "login": "60/m/ip",
