@@ -136,3 +136,17 @@ def test_an_unreadable_secret_elsewhere_is_a_clear_page_too(client, settings, ca
     assert response.status_code == 503
     assert "sleutel waarmee je tweede factor is opgeslagen" in response.content.decode()
     assert any(f"user {user.pk} " in record.getMessage() for record in caplog.records)
+
+
+def test_upgrading_from_the_key_derived_from_secret_key(client, settings):
+    """Installations that ran without MFA_ENCRYPTION_KEY: the old SECRET_KEY as fallback."""
+    settings.MFA_ENCRYPTION_KEY = ""
+    user = UserFactory(role=Role.COORDINATOR)
+    settings.MFA_ENCRYPTION_KEY = NEW_KEY
+    settings.MFA_ENCRYPTION_KEY_FALLBACKS = [settings.SECRET_KEY]
+    call_command("reencrypt_totp", stdout=io.StringIO())
+    settings.MFA_ENCRYPTION_KEY_FALLBACKS = []
+    settings.SECRET_KEY = secrets.token_urlsafe(64)
+    response = _log_in(client, user, current_totp_code(user))
+    assert response.status_code == 302
+    assert _logged_in_user(client) == user
