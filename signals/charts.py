@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-
+from fnvregio.figures import hidden_text
 from signals.selectors import Cell, min_group_size
 
 WIDTH, HEIGHT, PAD, AXIS = 600, 220, 8, 28
@@ -41,9 +40,7 @@ def bar_chart(cells: list[Cell], *, labels: list[str] | None = None) -> dict:
                 width=round(slot * 0.8, 1),
                 height=round(height, 1),
                 label=(labels[i] if labels else cell.label),
-                value=_("minder dan %(n)s") % {"n": minimum}
-                if cell.suppressed
-                else str(cell.count),
+                value=hidden_text() if cell.suppressed else str(cell.count),
                 suppressed=cell.suppressed,
             )
         )

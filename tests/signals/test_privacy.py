@@ -90,3 +90,17 @@ def test_a_signal_smaller_than_the_minimum_group_shows_no_breakdown(cast, login_
     response = client.get(reverse("signals:signal", kwargs={"pk": signal.pk}))
     assert response.context["evidence"].places == []
     assert "Minder dan 5 gesprekken" in response.content.decode()
+
+
+def test_a_part_hidden_to_protect_another_is_not_called_small():
+    """A cell hidden only so that a small one cannot be worked out is not "minder dan N"."""
+    from django.template.loader import render_to_string
+
+    from signals.charts import bar_chart
+    from signals.selectors import Cell
+
+    cells = [Cell("a", 40), Cell("b", None), Cell("c", None)]
+    table = render_to_string("signals/_cells.html", {"cells": cells, "caption": "x"})
+    assert table.count("afgeschermd") == 2 and "minder dan" not in table
+    chart = bar_chart(cells)
+    assert [bar.value for bar in chart["bars"]] == ["40", "afgeschermd", "afgeschermd"]
