@@ -1260,6 +1260,15 @@ def staging_table(member_import: MemberImport) -> str:
     return f"members_import_staging_{int(member_import.pk)}"
 
 
+def staging_exists(member_import: MemberImport) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL",
+            [staging_table(member_import), staging_table(member_import) + "_employers"],
+        )
+        return cursor.fetchone()[0]
+
+
 def drop_staging(member_import: MemberImport) -> None:
     name = staging_table(member_import)
     with connection.cursor() as cursor:
@@ -1315,10 +1324,27 @@ def _refuse(member_import: MemberImport, message: str) -> MemberImport:
 def validate_import(member_import: MemberImport) -> MemberImport:
     """Parse and check the file, COPY the good rows into staging, count what would change.
 
-    Ends in PREVIEWED, or REFUSED with a Dutch message (nothing changed), or CANCELLED.
+    Ends in PREVIEWED, or REFUSED with a Dutch message (nothing changed), or CANCELLED. Holds
+    the import's lock throughout (so the sweep can tell a running check from a dead one, and a
+    second delivery of the same task does nothing), and starts again from the file when a
+    check of it died half-way.
     """
-    MemberImport.objects.filter(pk=member_import.pk).update(status=ImportStatus.VALIDATING)
-    member_import.status = ImportStatus.VALIDATING
+    with import_lock(member_import) as mine:
+        if not mine:  # another process is checking this import
+            member_import.refresh_from_db()
+            return member_import
+        claimed = MemberImport.objects.filter(
+            pk=member_import.pk, status__in=[ImportStatus.UPLOADED, ImportStatus.VALIDATING]
+        ).update(status=ImportStatus.VALIDATING, heartbeat_at=timezone.now())
+        if not claimed:  # cancelled, interrupted or checked meanwhile
+            member_import.refresh_from_db()
+            return member_import
+        member_import.status = ImportStatus.VALIDATING
+        member_import.errors.all().delete()  # of a check that died half-way
+        return _validate(member_import)
+
+
+def _validate(member_import: MemberImport) -> MemberImport:
     try:
         info = inspect_file(member_import.file_path)
         member_import.file_size = info.size
@@ -1569,11 +1595,19 @@ def check_part(import_id: int, part: Part, encoding: str) -> dict:
     """The helper process's work (members/importpart.py): check one part into staging."""
     member_import = MemberImport.objects.get(pk=import_id)
     info = FileInfo(member_import.file_path, part.end, "", "csv", encoding=encoding)
+    with connection.cursor() as cursor:  # the import counts as running while this process lives
+        cursor.execute("SELECT pg_advisory_lock_shared(%s, %s)", [HELPER_LOCK, import_id])
+    parent = os.getppid()
+
+    def parent_alive(_total: int) -> None:
+        if os.getppid() != parent:  # the checking process died: stop writing into its table
+            raise ImportCancelled
+
     try:
         table = _open_csv(info, part)
         try:
             checker = RowChecker(map_header(table.header), Lookups.load())
-            counts = _copy_checked_rows(member_import, table, checker)
+            counts = _copy_checked_rows(member_import, table, checker, parent_alive)
         finally:
             table.close()
     except ImportRefused as refused:
@@ -1606,7 +1640,9 @@ def _store_new_employers(member_import: MemberImport, new: dict[str, tuple[str, 
 
 def _progress(member_import: MemberImport, position: int, total: int) -> None:
     member_import.bytes_done = position
-    MemberImport.objects.filter(pk=member_import.pk).update(bytes_done=position, rows_total=total)
+    MemberImport.objects.filter(pk=member_import.pk).update(
+        bytes_done=position, rows_total=total, heartbeat_at=timezone.now()
+    )
     if MemberImport.objects.filter(pk=member_import.pk, cancel_requested=True).exists():
         raise ImportCancelled
 
@@ -1700,7 +1736,7 @@ def apply_import(member_import: MemberImport) -> MemberImport:
         pk=member_import.pk,
         status__in=[ImportStatus.PREVIEWED, ImportStatus.QUEUED],
         cancel_requested=False,
-    ).update(status=ImportStatus.APPLYING)
+    ).update(status=ImportStatus.APPLYING, heartbeat_at=timezone.now())
     if not claimed:
         member_import.refresh_from_db()
         if member_import.cancel_requested and not member_import.is_finished:
@@ -1711,6 +1747,9 @@ def apply_import(member_import: MemberImport) -> MemberImport:
     targets = _targets(set(member_import.columns))
     now = timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
+        # This import's lock: held until the transaction ends, also when its worker dies
+        # (then PostgreSQL rolls back and frees it), so the sweep can tell.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK, member_import.pk])
         # One import applies at a time.
         cursor.execute("SELECT pg_advisory_xact_lock(72001)")
         # Hash joins over a million rows stay in memory instead of spilling to disk.
@@ -1871,17 +1910,65 @@ def _insert_sql(name: str, fields: set[str], bulk: bool = False) -> str:
 
 
 def cancel_import(member_import: MemberImport) -> MemberImport:
-    """Stop an import that has not been applied; its file and staging rows go."""
-    if member_import.is_finished or member_import.status == ImportStatus.APPLYING:
+    """Stop an import that has not been applied; its file and staging rows go.
+
+    An import being applied is not stopped, unless its apply died (no process holds its lock:
+    the transaction was rolled back). The status changes only from the one the caller saw, so
+    an apply or check that finished meanwhile keeps its result.
+    """
+    if member_import.is_finished:
+        return member_import
+    if member_import.status == ImportStatus.APPLYING and import_is_running(member_import):
+        return member_import
+    now = timezone.now()
+    message = "Geannuleerd; er is niets verwerkt."
+    cancelled = MemberImport.objects.filter(
+        pk=member_import.pk, status=member_import.status
+    ).update(status=ImportStatus.CANCELLED, cancel_requested=True, finished_at=now, message=message)
+    if not cancelled:
+        member_import.refresh_from_db()
         return member_import
     member_import.status = ImportStatus.CANCELLED
     member_import.cancel_requested = True
-    member_import.finished_at = timezone.now()
-    member_import.message = "Geannuleerd; er is niets verwerkt."
-    member_import.save()
+    member_import.finished_at = now
+    member_import.message = message
     drop_staging(member_import)
     delete_upload(member_import)
     return member_import
+
+
+# --- Is an import's check or apply still running? ------------------------------------------
+
+IMPORT_LOCK = 72002  # with the import's id: held by the process checking or applying it
+HELPER_LOCK = 72003  # with the import's id: held (shared) by a check's second process
+
+
+@contextlib.contextmanager
+def import_lock(member_import: MemberImport) -> Iterator[bool]:
+    """This import's lock for a check, held by this database session; False when taken.
+
+    PostgreSQL frees it when the session ends, so a worker that dies frees it too.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [IMPORT_LOCK, member_import.pk])
+        mine = cursor.fetchone()[0]
+    try:
+        yield mine
+    finally:
+        if mine:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [IMPORT_LOCK, member_import.pk])
+
+
+def import_is_running(member_import: MemberImport) -> bool:
+    """Whether some process holds this import's lock (checking or applying it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND objsubid = 2 AND classid::bigint IN (%s, %s) AND objid::bigint = %s)",
+            [IMPORT_LOCK, HELPER_LOCK, member_import.pk],
+        )
+        return cursor.fetchone()[0]
 
 
 # --- Reports -------------------------------------------------------------------------------

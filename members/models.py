@@ -411,6 +411,8 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("mislukt")
     CANCELLED = "cancelled", _("geannuleerd")
     ABANDONED = "abandoned", _("verlaten")
+    # The check or apply stopped without a word (its worker died): the admin retries or cancels.
+    INTERRUPTED = "interrupted", _("onderbroken")
 
 
 FINISHED_IMPORT_STATUSES = frozenset(
@@ -465,6 +467,12 @@ class MemberImport(models.Model):
     )
     message = models.TextField(_("melding"), blank=True)
     cancel_requested = models.BooleanField(_("annuleren gevraagd"), default=False)
+    # Set when a check or apply starts and at every progress step; a check or apply whose
+    # heartbeat is old and whose lock is free died with its worker (members.services).
+    heartbeat_at = models.DateTimeField(_("laatste teken van leven"), null=True, blank=True)
+    interrupted_during = models.CharField(
+        _("onderbroken tijdens"), max_length=12, choices=ImportStatus.choices, blank=True
+    )
     bytes_done = models.BigIntegerField(default=0)
     rows_total = models.IntegerField(_("rijen"), default=0)
     rows_valid = models.IntegerField(_("goede rijen"), default=0)

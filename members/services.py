@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from audit.models import AuditAction
@@ -96,12 +97,20 @@ def import_confirm(*, member_import: MemberImport, user: User, request=None) -> 
 
 
 def import_cancel(*, member_import: MemberImport, user: User, request=None) -> MemberImport:
-    """Stop an import that is not being applied yet; a running check stops at its next step."""
-    from members.importing import cancel_import
+    """Stop an import that is not being applied; a running check stops at its next step.
+
+    A check or apply that no process runs any more (its worker died; interrupted or not yet
+    swept) ends at once, with its staging table and upload.
+    """
+    from members.importing import cancel_import, import_is_running
 
     if member_import.is_finished:
         return member_import
-    if member_import.status == ImportStatus.APPLYING:
+    running = member_import.status in (
+        ImportStatus.VALIDATING,
+        ImportStatus.APPLYING,
+    ) and import_is_running(member_import)
+    if running and member_import.status == ImportStatus.APPLYING:
         raise ValidationError("De import wordt al verwerkt en kan niet meer worden geannuleerd.")
     MemberImport.objects.filter(pk=member_import.pk).update(cancel_requested=True)
     member_import.refresh_from_db()
@@ -112,9 +121,104 @@ def import_cancel(*, member_import: MemberImport, user: User, request=None) -> M
         obj=member_import,
         detail="geannuleerd",
     )
-    if member_import.status in (ImportStatus.UPLOADED, ImportStatus.PREVIEWED, ImportStatus.QUEUED):
+    if not running:
         cancel_import(member_import)
     return member_import
+
+
+def import_retry(*, member_import: MemberImport, user: User, request=None) -> MemberImport:
+    """Start an interrupted import again: the check from the file, or the apply from the
+    checked rows (the apply is one transaction: a dead one left nothing half-written)."""
+    from members.importing import staging_exists
+    from members.tasks import apply_member_import, validate_member_import
+
+    if member_import.status != ImportStatus.INTERRUPTED:
+        raise ValidationError("Alleen een onderbroken import kan opnieuw worden gestart.")
+    apply = member_import.interrupted_during == ImportStatus.APPLYING and staging_exists(
+        member_import
+    )
+    if not apply and not (member_import.file_path and os.path.exists(member_import.file_path)):
+        raise ValidationError(
+            "Het bestand van deze import is er niet meer. Annuleer de import en upload het bestand opnieuw."
+        )
+    fields = {"message": "", "interrupted_during": "", "heartbeat_at": timezone.now()}
+    if apply:
+        fields["status"] = ImportStatus.QUEUED
+    else:
+        fields.update(status=ImportStatus.UPLOADED, bytes_done=0, rows_total=0)
+    with transaction.atomic():
+        claimed = MemberImport.objects.filter(
+            pk=member_import.pk, status=ImportStatus.INTERRUPTED, cancel_requested=False
+        ).update(**fields)
+        if not claimed:
+            raise ValidationError("Deze import is al opnieuw gestart of gestopt.")
+        audit_log(
+            request=request,
+            user=user,
+            action=AuditAction.IMPORT,
+            obj=member_import,
+            detail="opnieuw gestart (verwerken)" if apply else "opnieuw gestart (controleren)",
+        )
+        task = apply_member_import if apply else validate_member_import
+        task.delay_on_commit(member_import.pk)
+    member_import.refresh_from_db()
+    return member_import
+
+
+STALE_AFTER = timedelta(minutes=2)
+INTERRUPTED_MESSAGES = {
+    ImportStatus.VALIDATING: (
+        "Onderbroken: het controleren stopte onverwacht (het proces dat het deed, is "
+        "uitgevallen). Er is niets verwerkt. Start de import opnieuw of annuleer hem."
+    ),
+    ImportStatus.APPLYING: (
+        "Onderbroken: het verwerken stopte onverwacht (het proces dat het deed, is uitgevallen). "
+        "Er is niets verwerkt: het verwerken gebeurt in één keer of helemaal niet. Start de "
+        "import opnieuw of annuleer hem."
+    ),
+}
+
+
+def imports_mark_interrupted(*, now=None) -> int:
+    """Checks and applies that no process runs any more are marked interrupted (every minute).
+
+    A check or apply holds the import's lock while it runs and updates the heartbeat as it
+    goes; when the heartbeat is older than STALE_AFTER and nobody holds the lock, its worker
+    died. An interrupted check loses its half-filled staging table and rejected rows (the
+    file stays, for a retry); an interrupted apply loses the upload (its checked rows stay,
+    for a retry). Cancelling removes the rest, and so does the daily clean-up.
+    """
+    from members.importing import delete_upload, drop_staging, import_is_running
+
+    now = now or timezone.now()
+    stale_before = now - STALE_AFTER
+    candidates = MemberImport.objects.filter(
+        status__in=[ImportStatus.VALIDATING, ImportStatus.APPLYING]
+    ).filter(
+        Q(heartbeat_at__lt=stale_before) | Q(heartbeat_at__isnull=True, created_at__lt=stale_before)
+    )
+    count = 0
+    for member_import in candidates:
+        if import_is_running(member_import):
+            continue
+        phase = member_import.status
+        marked = MemberImport.objects.filter(
+            pk=member_import.pk, status=phase, heartbeat_at=member_import.heartbeat_at
+        ).update(
+            status=ImportStatus.INTERRUPTED,
+            interrupted_during=phase,
+            message=INTERRUPTED_MESSAGES[phase],
+        )
+        if not marked:
+            continue
+        count += 1
+        if phase == ImportStatus.VALIDATING:
+            drop_staging(member_import)
+            member_import.errors.all().delete()
+        else:
+            delete_upload(member_import)
+        audit_log(action=AuditAction.IMPORT, obj=member_import, detail="onderbroken")
+    return count
 
 
 def imports_abandon_stale(*, now=None) -> int:

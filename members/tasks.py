@@ -15,10 +15,9 @@ def validate_member_import(import_id: int) -> str:
     member_import = MemberImport.objects.filter(pk=import_id).first()
     if member_import is None or member_import.status not in (
         ImportStatus.UPLOADED,
-        ImportStatus.VALIDATING,  # a worker died half-way: start the check again
+        ImportStatus.VALIDATING,  # delivered again after a worker died: start the check again
     ):
         return "skipped"
-    member_import.errors.all().delete()
     try:
         return validate_import(member_import).status
     except Exception:
@@ -46,15 +45,29 @@ def _fail(import_id: int) -> None:
     from django.utils import timezone
 
     from members.importing import delete_upload, drop_staging
+    from members.models import FINISHED_IMPORT_STATUSES
 
     member_import = MemberImport.objects.get(pk=import_id)
-    MemberImport.objects.filter(pk=import_id).update(
-        status=ImportStatus.FAILED,
-        finished_at=timezone.now(),
-        message="Onverwachte fout bij het verwerken; er is niets verwerkt. Probeer het opnieuw of meld het.",
+    failed = (
+        MemberImport.objects.filter(pk=import_id)
+        .exclude(status__in=[*FINISHED_IMPORT_STATUSES, ImportStatus.INTERRUPTED])
+        .update(
+            status=ImportStatus.FAILED,
+            finished_at=timezone.now(),
+            message="Onverwachte fout bij het verwerken; er is niets verwerkt. Probeer het opnieuw of meld het.",
+        )
     )
-    drop_staging(member_import)
-    delete_upload(member_import)
+    if failed:  # a cancel or the sweep may have ended it first
+        drop_staging(member_import)
+        delete_upload(member_import)
+
+
+@shared_task
+def sweep_interrupted_member_imports() -> int:
+    """Every minute: a check or apply whose worker died is marked interrupted (retry or cancel)."""
+    from members.services import imports_mark_interrupted
+
+    return imports_mark_interrupted()
 
 
 @shared_task

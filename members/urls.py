@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/<int:pk>/voortgang/", views.import_progress, name="import_progress"),
     path("import/<int:pk>/bevestigen/", views.import_confirm, name="import_confirm"),
     path("import/<int:pk>/annuleren/", views.import_cancel, name="import_cancel"),
+    path("import/<int:pk>/opnieuw/", views.import_retry, name="import_retry"),
     path("import/<int:pk>/afgewezen.csv", views.import_rejected_csv, name="import_rejected_csv"),
     path("export/", views.member_export, name="export"),
     path("<int:pk>/wissen/", views.member_erase_view, name="erase"),

@@ -80,11 +80,16 @@ def _import_list(request: HttpRequest, handler: LimitedUploadHandler) -> HttpRes
 
 
 def _import_context(request: HttpRequest, member_import: MemberImport) -> dict:
+    from members.importing import import_is_running
+
     return {
         "import": member_import,
         "polling": member_import.status in POLLING_STATUSES,
         "can_cancel": not member_import.is_finished
-        and member_import.status != ImportStatus.APPLYING,
+        and not (
+            member_import.status == ImportStatus.APPLYING and import_is_running(member_import)
+        ),
+        "can_retry": member_import.status == ImportStatus.INTERRUPTED,
         "apply_blocked": can_apply(member_import)
         if member_import.status == ImportStatus.PREVIEWED
         else "",
@@ -134,6 +139,20 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("De import is geannuleerd; er is niets verwerkt."))
         return redirect("members:import_detail", pk=pk)
     return render(request, "members/import_cancel.html", {"import": member_import})
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start an interrupted import again (its check, or its apply)."""
+    member_import = get_visible_or_404(MemberImport.objects, request.user, pk=pk)
+    try:
+        services.import_retry(member_import=member_import, user=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("De import is opnieuw gestart."))
+    return redirect("members:import_detail", pk=pk)
 
 
 @role_required(Role.ADMIN)

@@ -27,6 +27,13 @@ ROWS: list[Access] = [
         reason="POST only; tested in tests/members/test_import_views.py",
     ),
     Access("members:import_cancel", ONLY_ADMIN, kwargs=_import),
+    Access(
+        "members:import_retry",
+        ONLY_ADMIN,
+        kwargs=_import,
+        probe=False,
+        reason="POST only; tested in tests/members/test_import_interrupted.py",
+    ),
     Access("members:import_rejected_csv", ONLY_ADMIN, kwargs=_import),
     Access("members:export", ONLY_ADMIN),
     Access("members:erase", ONLY_ADMIN, kwargs=lambda cast: {"pk": cast.other_member.pk}),
