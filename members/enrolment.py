@@ -48,7 +48,7 @@ def invitation_link(user) -> str:
     """A fresh one-time link for `user`; earlier links stop working."""
     nonce = secrets.token_urlsafe(16)
     cache.set(_cache_key(user.pk), nonce, INVITATION_DAYS * 24 * 3600)
-    token = signing.dumps({"u": user.pk, "n": nonce}, salt=_SALT)
+    token = signing.dumps({"u": user.pk, "n": nonce, "e": user.email}, salt=_SALT)
     return settings.SITE_URL + reverse("mfa_invitation", kwargs={"token": token})
 
 
@@ -100,7 +100,27 @@ def _open_invitation(token: str):
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.is_staff_role or _has_totp(user):
         return None, None
+    if payload.get("e") != user.email:  # the address changed since: the link went elsewhere
+        return None, None
     return user, nonce
+
+
+def _mark_email_verified(user) -> None:
+    """The link reached the account's address: that verifies it, so a new staff member is not
+    sent a second mail (allauth's mandatory verification) before the first login."""
+    from allauth.account.models import EmailAddress
+
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        EmailAddress.objects.create(
+            user=user,
+            email=user.email,
+            verified=True,
+            primary=not EmailAddress.objects.filter(user=user, primary=True).exists(),
+        )
+    elif not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
 
 
 def _has_totp(user) -> bool:
@@ -131,6 +151,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "members/mfa_invitation_invalid.html", status=400)
     if request.user.is_authenticated and request.user.pk != user.pk:
         logout(request)
+    _mark_email_verified(user)
     request.session[_SESSION_KEY] = {"u": user.pk, "n": nonce}
     if request.user.is_authenticated:
         return redirect("mfa_activate_totp")

@@ -39,10 +39,10 @@ def _link_in(message) -> str:
     return _path(re.search(r"http\S+/accounts/tweede-factor/\S+", message.body).group(0))
 
 
-def _enrol(client, user) -> object:
+def _enrol(client, user, password=PASSWORD) -> object:
     """Log in with the password and set up TOTP; returns the activation response."""
-    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
-    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    client.post(reverse("account_login"), {"login": user.email, "password": password})
+    client.post(reverse("account_reauthenticate"), {"password": password})
     page = client.get(reverse("mfa_activate_totp"))
     if page.status_code != 200 or "form" not in (page.context or {}):
         return page
@@ -98,6 +98,10 @@ def test_a_newer_invitation_replaces_the_older_one_and_forged_links_fail(client)
     old = _path(enrolment.invitation_link(user))
     enrolment.invitation_link(user)
     assert client.get(old).status_code == 400
+    current = _path(enrolment.invitation_link(user))
+    user.email = "verhuisd@example.nl"
+    user.save(update_fields=["email"])
+    assert client.get(current).status_code == 400  # mailed to the address it had then
     assert client.get(reverse("mfa_invitation", kwargs={"token": "nep"})).status_code == 400
 
 
@@ -138,12 +142,17 @@ def test_a_staff_account_made_in_the_admin_gets_its_invitation(client, cast):
     assert [message.to for message in mail.outbox] == [["nieuw@example.nl"]]
     assert "/accounts/tweede-factor/" in mail.outbox[0].body
 
+    # the link proves the mailbox: no separate verification mail before the first login
+    person = Client()
+    person.get(_link_in(mail.outbox[0]))
+    staff = User.objects.get(email="nieuw@example.nl")
+    assert _enrol(person, staff, password="een-sterk-wachtwoord-77").status_code == 302
+    assert Authenticator.objects.filter(user=staff, type="totp").exists()
+    assert len(mail.outbox) == 1
+
 
 def test_the_mfa_invite_command_mails_a_link_for_the_first_admin(client):
     admin = User.objects.create_superuser("eerste@example.nl", PASSWORD)
-    from allauth.account.models import EmailAddress
-
-    EmailAddress.objects.create(user=admin, email=admin.email, verified=True, primary=True)
     out = io.StringIO()
     call_command("mfa_invite", "eerste@example.nl", stdout=out)
     assert "Uitnodiging verstuurd" in out.getvalue()
