@@ -477,9 +477,14 @@ class AppointmentReport(models.Model):
         related_name="+",
         verbose_name=_("geschreven door"),
     )
-    trajectory_referral_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    trajectory_referral_sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name=_("doorverwijzing naar een traject verstuurd op"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("aangemaakt op"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("gewijzigd op"))
 
     objects = AppointmentReportQuerySet.as_manager()
 
@@ -535,13 +540,18 @@ class Reminder(models.Model):
 class AppointmentMail(models.Model):
     """A record of each appointment mail sent, so a task that runs twice sends it once."""
 
-    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="mails")
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, related_name="mails", verbose_name=_("afspraak")
     )
-    kind = models.CharField(max_length=20)
-    sequence = models.PositiveIntegerField()
-    sent_at = models.DateTimeField(auto_now_add=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("ontvanger"),
+    )
+    kind = models.CharField(max_length=20, verbose_name=_("soort"))
+    sequence = models.PositiveIntegerField(verbose_name=_("volgnummer"))
+    sent_at = models.DateTimeField(auto_now_add=True, verbose_name=_("verstuurd op"))
 
     class Meta:
         verbose_name = _("verstuurde afspraakmail")

@@ -1,13 +1,18 @@
 import contextlib
 
+from allauth.mfa.models import Authenticator
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportMixin
 
+from fnvregio.admin import PermissionLabelsMixin
 from members.admin_import import (
     AdminUploadStorage,
     MemberConfirmImportForm,
@@ -28,7 +33,7 @@ from members.models import (
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(PermissionLabelsMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "role", "is_active", "is_demo"]
     list_filter = ["role", "is_active", "is_demo"]
@@ -36,12 +41,15 @@ class UserAdmin(BaseUserAdmin):
     filter_horizontal = ["regions", "sectors", "union_houses", "groups", "user_permissions"]
     fieldsets = [
         (None, {"fields": ["email", "password", "full_name", "role"]}),
-        ("Scope", {"fields": ["regions", "sectors", "union_houses", "serves_online"]}),
         (
-            "Rechten",
+            gettext_lazy("Werkgebied"),
+            {"fields": ["regions", "sectors", "union_houses", "serves_online"]},
+        ),
+        (
+            gettext_lazy("Rechten"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
-        ("Overig", {"fields": ["is_demo", "last_login", "date_joined"]}),
+        (gettext_lazy("Overig"), {"fields": ["is_demo", "last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (
@@ -120,7 +128,7 @@ class EmployerAdmin(admin.ModelAdmin):
 class MemberAdmin(ImportMixin, admin.ModelAdmin):
     """Small files via django-import-export (preview, then confirm) with the portal's rules."""
 
-    list_display = ["member_number", "display_name", "region", "sector", "status", "is_demo"]
+    list_display = ["member_number", "name", "region", "sector", "status", "is_demo"]
     list_filter = ["status", "region", "sector", "is_demo"]
     search_fields = ["member_number", "last_name"]
     raw_id_fields = ["employer", "user", "municipality"]
@@ -132,6 +140,10 @@ class MemberAdmin(ImportMixin, admin.ModelAdmin):
     import_form_class = MemberImportForm
     confirm_form_class = MemberConfirmImportForm
     tmp_storage_class = AdminUploadStorage
+
+    @admin.display(description=gettext_lazy("naam"), ordering="last_name")
+    def name(self, obj: Member) -> str:
+        return obj.display_name
 
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)
@@ -262,3 +274,55 @@ class CorrectionRequestAdmin(admin.ModelAdmin):
     list_filter = ["handled_at"]
     raw_id_fields = ["member"]
     search_fields = ["member__member_number"]
+
+
+# Groups and two-factor devices are registered by Django and allauth; registered again here so
+# that their pages speak Dutch: permissions by their translated names, and the allauth model's
+# fields (which have no translatable names) labelled here.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(PermissionLabelsMixin, BaseGroupAdmin):
+    pass
+
+
+class AuthenticatorForm(forms.ModelForm):
+    class Meta:
+        model = Authenticator
+        fields = ["user", "type", "data", "created_at", "last_used_at"]
+        labels = {
+            "user": gettext_lazy("gebruiker"),
+            "type": gettext_lazy("soort"),
+            "data": gettext_lazy("gegevens"),
+            "created_at": gettext_lazy("aangemaakt op"),
+            "last_used_at": gettext_lazy("laatst gebruikt op"),
+        }
+
+
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    form = AuthenticatorForm
+    raw_id_fields = ["user"]
+    list_display = ["user_email", "kind", "created", "last_used"]
+    list_filter = ["type"]
+    list_select_related = ["user"]
+
+    @admin.display(description=gettext_lazy("gebruiker"), ordering="user__email")
+    def user_email(self, obj: Authenticator) -> str:
+        return obj.user.email
+
+    @admin.display(description=gettext_lazy("soort"), ordering="type")
+    def kind(self, obj: Authenticator) -> str:
+        return obj.get_type_display()
+
+    @admin.display(description=gettext_lazy("aangemaakt op"), ordering="created_at")
+    def created(self, obj: Authenticator):
+        return obj.created_at
+
+    @admin.display(description=gettext_lazy("laatst gebruikt op"), ordering="last_used_at")
+    def last_used(self, obj: Authenticator):
+        return obj.last_used_at

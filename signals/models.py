@@ -195,20 +195,36 @@ class SessionTheme(models.Model):
     """A session's theme, with the session's day, region, sector and employer copied in so
     that detection counts themes from one narrow table (one index scan, no join)."""
 
-    session = models.ForeignKey(ConsultationSession, on_delete=models.CASCADE)
-    theme = models.ForeignKey(Theme, on_delete=models.PROTECT)
-    day = models.DateField()
+    session = models.ForeignKey(
+        ConsultationSession, on_delete=models.CASCADE, verbose_name=_("spreekuurgesprek")
+    )
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, verbose_name=_("thema"))
+    day = models.DateField(verbose_name=_("dag"))
     region = models.ForeignKey(
-        "regions.Region", null=True, on_delete=models.PROTECT, related_name="+"
+        "regions.Region",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("regio"),
     )
     sector = models.ForeignKey(
-        "members.Sector", null=True, on_delete=models.SET_NULL, related_name="+"
+        "members.Sector",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("sector"),
     )
     employer = models.ForeignKey(
-        "members.Employer", null=True, on_delete=models.PROTECT, related_name="+"
+        "members.Employer",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("werkgever"),
     )
 
     class Meta:
+        verbose_name = _("thema van een gesprek")
+        verbose_name_plural = _("thema's van gesprekken")
         constraints = [
             models.UniqueConstraint(fields=["session", "theme"], name="session_theme_unique")
         ]
@@ -258,10 +274,18 @@ class Consent(models.Model):
     every view checks `withdrawn_at` when it renders."""
 
     session = models.ForeignKey(
-        ConsultationSession, on_delete=models.CASCADE, related_name="consents"
+        ConsultationSession,
+        on_delete=models.CASCADE,
+        related_name="consents",
+        verbose_name=_("spreekuurgesprek"),
     )
     member = models.ForeignKey(
-        "members.Member", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "members.Member",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("lid"),
     )
     scope = models.CharField(
         _("waarvoor"),
@@ -274,7 +298,11 @@ class Consent(models.Model):
     )
     given_at = models.DateTimeField(_("gegeven op"), default=timezone.now)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("vastgelegd door"),
     )
     withdrawn_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
     # Who the member agreed to share with, as data rather than a sentence: the officials of
@@ -402,7 +430,12 @@ class SignalQuerySet(models.QuerySet):
 class Signal(models.Model):
     """A detected trend. One active signal per rule and key (a partial unique constraint)."""
 
-    rule = models.ForeignKey(DetectionRule, on_delete=models.PROTECT, related_name="signals")
+    rule = models.ForeignKey(
+        DetectionRule,
+        on_delete=models.PROTECT,
+        related_name="signals",
+        verbose_name=_("detectieregel"),
+    )
     key = models.CharField(_("sleutel"), max_length=80)
     employer = models.ForeignKey(
         "members.Employer",
@@ -448,17 +481,29 @@ class Signal(models.Model):
     outcome = models.TextField(_("uitkomst"), blank=True)
     dismiss_reason = models.TextField(_("reden"), blank=True)
     opened_at = models.DateTimeField(_("geopend op"), default=timezone.now)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True, verbose_name=_("gezien op"))
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("gezien door"),
     )
-    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True, verbose_name=_("beëindigd op"))
     ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("beëindigd door"),
     )
-    notified_count = models.PositiveIntegerField(default=0)
-    reminder_sent_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    notified_count = models.PositiveIntegerField(default=0, verbose_name=_("aantal meldingen"))
+    reminder_sent_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("herinnering verstuurd op")
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("gewijzigd op"))
 
     objects = SignalQuerySet.as_manager()
 
@@ -484,7 +529,8 @@ class Signal(models.Model):
             subject = str(self.employer) if self.employer_id else "?"
             return f"{subject}: {self.theme}" if self.theme_id else subject
         where = self.region or self.sector
-        return f"{self.theme} in {where}"
+        # a signal over all themes has none: its title is the place alone, never "None in ..."
+        return f"{self.theme} in {where}" if self.theme_id else str(where)
 
     @property
     def is_active(self) -> bool:
@@ -492,11 +538,15 @@ class Signal(models.Model):
 
 
 class SignalSession(models.Model):
-    signal = models.ForeignKey(Signal, on_delete=models.CASCADE)
-    session = models.ForeignKey(ConsultationSession, on_delete=models.CASCADE)
-    added_at = models.DateTimeField(default=timezone.now)
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, verbose_name=_("signaal"))
+    session = models.ForeignKey(
+        ConsultationSession, on_delete=models.CASCADE, verbose_name=_("spreekuurgesprek")
+    )
+    added_at = models.DateTimeField(default=timezone.now, verbose_name=_("toegevoegd op"))
 
     class Meta:
+        verbose_name = _("gesprek bij een signaal")
+        verbose_name_plural = _("gesprekken bij signalen")
         constraints = [
             models.UniqueConstraint(fields=["signal", "session"], name="signal_session_unique")
         ]
@@ -538,6 +588,8 @@ class SignalNotification(models.Model):
     objects = SignalNotificationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("melding van een signaal")
+        verbose_name_plural = _("meldingen van signalen")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -558,6 +610,10 @@ class NotificationPreference(models.Model):
         _("één dagelijkse samenvatting in plaats van losse e-mails"), default=False
     )
 
+    class Meta:
+        verbose_name = _("meldingsvoorkeur")
+        verbose_name_plural = _("meldingsvoorkeuren")
+
     def __str__(self) -> str:
         return f"{self.user_id}: {self.daily_digest}"
 
@@ -573,6 +629,8 @@ class DetectionRun(models.Model):
     grown = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("detectieronde")
+        verbose_name_plural = _("detectierondes")
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
@@ -595,6 +653,8 @@ class ThemeDayCount(models.Model):
     count = models.IntegerField(default=0)
 
     class Meta:
+        verbose_name = _("telling per thema en dag")
+        verbose_name_plural = _("tellingen per thema en dag")
         constraints = [
             models.CheckConstraint(
                 condition=Q(region__isnull=True) ^ Q(sector__isnull=True),

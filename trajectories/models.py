@@ -230,7 +230,12 @@ class IntakeRequest(models.Model):
     )
     taken_at = models.DateTimeField(_("opgepakt op"), null=True, blank=True)
     created_by = models.ForeignKey(
-        "members.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "members.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("aangemaakt door"),
     )
     created_at = models.DateTimeField(_("binnengekomen op"), auto_now_add=True)
     is_demo = models.BooleanField(_("demodata"), default=False)
@@ -429,7 +434,9 @@ class Trajectory(models.Model):
         blank=True,
         help_text=_("Deze tekst ziet de deelnemer op de eigen trajectpagina."),
     )
-    shared_summary_updated_at = models.DateTimeField(null=True, blank=True)
+    shared_summary_updated_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("gedeelde samenvatting gewijzigd op")
+    )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     is_demo = models.BooleanField(_("demodata"), default=False)
 
@@ -539,14 +546,20 @@ class AdviserAssignmentQuerySet(models.QuerySet):
 class AdviserAssignment(models.Model):
     """Who guided a trajectory when. Reassigning ends the open row and opens a new one."""
 
-    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="assignments")
+    trajectory = models.ForeignKey(
+        Trajectory, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("traject")
+    )
     adviser = models.ForeignKey(
         "members.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("adviseur")
     )
     started_at = models.DateTimeField(_("vanaf"), default=timezone.now)
     ended_at = models.DateTimeField(_("tot"), null=True, blank=True)
     assigned_by = models.ForeignKey(
-        "members.User", null=True, on_delete=models.SET_NULL, related_name="+"
+        "members.User",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("toegewezen door"),
     )
     reason = models.CharField(_("reden"), max_length=200, blank=True)
 
@@ -579,12 +592,14 @@ class ActionPlanQuerySet(models.QuerySet):
 class ActionPlan(models.Model):
     """The plan of action of a trajectory: goals, agreed with the participant."""
 
-    trajectory = models.OneToOneField(Trajectory, on_delete=models.CASCADE, related_name="plan")
+    trajectory = models.OneToOneField(
+        Trajectory, on_delete=models.CASCADE, related_name="plan", verbose_name=_("traject")
+    )
     agreed_at = models.DateTimeField(_("afgesproken op"), null=True, blank=True)
     review_interval_weeks = models.PositiveSmallIntegerField(
         _("evaluatie elke (weken)"), default=DEFAULT_REVIEW_INTERVAL_WEEKS
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("gewijzigd op"))
 
     objects = ActionPlanQuerySet.as_manager()
 
@@ -701,7 +716,9 @@ class PlanReview(models.Model):
     """A planned review of the plan. The row is also the reminder: `reminder_sent_at` is the
     sent mark, claimed by the beat task so each review is reminded exactly once."""
 
-    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="reviews")
+    trajectory = models.ForeignKey(
+        Trajectory, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("traject")
+    )
     due_on = models.DateField(_("gepland op"))
     held_on = models.DateField(_("gehouden op"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("herinnering verstuurd op"), null=True, blank=True)
@@ -733,9 +750,15 @@ class ProgressNoteQuerySet(models.QuerySet):
 
 
 class ProgressNote(models.Model):
-    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="notes")
+    trajectory = models.ForeignKey(
+        Trajectory, on_delete=models.CASCADE, related_name="notes", verbose_name=_("traject")
+    )
     author = models.ForeignKey(
-        "members.User", null=True, on_delete=models.SET_NULL, related_name="+"
+        "members.User",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("auteur"),
     )
     text = models.TextField(_("voortgangsnotitie"))
     created_at = models.DateTimeField(_("op"), auto_now_add=True)
@@ -853,18 +876,31 @@ class Enrolment(models.Model):
     """A participant's place in a session, or on its waiting list (in order of `created_at`)."""
 
     session = models.ForeignKey(
-        WorkshopSession, on_delete=models.CASCADE, related_name="enrolments"
+        WorkshopSession,
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+        verbose_name=_("bijeenkomst"),
     )
-    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="enrolments")
+    trajectory = models.ForeignKey(
+        Trajectory, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("traject")
+    )
     status = models.CharField(_("status"), max_length=10, choices=EnrolmentStatus.choices)
     attended = models.BooleanField(_("aanwezig"), null=True, blank=True)
     enrolled_by = models.ForeignKey(
-        "members.User", null=True, on_delete=models.SET_NULL, related_name="+"
+        "members.User",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ingeschreven door"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    promoted_at = models.DateTimeField(null=True, blank=True)
-    moved_up_mail_sent = models.BooleanField(default=False)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("aangemaakt op"))
+    promoted_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("van de wachtlijst gehaald op")
+    )
+    moved_up_mail_sent = models.BooleanField(
+        default=False, verbose_name=_("mail over de vrijgekomen plaats verstuurd")
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("geannuleerd op"))
     reminder_sent_at = models.DateTimeField(_("herinnering verstuurd op"), null=True, blank=True)
 
     objects = EnrolmentQuerySet.as_manager()
@@ -910,7 +946,9 @@ class OutcomeQuerySet(models.QuerySet):
 class Outcome(models.Model):
     """What became of the participant when the trajectory ended. Counted, never named."""
 
-    trajectory = models.OneToOneField(Trajectory, on_delete=models.CASCADE, related_name="outcome")
+    trajectory = models.OneToOneField(
+        Trajectory, on_delete=models.CASCADE, related_name="outcome", verbose_name=_("traject")
+    )
     kind = models.CharField(_("uitkomst"), max_length=10, choices=OutcomeKind.choices)
     employer = models.ForeignKey(
         "members.Employer",
@@ -933,7 +971,11 @@ class Outcome(models.Model):
     )
     under_cao = models.BooleanField(_("valt onder een cao"), null=True, blank=True)
     recorded_by = models.ForeignKey(
-        "members.User", null=True, on_delete=models.SET_NULL, related_name="+"
+        "members.User",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("vastgelegd door"),
     )
     recorded_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
 
