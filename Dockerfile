@@ -18,6 +18,7 @@ COPY . .
 # collectstatic needs settings that load: a throwaway key and URLs, never used at run time.
 RUN SECRET_KEY=collectstatic-only-$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
     MFA_ENCRYPTION_KEY=collectstatic-only-$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
+    FNV_ERASURE_KEY=collectstatic-only-$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
     DATABASE_URL=postgres://x@localhost/x REDIS_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --noinput
 USER fnv

@@ -383,9 +383,16 @@ FNV_RETENTION_HANDLERS = ["audit.retention.apply_retention"] + [
 ]
 
 # --- Erasure ------------------------------------------------------------------------------
-# Key of the one-way hash of erased member numbers. Keep it stable: a new key makes earlier
-# erasures unrecognisable to the import. Defaults to one derived from SECRET_KEY.
+# Key of the one-way hash of erased member numbers. It can never change (the numbers are gone,
+# so nothing can be hashed again): a new key makes earlier erasures unrecognisable, and the
+# next import would bring those members back. Production therefore needs its own key, not one
+# derived from SECRET_KEY, which is rotated after a leak. Development derives one.
 FNV_ERASURE_KEY = os.environ.get("FNV_ERASURE_KEY", "")
+if not DEVELOPMENT and (len(FNV_ERASURE_KEY) < 32 or FNV_ERASURE_KEY == SECRET_KEY):
+    raise ImproperlyConfigured(
+        "FNV_ERASURE_KEY is not set or too weak. Set its own random key of 32+ characters (not "
+        "SECRET_KEY) and never change it: it recognises erased members in later imports."
+    )
 FNV_ERASURE_HANDLERS = [
     f"{app}.retention.erase_member" for app in FEATURE_APPS if app not in {"members", "plans"}
 ]

@@ -549,7 +549,7 @@ class ErasedMember(models.Model):
 
     @staticmethod
     def hash_number(member_number: str) -> str:
-        """Keyed with FNV_ERASURE_KEY (default: SECRET_KEY): keep the key stable, or earlier
+        """Keyed with FNV_ERASURE_KEY (development: SECRET_KEY); it never changes, or earlier
         erasures are no longer recognised."""
         import hashlib
         import hmac

@@ -28,6 +28,7 @@ def _manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
             "EMAIL_BACKEND",
             "MFA_ENCRYPTION_KEY",
             "MFA_ENCRYPTION_KEY_FALLBACKS",
+            "FNV_ERASURE_KEY",
         }
     }
     env["PYTHONPATH"] = str(BASE_DIR)
@@ -55,6 +56,7 @@ def _production_env(**overrides: str) -> dict[str, str]:
         "DJANGO_DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "MFA_ENCRYPTION_KEY": secrets.token_urlsafe(40),
+        "FNV_ERASURE_KEY": secrets.token_urlsafe(40),
         "DATABASE_URL": _database_url(database),
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "ALLOWED_HOSTS": "regio.fnv.example",
@@ -89,6 +91,19 @@ def test_it_refuses_to_start_in_production_without_its_own_mfa_encryption_key():
     result = _manage("check", **_production_env(MFA_ENCRYPTION_KEY="short"))
     assert result.returncode != 0
     assert "MFA_ENCRYPTION_KEY" in result.stderr
+
+
+def test_it_refuses_to_start_in_production_without_its_own_erasure_key():
+    """Erased members are recognised by a keyed hash of their number; a key derived from
+    SECRET_KEY would change with it, and the next import would bring them back."""
+    for overrides in ({"FNV_ERASURE_KEY": ""}, {"FNV_ERASURE_KEY": "short"}):
+        result = _manage("check", **_production_env(**overrides))
+        assert result.returncode != 0
+        assert "FNV_ERASURE_KEY" in result.stderr
+    key = secrets.token_urlsafe(64)
+    result = _manage("check", **_production_env(SECRET_KEY=key, FNV_ERASURE_KEY=key))
+    assert result.returncode != 0
+    assert "FNV_ERASURE_KEY" in result.stderr
 
 
 def test_it_refuses_to_start_in_production_without_a_database_url():
