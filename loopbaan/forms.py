@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fnvregio import bounds
+from fnvregio.bounds import BoundedDateField
 from loopbaan.models import AvailabilityKind, CareerQuestion, NoShow, Referral
 
 
@@ -33,8 +35,11 @@ class AvailabilityForm(forms.Form):
     weekday = forms.TypedChoiceField(
         label=_("Weekdag (elke week)"), choices=WEEKDAYS, coerce=int, required=False
     )
-    date = forms.DateField(
-        label=_("Datum (eenmalig)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    date = BoundedDateField(
+        bounds=bounds.AVAILABILITY,
+        label=_("Datum (eenmalig)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     start_time = forms.TimeField(label=_("Van"), widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(label=_("Tot"), widget=forms.TimeInput(attrs={"type": "time"}))
@@ -48,7 +53,11 @@ class AvailabilityForm(forms.Form):
 
 
 class BlockedDayForm(forms.Form):
-    date = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = BoundedDateField(
+        bounds=bounds.AVAILABILITY,
+        label=_("Datum"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     reason = forms.CharField(label=_("Reden (niet verplicht)"), max_length=100, required=False)
 
 

@@ -7,6 +7,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from fnvregio import bounds
+from fnvregio.bounds import BoundedDateField
 from members.models import ImportMode, normalise_postcode
 
 
@@ -33,7 +35,8 @@ class ActivationForm(forms.Form):
     postcode = forms.CharField(
         label=_("Postcode"), max_length=8, help_text=_("Bijvoorbeeld 1234 AB.")
     )
-    birth_date = forms.DateField(
+    birth_date = BoundedDateField(
+        bounds=bounds.BIRTH_DATE,
         label=_("Geboortedatum"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d-%m-%Y"],

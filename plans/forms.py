@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fnvregio import bounds
+from fnvregio.bounds import BoundedDateField
 from plans.models import SECTION_HELP, Section
 from plans.services import MAX_SECTION_LENGTH
 from regions.models import Region
@@ -53,4 +55,8 @@ class NoteForm(forms.Form):
 
 
 class DeadlineForm(forms.Form):
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = BoundedDateField(
+        bounds=bounds.PLAN_DEADLINE,
+        label=_("Deadline"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )

@@ -368,7 +368,7 @@ def set_deadline(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("De deadline is gezet."))
     else:
-        messages.error(request, _("Vul een geldige datum in."))
+        bounds.form_error_messages(request, form, deadline=_("Vul een geldige datum in."))
     return redirect("plans:detail", pk=plan.pk)
 
 
@@ -379,7 +379,11 @@ def region_deadline(request: HttpRequest) -> HttpResponse:
     region = get_object_or_404(request.user.regions.with_code(request.POST.get("region", "")))
     form = DeadlineForm(request.POST)
     year = bounds.int_param(request.POST, "year") or 0
-    if form.is_valid() and 2023 <= year <= 2100:
+    if not form.is_valid():
+        bounds.form_error_messages(request, form, deadline=_("Vul een geldige datum in."))
+    elif not 2023 <= year <= 2100:
+        messages.error(request, _("Vul een geldige datum in."))
+    else:
         try:
             services.plan_set_deadline(
                 user=request.user,
@@ -395,8 +399,6 @@ def region_deadline(request: HttpRequest) -> HttpResponse:
                 request,
                 _("De deadline voor %(region)s is gezet.") % {"region": region.name},
             )
-    else:
-        messages.error(request, _("Vul een geldige datum in."))
     return redirect(f"{reverse('plans:overview')}?jaar={year or ''}")
 
 

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fnvregio import bounds
+from fnvregio.bounds import BoundedDateTimeField
 from members.models import Employer, Member, Sector, kvk_validator
 from regions.models import UnionHouse
 from signals.models import Place, Referral, SessionKind, SignalAction, Theme
@@ -15,7 +17,8 @@ NEW_EMPLOYER = "new"
 
 
 class SessionForm(forms.Form):
-    at = forms.DateTimeField(
+    at = BoundedDateTimeField(
+        bounds=bounds.SESSION,
         label=_("Datum en tijd"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )

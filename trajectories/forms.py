@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fnvregio import bounds
+from fnvregio.bounds import BoundedDateField
 from members.models import Employer, Member, Role, Sector, User
 from regions.models import Region
 from trajectories.models import (
@@ -88,8 +90,11 @@ class DirectIntakeForm(forms.Form):
 class TakeIntakeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Soort traject"), choices=TrajectoryKind.choices)
     reason = forms.ChoiceField(label=_("Aanleiding"), choices=TrajectoryReason.choices)
-    agreed_end_on = forms.DateField(
-        label=_("Afgesproken einde begeleiding"), required=False, widget=DateInput()
+    agreed_end_on = BoundedDateField(
+        bounds=bounds.TRAJECTORY_END,
+        label=_("Afgesproken einde begeleiding"),
+        required=False,
+        widget=DateInput(),
     )
     collective_case = forms.ModelChoiceField(
         label=_("Collectieve zaak"), queryset=CollectiveCase.objects.none(), required=False
@@ -102,7 +107,9 @@ class TakeIntakeForm(forms.Form):
 
 class GoalForm(forms.Form):
     description = forms.CharField(label=_("Wat"), max_length=300)
-    due_on = forms.DateField(label=_("Uiterlijk op"), required=False, widget=DateInput())
+    due_on = BoundedDateField(
+        bounds=bounds.GOAL, label=_("Uiterlijk op"), required=False, widget=DateInput()
+    )
 
 
 class GoalUpdateForm(forms.Form):
@@ -110,11 +117,15 @@ class GoalUpdateForm(forms.Form):
 
     status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices, required=False)
     description = forms.CharField(label=_("Wat"), max_length=300, required=False)
-    due_on = forms.DateField(label=_("Uiterlijk op"), required=False, widget=DateInput())
+    due_on = BoundedDateField(
+        bounds=bounds.GOAL, label=_("Uiterlijk op"), required=False, widget=DateInput()
+    )
 
 
 class AgreePlanForm(forms.Form):
-    agreed_end_on = forms.DateField(label=_("Begeleiding tot"), widget=DateInput())
+    agreed_end_on = BoundedDateField(
+        bounds=bounds.TRAJECTORY_END, label=_("Begeleiding tot"), widget=DateInput()
+    )
     review_interval_weeks = forms.IntegerField(
         label=_("Evaluatie elke (weken)"), min_value=1, max_value=26, initial=4
     )
@@ -189,8 +200,11 @@ class CollectiveCaseForm(forms.Form):
     kind = forms.ChoiceField(label=_("Soort"), choices=CollectiveCaseKind.choices)
     employer = forms.ModelChoiceField(label=_("Werkgever"), queryset=Employer.objects.confirmed())
     region = forms.ModelChoiceField(label=_("Regio"), queryset=Region.objects.none())
-    announced_on = forms.DateField(
-        label=_("Bekend sinds"), widget=DateInput(), initial=timezone.localdate
+    announced_on = BoundedDateField(
+        bounds=bounds.ANNOUNCED,
+        label=_("Bekend sinds"),
+        widget=DateInput(),
+        initial=timezone.localdate,
     )
     description = forms.CharField(
         label=_("Toelichting"), widget=forms.Textarea(attrs={"rows": 3}), required=False

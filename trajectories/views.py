@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditAction
 from audit.services import audit_log
+from fnvregio import bounds
 from fnvregio.access import get_visible_or_404, role_required
 from members.models import Role
 from trajectories import forms, services
@@ -231,7 +232,7 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _errors(request, error)
     else:
-        messages.error(request, _("Beschrijf wat het doel is."))
+        bounds.form_error_messages(request, form, description=_("Beschrijf wat het doel is."))
     return _back(pk, "plan")
 
 
@@ -257,7 +258,7 @@ def goal_update(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
         except ValidationError as error:
             _errors(request, error)
     else:
-        messages.error(request, _("Controleer de datum van het doel."))
+        bounds.form_error_messages(request, form)
     return _back(pk, "plan")
 
 
@@ -275,7 +276,9 @@ def plan_agree(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _errors(request, error)
     else:
-        messages.error(request, _("Vul in tot wanneer de begeleiding loopt."))
+        bounds.form_error_messages(
+            request, form, agreed_end_on=_("Vul in tot wanneer de begeleiding loopt.")
+        )
     return _back(pk, "plan")
 
 
@@ -334,7 +337,7 @@ def workshops_for(request: HttpRequest, pk: int) -> HttpResponse:
     trajectory = _trajectory(request, pk)
     if request.method == "POST":
         session = get_object_or_404(
-            WorkshopSession.objects.upcoming(), pk=request.POST.get("session")
+            WorkshopSession.objects.upcoming(), pk=bounds.int_param(request.POST, "session")
         )
         try:
             enrolment = services.enrol(by=request.user, trajectory=trajectory, session=session)
