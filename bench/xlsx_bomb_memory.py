@@ -39,7 +39,12 @@ def memory() -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mib", type=int, default=1024)
-    parser.add_argument("--where", choices=["shared", "inline"], default="shared")
+    parser.add_argument(
+        "--where",
+        choices=["shared", "inline", "many"],
+        default="shared",
+        help="one long shared string, one long inline string, or many short shared strings",
+    )
     parser.add_argument("--importing", help="another members/importing.py to run")
     parser.add_argument(
         "--admin",
@@ -65,14 +70,23 @@ def main() -> None:
 
     from members.models import MemberImport
     from members.tasks import validate_member_import
-    from tests.members.xlsx_bombs import inline_string_bomb, lie_about_size, shared_string_bomb
+    from tests.members.xlsx_bombs import (
+        inline_string_bomb,
+        lie_about_size,
+        many_shared_strings,
+        shared_string_bomb,
+    )
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bom.xlsx"
-        build = shared_string_bomb if args.where == "shared" else inline_string_bomb
+        build = {
+            "shared": shared_string_bomb,
+            "inline": inline_string_bomb,
+            "many": many_shared_strings,
+        }[args.where]
         build(path, args.mib * 1024 * 1024)
         if args.lie:
-            part = "xl/sharedStrings.xml" if args.where == "shared" else "xl/worksheets/sheet1.xml"
+            part = "xl/worksheets/sheet1.xml" if args.where == "inline" else "xl/sharedStrings.xml"
             lie_about_size(path, part, 1024)
         size = path.stat().st_size
         import gc
@@ -98,7 +112,7 @@ def main() -> None:
         after = memory()
         member_import.refresh_from_db()
         print(
-            f"file: {size / 1024:.0f} KB holding a {args.where} string of {args.mib} MiB"
+            f"file: {size / 1024:.0f} KB holding {args.where} string(s) of {args.mib} MiB"
             + (" (the central directory says 1 KB)" if args.lie else "")
         )
         print(f"status: {status}; message: {member_import.message}")

@@ -56,7 +56,7 @@ ADMIN_MAX_BYTES = 5 * 1024 * 1024
 # The admin holds every row in memory (a tablib Dataset), so an XLSX file is bounded more
 # tightly here than on the portal's streaming path: about what a 5 MB CSV file holds.
 ADMIN_XLSX_LIMITS = XlsxLimits(
-    unpacked=48 * 1024 * 1024, shared_strings=16 * 1024 * 1024, rows=100_000, cells=2_000_000
+    unpacked=48 * 1024 * 1024, shared_strings=8 * 1024 * 1024, rows=100_000, cells=1_000_000
 )
 LINE = "regel"
 FIELD_COUNT = "_velden"

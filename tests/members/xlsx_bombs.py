@@ -86,6 +86,41 @@ def shared_string_bomb(path, size: int) -> None:
     )
 
 
+def many_shared_strings(path, size: int) -> None:
+    """A member file with about `size` bytes of short distinct shared strings: the most
+    memory openpyxl takes for a file within the bounds (it keeps every shared string)."""
+    source = _workbook_bytes([["lidnummer", "achternaam"], ["1000001", PLACEHOLDER]])
+    with zipfile.ZipFile(io.BytesIO(source)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+        types = archive.read("[Content_Types].xml")
+    inline = f'<c r="B2" t="inlineStr"><is><t>{PLACEHOLDER}</t></is></c>'.encode()
+    sheet = sheet.replace(inline, b'<c r="B2" t="s"><v>0</v></c>')
+    types = types.replace(b"</Types>", SHARED_STRINGS_TYPE + b"</Types>")
+
+    def strings():
+        yield b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        written, number = 0, 0
+        while written < size:
+            batch = b"".join(
+                f"<si><t>{(number + index) * 7919 % 10**9:x}</t></si>".encode()
+                for index in range(10_000)
+            )
+            number += 10_000
+            written += len(batch)
+            yield batch
+        yield b"</sst>"
+
+    _rewrite(
+        source,
+        path,
+        {
+            "xl/worksheets/sheet1.xml": lambda: [sheet],
+            "[Content_Types].xml": lambda: [types],
+            "xl/sharedStrings.xml": strings,
+        },
+    )
+
+
 def inline_string_bomb(path, size: int) -> None:
     """A member file whose one inline string, in the sheet itself, is `size` bytes of 'A'."""
     source = _workbook_bytes([["lidnummer", "achternaam"], ["1000001", PLACEHOLDER]])
