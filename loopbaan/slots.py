@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from fnvregio import bounds
 from loopbaan.models import (
     AppointmentConsultant,
     Availability,
@@ -66,6 +67,8 @@ def parse_slot_key(key: str) -> datetime | None:
         naive = datetime.strptime(key, SLOT_KEY_FORMAT)
     except (TypeError, ValueError):
         return None
+    if naive not in bounds.SLOT:  # 99991231T2359 has no end time a datetime can hold
+        return None
     return naive.replace(tzinfo=local_tz())
 
 
@@ -73,7 +76,7 @@ def parse_place_key(key: str) -> int | None | bool:
     """'online' → None, '12' → 12, anything else → False."""
     if key == "online":
         return None
-    if key.isdigit():
+    if key.isascii() and key.isdigit() and len(key) <= 9:
         return int(key)
     return False
 

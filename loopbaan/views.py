@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_log
+from fnvregio import bounds
 from fnvregio.access import get_visible_or_404, role_required
 from loopbaan import services
 from loopbaan.forms import AvailabilityForm, BlockedDayForm, ConfirmForm, ReportForm, WeeklyMaxForm
@@ -200,10 +201,11 @@ def cancel(request: HttpRequest, token) -> HttpResponse:
 
 @role_required(Role.MEMBER)
 def move_slots(request: HttpRequest, token, place: str) -> HttpResponse:
+    # The path values first: nonsense is a 404 before anything is read or logged.
+    union_house_id, house = _place_or_404(place)
     appointment = _own_appointment(request, token)
     if not appointment.can_change():
         raise Http404
-    union_house_id, house = _place_or_404(place)
     slots = [
         s
         for s in search_slots(union_house_id=union_house_id, exclude_appointment_id=appointment.pk)
@@ -225,9 +227,9 @@ def move_slots(request: HttpRequest, token, place: str) -> HttpResponse:
 
 @role_required(Role.MEMBER)
 def move_confirm(request: HttpRequest, token, place: str, slot: str) -> HttpResponse:
-    appointment = _own_appointment(request, token)
     union_house_id, house = _place_or_404(place)
     chosen = _slot_or_404(union_house_id, slot)
+    appointment = _own_appointment(request, token)
     context = {"house": house, "place": place, "slot": chosen, "appointment": appointment}
     if request.method == "POST":
         try:
@@ -259,10 +261,7 @@ def move_confirm(request: HttpRequest, token, place: str, slot: str) -> HttpResp
 @role_required(Role.CONSULTANT)
 def agenda(request: HttpRequest) -> HttpResponse:
     tz = local_tz()
-    try:
-        day = datetime.strptime(request.GET.get("dag", ""), "%Y-%m-%d").date()
-    except ValueError:
-        day = timezone.localdate()
+    day = bounds.date_param(request.GET, "dag", bounds=bounds.AGENDA) or timezone.localdate()
     view = "dag" if request.GET.get("weergave") == "dag" else "week"
     first = day if view == "dag" else day - timedelta(days=day.weekday())
     length = timedelta(days=1 if view == "dag" else 7)

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+REGION_CODE = re.compile(r"AM[0-9]{2}", re.IGNORECASE)
+
+
+class RegionQuerySet(models.QuerySet):
+    def with_code(self, code: str) -> RegionQuerySet:
+        """The region with this code, in any case. Anything that cannot be a code (a NUL byte,
+        100,000 characters from a URL) finds nothing without asking the database."""
+        if not REGION_CODE.fullmatch(code):
+            return self.none()
+        return self.filter(code=code.upper())
 
 
 class Region(models.Model):
@@ -13,6 +26,8 @@ class Region(models.Model):
     code = models.CharField(_("code"), max_length=4, unique=True)
     name = models.CharField(_("naam"), max_length=100)
     boundary = models.JSONField(_("grens (GeoJSON)"), null=True, blank=True, editable=False)
+
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

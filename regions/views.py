@@ -38,7 +38,7 @@ def region_list(request: HttpRequest) -> HttpResponse:
 
 
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
-    region = get_object_or_404(Region, code=code.upper())
+    region = get_object_or_404(Region.objects.with_code(code))
     context = {
         "region": region,
         "municipalities": region.municipalities.order_by("name"),

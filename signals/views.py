@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditAction
 from audit.services import audit_log
+from fnvregio import bounds
 from fnvregio.access import get_visible_or_404, role_required
 from members.models import Employer, Member, Role
 from regions.map import build_map
@@ -205,7 +206,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.CONSULTANT, Role.ADMIN)
 def employer_search_view(request: HttpRequest) -> HttpResponse:
     """The htmx autocomplete: radio buttons, so the keyboard alone can choose."""
-    query = request.GET.get("employer_query", request.GET.get("q", ""))
+    query = bounds.text_param(request.GET, "employer_query") or bounds.text_param(request.GET, "q")
     return render(
         request,
         "signals/_employer_results.html",
@@ -372,7 +373,7 @@ def _visible_regions(user):
 @never_cache
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def region_page(request: HttpRequest, code: str) -> HttpResponse:
-    region = get_object_or_404(_visible_regions(request.user), code=code.upper())
+    region = get_object_or_404(_visible_regions(request.user).with_code(code))
     today = timezone.localdate()
     months, table = region_theme_months(region, until=today)
     per_month = dict(
