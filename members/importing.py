@@ -1577,6 +1577,7 @@ def _start_helper(member_import: MemberImport, info: FileInfo, part: Part) -> su
             str(part.end),
             str(part.first_line),
             info.encoding,
+            str(os.getpid()),  # the helper stops when this process is no longer its parent
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -1593,17 +1594,23 @@ def _this_database_url() -> str:
     return urllib.parse.urlunsplit(url._replace(path=f"/{name}"))
 
 
-def check_part(import_id: int, part: Part, encoding: str) -> dict:
-    """The helper process's work (members/importpart.py): check one part into staging."""
+def check_part(import_id: int, part: Part, encoding: str, parent: int | None = None) -> dict:
+    """The helper process's work (members/importpart.py): check one part into staging.
+
+    `parent`: the checking process that started it. When that process dies (its worker was
+    killed), this one stops before its next COPY: the sweep may already have dropped the
+    staging table, and a retry may have made a new one with the same name.
+    """
     member_import = MemberImport.objects.get(pk=import_id)
     info = FileInfo(member_import.file_path, part.end, "", "csv", encoding=encoding)
     with connection.cursor() as cursor:  # the import counts as running while this process lives
         cursor.execute("SELECT pg_advisory_lock_shared(%s, %s)", [HELPER_LOCK, import_id])
-    parent = os.getppid()
 
-    def parent_alive(_total: int) -> None:
-        if os.getppid() != parent:  # the checking process died: stop writing into its table
+    def parent_alive(_total: int = 0) -> None:
+        if parent is not None and os.getppid() != parent:
             raise ImportCancelled
+
+    parent_alive()  # the parent may have died while this process started
 
     try:
         table = _open_csv(info, part)

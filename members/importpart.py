@@ -1,4 +1,4 @@
-"""The second process of a large import's check: `python -m members.importpart ID START END LINE ENC`.
+"""The second process of a large import's check: `python -m members.importpart ID START END LINE ENC PARENT`.
 
 Started by members/importing.py for the second half of a large CSV file; checks that part into
 the import's staging table and prints its counts as one JSON line. Not for use by hand.
@@ -19,7 +19,8 @@ def main(argv: list[str]) -> int:
     from members.importing import Part, check_part
 
     import_id, start, end, first_line = (int(value) for value in argv[1:5])
-    result = check_part(import_id, Part(start, end, first_line), argv[5])
+    parent = int(argv[6]) if len(argv) > 6 else None
+    result = check_part(import_id, Part(start, end, first_line), argv[5], parent)
     print(json.dumps(result))
     return 0
 
