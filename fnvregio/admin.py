@@ -4,9 +4,12 @@ from functools import update_wrapper
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
+
+from fnvregio import bounds
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -21,9 +24,20 @@ class PortalAdminSite(admin.AdminSite):
                 return redirect_to_login(request.get_full_path(), reverse("account_login"))
             if not self.has_permission(request):
                 raise Http404  # the admin does not exist for users without admin access
+            if any("\x00" in key + "".join(values) for key, values in request.GET.lists()):
+                # The change lists filter on query values as they come; PostgreSQL text
+                # cannot hold a NUL byte, so such a filter would fail inside the query.
+                raise BadRequest
             return inner(request, *args, **kwargs)
 
         return update_wrapper(wrapper, view)
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        super().register(model_or_iterable, admin_class, **options)
+        for model_admin in self._registry.values():
+            bounds.admin_date_overrides(model_admin)
+            for inline in model_admin.inlines:
+                bounds.admin_date_overrides(inline)
 
     def login(self, request, extra_context=None):
         if request.user.is_authenticated:

@@ -95,6 +95,8 @@ ANNOUNCED = DateRange(years_from_today(-10), days_from_today(0))
 PLAN_DEADLINE = DateRange(years_from_today(-1), years_from_today(5))
 # Birth dates: the oldest living members, and nobody born tomorrow.
 BIRTH_DATE = DateRange(fixed(dt.date(1900, 1, 1)), days_from_today(0))
+# Any date in the admin, which edits every kind of record (birth dates included).
+RECORDS = DateRange(fixed(dt.date(1900, 1, 1)), fixed(dt.date(2100, 12, 31)))
 
 
 class _Bounded:
@@ -111,10 +113,8 @@ class _Bounded:
         # Here rather than in __init__: a relative range moves with the day, the class does not.
         first, last = self.bounds.limits()
         widget = self.widget  # type: ignore[attr-defined]
-        if widget.attrs.get("type") in {"date", "datetime-local"} or widget.input_type in {
-            "date",
-            "datetime-local",
-        }:
+        kind = widget.attrs.get("type") or getattr(widget, "input_type", "")
+        if kind in {"date", "datetime-local"}:
             widget.attrs["min"] = first.strftime(self.html_min)
             widget.attrs["max"] = last.strftime(self.html_max)
         return super().get_bound_field(form, field_name)  # type: ignore[misc]
@@ -132,6 +132,31 @@ class BoundedDateTimeField(_Bounded, forms.DateTimeField):
     def __init__(self, *, bounds: DateRange = PORTAL, **kwargs):
         self.bounds = bounds
         super().__init__(**kwargs)
+
+
+class BoundedSplitDateTimeField(_Bounded, forms.SplitDateTimeField):
+    def __init__(self, *, bounds: DateRange = PORTAL, **kwargs):
+        self.bounds = bounds
+        super().__init__(**kwargs)
+
+
+def admin_date_overrides(model_admin) -> None:
+    """Give a ModelAdmin's (or an inline class's) date and datetime fields the admin's range
+    (RECORDS): the admin builds its forms from the models, which carry no range of their own."""
+    from functools import partial
+
+    from django.db import models
+
+    overrides = dict(model_admin.formfield_overrides)
+    for db_field, form_class in [
+        (models.DateField, BoundedDateField),
+        (models.DateTimeField, BoundedSplitDateTimeField),
+    ]:
+        current = overrides.get(db_field, {})
+        # Django's own defaults name forms.SplitDateTimeField; a ModelAdmin's own choice stays.
+        if current.get("form_class") in {None, forms.DateField, forms.SplitDateTimeField}:
+            overrides[db_field] = {**current, "form_class": partial(form_class, bounds=RECORDS)}
+    model_admin.formfield_overrides = overrides
 
 
 # --- hand-parsed query and POST values ------------------------------------------------------

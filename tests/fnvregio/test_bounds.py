@@ -119,3 +119,54 @@ def test_a_blocked_day_in_the_year_9999_is_refused(client, cast):
     assert response.status_code == 400
     assert "Kies een datum tussen" in response.content.decode()
     assert not BlockedDay.objects.exists()
+
+
+def _admin_field(cast, model, name, *, inline=None):
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = cast.admin
+    model_admin = admin.site._registry[model]
+    if inline is not None:
+        model_admin = next(
+            i for i in model_admin.get_inline_instances(request) if isinstance(i, inline)
+        )
+        return model_admin.get_formset(request).form.base_fields[name]
+    return model_admin.get_form(request).base_fields[name]
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_birth_date_in_the_year_1_and_keeps_old_members(cast):
+    from django.core.exceptions import ValidationError
+
+    from members.models import Member
+
+    field = _admin_field(cast, Member, "birth_date")
+    with pytest.raises(ValidationError, match="1 januari 1900"):
+        field.clean("0001-01-01")
+    assert field.clean("1931-05-01") == dt.date(1931, 5, 1)
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_workshop_session_in_the_year_9999_inline_too(cast):
+    from django.core.exceptions import ValidationError
+
+    from trajectories.admin import WorkshopSessionInline
+    from trajectories.models import Workshop, WorkshopSession
+
+    for field in [
+        _admin_field(cast, WorkshopSession, "starts_at"),
+        _admin_field(cast, Workshop, "starts_at", inline=WorkshopSessionInline),
+    ]:
+        with pytest.raises(ValidationError, match="Kies een datum tussen"):
+            field.clean(["9999-12-31", "23:59"])
+        assert field.clean(["2027-03-01", "10:00"]).year == 2027
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_in_an_admin_filter_is_a_bad_request(client, cast):
+    login(client, cast.admin)
+    url = reverse("admin:members_member_changelist")
+    assert client.get(url, {"status": "a\x00b"}).status_code == 400
+    assert client.get(url, {"status": "active"}).status_code == 200
