@@ -517,7 +517,7 @@ XLSX_LYING = (
 )
 
 
-def _zip_directory_extent(handle, size: int) -> tuple[int, int]:
+def _zip_directory_extent(handle, size: int, limits: XlsxLimits) -> tuple[int, int]:
     """(entries, bytes) of the central directory, from the end record, before zipfile reads it."""
     tail_size = min(size, 22 + 65535)
     handle.seek(size - tail_size)
@@ -529,7 +529,7 @@ def _zip_directory_extent(handle, size: int) -> tuple[int, int]:
         "<4s4H2LH", tail[end : end + 22]
     )
     if entries == 0xFFFF or directory == 0xFFFFFFFF:  # zip64: only for archives far too large
-        raise ImportRefused(unpacked_too_large_message(XlsxLimits.unpacked))
+        raise ImportRefused(unpacked_too_large_message(limits.unpacked))
     return entries, directory
 
 
@@ -687,7 +687,7 @@ def check_xlsx(path: str, limits: XlsxLimits) -> None:
     """
     size = os.path.getsize(path)
     with open(path, "rb") as handle:
-        entries, directory = _zip_directory_extent(handle, size)
+        entries, directory = _zip_directory_extent(handle, size, limits)
         if entries > limits.parts or directory > limits.directory:
             raise ImportRefused(
                 "Het Excel-bestand bestaat uit ongewoon veel onderdelen. Open het in Excel en sla "

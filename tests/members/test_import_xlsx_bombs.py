@@ -142,6 +142,21 @@ def test_a_dtd_is_refused(tmp_path, no_parsing):
     assert_nothing_written(result, path)
 
 
+def test_an_archive_of_very_many_parts_is_refused_before_its_directory_is_read(
+    tmp_path, no_parsing
+):
+    import zipfile
+
+    path = tmp_path / "bom.xlsx"
+    many_rows_sheet(path, 3)
+    with zipfile.ZipFile(path, "a") as archive:
+        for number in range(1001):
+            archive.writestr(f"xl/media/leeg{number}.bin", b"")
+    result = portal_check(path)
+    assert result.message.startswith("Het Excel-bestand bestaat uit ongewoon veel onderdelen.")
+    assert_nothing_written(result, path)
+
+
 def test_too_many_rows_are_refused_before_parsing(tmp_path, settings, no_parsing):
     settings.FNV = {**settings.FNV, "IMPORT_XLSX_MAX_ROWS": 1000}
     path = tmp_path / "bom.xlsx"
