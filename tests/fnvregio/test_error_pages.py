@@ -221,3 +221,10 @@ def test_technical_error_pages_cannot_be_switched_on_in_production():
     result = _manage("check", **_production_env(DJANGO_DEBUG_PAGES="1"))
     assert result.returncode != 0
     assert "DJANGO_DEBUG_PAGES" in result.stderr
+
+
+def test_the_error_pages_are_in_english_for_who_chose_english(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = _text(client.get("/bestaat-niet/"))
+    assert '<html lang="en">' in body
+    assert "<h1>This page does not exist</h1>" in body and "To the home page" in body
