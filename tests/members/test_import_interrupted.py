@@ -102,7 +102,11 @@ def lock_held_elsewhere(member_import: MemberImport, key: int = IMPORT_LOCK, sha
     with psycopg.connect(importing._this_database_url(), autocommit=True) as other:
         function = "pg_advisory_lock_shared" if shared else "pg_advisory_lock"
         other.execute(f"SELECT {function}(%s, %s)", [key, member_import.pk])
-        yield
+        try:
+            yield
+        finally:  # at once: a closed session's locks go only when its backend has ended
+            unlock = "pg_advisory_unlock_shared" if shared else "pg_advisory_unlock"
+            other.execute(f"SELECT {unlock}(%s, %s)", [key, member_import.pk])
 
 
 def test_the_sweep_runs_every_minute():
