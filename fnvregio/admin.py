@@ -3,13 +3,58 @@
 from functools import update_wrapper
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, ValidationError
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from fnvregio import bounds
+
+
+def _unusable_query(query) -> bool:
+    """Query values Django's change list passes on as they come, into a query that fails: a NUL
+    byte (PostgreSQL text cannot hold one), or a date drill-down far from any record (for
+    9999-12-31 Django computes the day after, which a date cannot hold)."""
+    for key, values in query.lists():
+        for value in values:
+            if "\x00" in key or "\x00" in value:
+                return True
+            if key.endswith(("__year", "__month", "__day")) and value:
+                if not (value.isascii() and value.isdigit() and len(value) <= 4):
+                    return True
+                if key.endswith("__year") and not 1900 <= int(value) <= 2100:
+                    return True
+    return False
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete shows a refused form again by looking up the posted value as it
+    came, and 'abc' for a numeric key raises ValueError there (a 500). Values the key cannot
+    hold are left out; the form still says the choice is not valid."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.target_field
+        usable = []
+        for item in value:
+            try:
+                target.get_prep_value(target.to_python(item))
+            except (ValidationError, ValueError, TypeError, OverflowError):
+                continue
+            usable.append(item)
+        return super().optgroups(name, usable, attr)
+
+
+class AutocompleteAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose `autocomplete_fields` use SafeAutocompleteSelect."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -24,9 +69,7 @@ class PortalAdminSite(admin.AdminSite):
                 return redirect_to_login(request.get_full_path(), reverse("account_login"))
             if not self.has_permission(request):
                 raise Http404  # the admin does not exist for users without admin access
-            if any("\x00" in key + "".join(values) for key, values in request.GET.lists()):
-                # The change lists filter on query values as they come; PostgreSQL text
-                # cannot hold a NUL byte, so such a filter would fail inside the query.
+            if _unusable_query(request.GET):
                 raise BadRequest
             return inner(request, *args, **kwargs)
 

@@ -3,11 +3,12 @@ they hold members' data and are reached through the audited pages."""
 
 from django.contrib import admin
 
+from fnvregio.admin import AutocompleteAdmin
 from loopbaan.models import Availability, BlockedDay, ConsultantProfile
 
 
 @admin.register(Availability)
-class AvailabilityAdmin(admin.ModelAdmin):
+class AvailabilityAdmin(AutocompleteAdmin):
     list_display = [
         "consultant",
         "union_house",
@@ -23,14 +24,14 @@ class AvailabilityAdmin(admin.ModelAdmin):
 
 
 @admin.register(BlockedDay)
-class BlockedDayAdmin(admin.ModelAdmin):
+class BlockedDayAdmin(AutocompleteAdmin):
     list_display = ["consultant", "date", "reason"]
     search_fields = ["consultant__email", "consultant__full_name"]
     autocomplete_fields = ["consultant"]
 
 
 @admin.register(ConsultantProfile)
-class ConsultantProfileAdmin(admin.ModelAdmin):
+class ConsultantProfileAdmin(AutocompleteAdmin):
     list_display = ["consultant", "weekly_max"]
     search_fields = ["consultant__email", "consultant__full_name"]
     autocomplete_fields = ["consultant"]

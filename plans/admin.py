@@ -32,3 +32,6 @@ class PlanReminderAdmin(admin.ModelAdmin):
     list_display = ["plan", "kind", "key", "due_at", "sent_at", "recipient_count"]
     list_filter = ["kind"]
     readonly_fields = ["plan", "kind", "key", "due_at", "sent_at", "recipient_count"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # reminders are scheduled by the plan's deadline, never typed in

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from fnvregio.admin import AutocompleteAdmin
 from regions.models import Municipality, PostcodeArea, Region, UnionHouse
 
 
@@ -17,7 +18,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(PostcodeArea)
-class PostcodeAreaAdmin(admin.ModelAdmin):
+class PostcodeAreaAdmin(AutocompleteAdmin):
     """Derived data: admins correct a postcode's municipality here."""
 
     list_display = ["pc4", "municipality", "place_names", "spans_municipalities"]
@@ -27,7 +28,7 @@ class PostcodeAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnionHouse)
-class UnionHouseAdmin(admin.ModelAdmin):
+class UnionHouseAdmin(AutocompleteAdmin):
     list_display = ["name", "city", "region", "hosts_career_hours", "is_active", "is_demo"]
     list_filter = ["region", "hosts_career_hours", "is_active", "is_demo"]
     search_fields = ["name", "city"]

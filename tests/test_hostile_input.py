@@ -146,6 +146,8 @@ class _FormParser(HTMLParser):
         name = a.get("name")
         if tag == "input" and name:
             kind = (a.get("type") or "text").lower()
+            if "vDateField" in a.get("class", ""):  # the admin's date inputs are type="text"
+                kind = "date"
             if kind in {"file", "image", "reset", "button"}:
                 return
             if kind == "submit":
@@ -330,6 +332,69 @@ def _seed(cast) -> None:
     theme()
 
 
+# The admin is Django's own code: fewer values per parameter, for the time the walk may take.
+ADMIN_HOSTILE = [
+    item
+    for item in QUERY_HOSTILE
+    if item[0] in {"NUL byte", "huge", "wrong type", "big number", "far future", "unicode"}
+]
+
+
+def _walk_the_admin(walk: Walk, cast, log_in) -> None:
+    from django.contrib import admin
+
+    pages = []
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        name = f"admin:{opts.app_label}_{opts.model_name}"
+        pages.append((name, reverse(f"{name}_changelist"), reverse(f"{name}_add"), model_admin))
+    for role in ROLES:
+        log_in(role)
+        for name, changelist, add, model_admin in pages:
+            if role != "admin":
+                walk.tried(f"{name}_changelist", role, "?q")
+                walk.send("get", changelist, _mixed(["q", "o", "p"]), role=role, what="hostile")
+                walk.tried(f"{name}_add", role, "all fields")
+                walk.send("post", add, _mixed(["name", "date"]), role=role, what="hostile")
+                continue
+            page = walk.send("get", changelist, {}, role=role, what="plain GET")
+            html = page.content.decode("utf-8", errors="replace")
+            params = {"q"} | set(re.findall(r'href="\?(?:[^"]*&amp;)?([\w]+)=', html))
+            if model_admin.date_hierarchy:
+                params |= {
+                    f"{model_admin.date_hierarchy}__{part}" for part in ("year", "month", "day")
+                }
+            for param in sorted(params):
+                walk.tried(f"{name}_changelist", role, f"?{param}")
+                for what, value in ADMIN_HOSTILE:
+                    walk.send("get", changelist, {param: value}, role=role, what=f"?{param}={what}")
+            if model_admin.date_hierarchy:
+                walk.tried(f"{name}_changelist", role, "date drill-down")
+                far = {
+                    f"{model_admin.date_hierarchy}__{p}": v
+                    for p, v in [("year", "9999"), ("month", "12"), ("day", "31")]
+                }
+                walk.send("get", changelist, far, role=role, what="9999-12-31 drill-down")
+            forms = [
+                f
+                for f in _forms(walk.send("get", add, {}, role=role, what="plain GET"), add)
+                if f.method == "post"
+            ]
+            for form in forms[-1:]:  # the model's own form comes after the header's
+                names = [n for n in form.fields if n != "csrfmiddlewaretoken"]
+                for n in names:
+                    walk.tried(f"{name}_add", role, n)
+                walk.post_checked(
+                    add, _mixed(names), role=role, what="all fields hostile", far_date=False
+                )
+                for n in names:
+                    if form.types.get(n) != "date":
+                        continue
+                    for what, value in [("far past", "0001-01-01"), ("far future", "9999-12-31")]:
+                        data = {**form.plausible(), n: value}
+                        walk.post_checked(add, data, role=role, what=f"{n}={what}", far_date=True)
+
+
 def _pattern_paths(built: dict[str, dict]) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
     """(name, template with {kw} holes, [(kw, converter regex, plausible)]) for every pattern
     with path values."""
@@ -473,7 +538,10 @@ def test_hostile_input_never_breaks_a_page_and_a_refusal_writes_nothing(
                 if 200 <= response.status_code < 300:
                     walk.failures.append(f"POST {action} as {role}: {response.status_code}")
 
-    # 3. Path values: every pattern, each value hostile in turn. A value the path converter
+    # 3. The admin: every change list's search, filters and date drill-down, every add form.
+    _walk_the_admin(walk, cast, log_in)
+
+    # 4. Path values: every pattern, each value hostile in turn. A value the path converter
     # refuses (letters for <int:pk>) never reaches a view: it is sent once, anonymously; one it
     # accepts is sent as every role.
     for role in ROLES:

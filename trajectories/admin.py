@@ -6,6 +6,7 @@ through the adviser's pages, which scope and audit every view.
 
 from django.contrib import admin
 
+from fnvregio.admin import AutocompleteAdmin
 from trajectories.models import CollectiveCase, Workshop, WorkshopSession
 
 
@@ -31,7 +32,7 @@ class WorkshopSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CollectiveCase)
-class CollectiveCaseAdmin(admin.ModelAdmin):
+class CollectiveCaseAdmin(AutocompleteAdmin):
     list_display = ["name", "kind", "employer", "region", "announced_on"]
     list_filter = ["kind", "region"]
     search_fields = ["name", "employer__name"]

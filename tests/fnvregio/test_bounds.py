@@ -170,3 +170,38 @@ def test_a_nul_byte_in_an_admin_filter_is_a_bad_request(client, cast):
     url = reverse("admin:members_member_changelist")
     assert client.get(url, {"status": "a\x00b"}).status_code == 400
     assert client.get(url, {"status": "active"}).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"starts_at__year": "99999999999999999999"},
+        {"starts_at__year": "9999", "starts_at__month": "12", "starts_at__day": "31"},
+    ],
+)
+def test_a_date_drill_down_far_from_any_record_is_a_bad_request(client, cast, query):
+    login(client, cast.admin)
+    url = reverse("admin:trajectories_workshopsession_changelist")
+    assert client.get(url, query).status_code == 400
+    assert client.get(url, {"starts_at__year": "2026"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_refused_admin_form_with_autocomplete_shows_again_for_a_key_that_is_no_number(
+    client, cast
+):
+    from loopbaan.models import BlockedDay
+
+    login(client, cast.admin)
+    response = client.post(
+        reverse("admin:loopbaan_blockedday_add"), {"consultant": "abc", "date": "2027-01-04"}
+    )
+    assert response.status_code == 200
+    assert not BlockedDay.objects.exists()
+
+
+@pytest.mark.django_db
+def test_plan_reminders_cannot_be_added_by_hand(client, cast):
+    login(client, cast.admin)
+    assert client.post(reverse("admin:plans_planreminder_add"), {}).status_code == 403
