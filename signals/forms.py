@@ -90,7 +90,7 @@ class SessionForm(forms.Form):
     )
     consent_to_share = forms.BooleanField(
         label=_(
-            "Het lid geeft toestemming om naam en samenvatting te delen met de sectorbestuurder"
+            "Het lid geeft toestemming om naam en samenvatting te delen met de sectorbestuurder van de sector van dit gesprek (die van de werkgever, anders die van het lid), en met niemand anders"
         ),
         required=False,
     )

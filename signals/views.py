@@ -286,7 +286,7 @@ def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.user,
         pk=pk,
     )
-    evidence = signal_evidence(signal)
+    evidence = signal_evidence(signal, viewer=request.user)
     audit_log(request=request, action=AuditAction.VIEW, obj=signal, detail="signal evidence")
     for session in evidence.shared:
         audit_log(
@@ -306,6 +306,7 @@ def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "signal": signal,
             "evidence": evidence,
+            "is_consent_recipient": request.user.role == Role.SECTOR_OFFICIAL,
             "chart": bar_chart(evidence.weeks, labels=week_labels),
             "act_form": ActForm(),
             "min_group_size": settings.FNV["MIN_GROUP_SIZE"],
@@ -469,7 +470,7 @@ def national_map(request: HttpRequest) -> HttpResponse:
 def my_consents(request: HttpRequest) -> HttpResponse:
     """What the member allowed the union to share with a sector official, and a way to stop it."""
     consents = Consent.objects.visible_to(request.user).select_related(
-        "session", "session__employer"
+        "session", "session__employer", "recipient_sector"
     )
     audit_log(request=request, action=AuditAction.LIST, object_type="signals.consent")
     return render(request, "signals/my_consents.html", {"consents": consents})
