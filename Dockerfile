@@ -3,6 +3,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 FNV_VAR_DIR=/app/var
 WORKDIR /app
 RUN useradd --create-home --uid 1000 fnv && mkdir -p /app/var && chown fnv /app/var
 COPY pyproject.toml ./
+COPY core ./core
 COPY fnvregio ./fnvregio
 COPY regions ./regions
 COPY members ./members

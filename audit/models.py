@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Role
+from core.roles import Role
 
 
 class AuditAction(models.TextChoices):

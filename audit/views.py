@@ -8,8 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from audit.models import AuditEntry
-from fnvregio.access import role_required
-from members.models import Role
+from core.access import role_required
+from core.roles import Role
 
 
 @role_required(Role.MEMBER)

@@ -36,6 +36,7 @@ settings.DEBUG = False
 from django.db import transaction  # noqa: E402
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange  # noqa: E402
 
+from core.roles import Role  # noqa: E402
 from loopbaan.models import (  # noqa: E402
     Appointment,
     AppointmentConsultant,
@@ -48,7 +49,7 @@ from loopbaan.models import (  # noqa: E402
 )
 from loopbaan.services import SlotTakenError, appointment_book  # noqa: E402
 from loopbaan.slots import _week_key, search_slots  # noqa: E402
-from members.models import Member, Role, User  # noqa: E402
+from members.models import Member, User  # noqa: E402
 from regions.models import Municipality, UnionHouse  # noqa: E402
 
 CONSULTANTS = 280

@@ -78,7 +78,8 @@ def _generate(sessions: int, employers: int, days: int) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from members.models import Role, Sector, User
+    from core.roles import Role
+    from members.models import Sector, User
     from regions.models import Region, UnionHouse
 
     call_command("migrate", verbosity=0)
@@ -201,7 +202,8 @@ def _measure() -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from members.models import Employer, Role, User
+    from core.roles import Role
+    from members.models import Employer, User
     from signals.detection import run_detection
     from signals.models import ConsultationSession, Place, SessionKind, Theme
     from signals.services import session_log

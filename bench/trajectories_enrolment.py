@@ -34,7 +34,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from members.models import Member, Role, User  # noqa: E402
+from core.roles import Role  # noqa: E402
+from members.models import Member, User  # noqa: E402
 from regions.models import Region  # noqa: E402
 from trajectories import services  # noqa: E402
 from trajectories.models import (  # noqa: E402

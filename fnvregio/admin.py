@@ -10,7 +10,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from fnvregio import bounds
+from core import bounds
 
 
 def _unusable_query(query) -> bool:

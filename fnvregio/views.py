@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from fnvregio.registry import home_tiles
+from core.registry import home_tiles
+from core.roles import Role
 from fnvregio.tasks import HEARTBEAT_KEY
-from members.models import Role
 
 HOME_TEMPLATES = {
     Role.MEMBER: "home/member.html",

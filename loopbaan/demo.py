@@ -13,7 +13,8 @@ from datetime import time, timedelta
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 
-from members.models import Member, Role, User
+from core.roles import Role
+from members.models import Member, User
 
 DEMO_DOMAIN = "demo.fnv-regio.nl"
 # Everyone at one union house shares the windows, so pairs exist; times are local.

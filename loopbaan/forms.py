@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fnvregio import bounds
-from fnvregio.bounds import BoundedDateField
+from core import bounds
+from core.bounds import BoundedDateField
 from loopbaan.models import AvailabilityKind, CareerQuestion, NoShow, Referral
 
 

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Role
+from core.roles import Role
 
 # --- Knobs: module defaults, overridable with settings.FNV["APPOINTMENT_..."] ---------------
 DEFAULTS = {

@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from fnvregio.figures import part_of, shown
+from core.figures import part_of, shown
 from loopbaan.models import Appointment, AppointmentStatus, Referral
 from loopbaan.slots import local_tz
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
+from core.roles import Role
 from loopbaan import slots as slot_search
 from loopbaan.models import (
     Appointment,
@@ -35,7 +36,7 @@ from loopbaan.models import (
 )
 from loopbaan.slots import Slot
 from members.events import trajectory_referral_made
-from members.models import Member, MemberStatus, Role, User
+from members.models import Member, MemberStatus, User
 from regions.models import UnionHouse
 
 TAKEN_MESSAGE = "Dit tijdstip is net door iemand anders geboekt."

@@ -19,7 +19,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from fnvregio import bounds
+from core import bounds
+from core.roles import Role
 from loopbaan.models import (
     AppointmentConsultant,
     Availability,
@@ -30,7 +31,6 @@ from loopbaan.models import (
     duration,
     knob,
 )
-from members.models import Role
 
 SLOT_KEY_FORMAT = "%Y%m%dT%H%M"
 

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_log
-from fnvregio import bounds
-from fnvregio.access import get_visible_or_404, role_required
+from core import bounds
+from core.access import get_visible_or_404, role_required
+from core.roles import Role
 from loopbaan import services
 from loopbaan.forms import AvailabilityForm, BlockedDayForm, ConfirmForm, ReportForm, WeeklyMaxForm
 from loopbaan.models import (
@@ -38,7 +39,6 @@ from loopbaan.slots import (
     search_slots,
     union_houses_nearest_first,
 )
-from members.models import Role
 from regions.models import UnionHouse
 
 

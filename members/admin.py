@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportMixin
 
+from core.roles import Role
 from fnvregio.admin import PermissionLabelsMixin
 from members.admin_import import (
     AdminUploadStorage,
@@ -26,7 +27,6 @@ from members.models import (
     ImportMode,
     Member,
     MemberImport,
-    Role,
     Sector,
     User,
 )

@@ -29,20 +29,17 @@ from import_export.tmp_storages import TempFolderStorage
 
 from audit.models import AuditAction
 from audit.services import audit_log
-from members.importing import (
+from members.importing.checking import Lookups, RowChecker, erased_hash
+from members.importing.format import (
     COLUMNS,
     STAGING_INDEX,
     TEXT_FIELDS,
-    ErrorWriter,
     ImportRefused,
-    Lookups,
-    RowChecker,
-    XlsxLimits,
-    erased_hash,
-    inspect_file,
     map_header,
-    open_table,
 )
+from members.importing.reading import inspect_file, open_table
+from members.importing.staging import ErrorWriter
+from members.importing.xlsx import XlsxLimits
 from members.models import (
     Employer,
     ImportMode,

@@ -15,8 +15,9 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 
-from fnvregio.registry import run_demo_seeders
-from members.models import Employer, Member, MemberStatus, Role, Sector, User
+from core.registry import run_demo_seeders
+from core.roles import Role
+from members.models import Employer, Member, MemberStatus, Sector, User
 from regions.models import Municipality, PostcodeArea, Region, UnionHouse
 
 DEMO_PASSWORD = "FNV-demo-2026!"

@@ -7,8 +7,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from fnvregio import bounds
-from fnvregio.bounds import BoundedDateField
+from core import bounds
+from core.bounds import BoundedDateField
 from members.models import ImportMode, normalise_postcode
 
 

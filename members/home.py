@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from fnvregio.registry import Tile
-from members.models import ImportStatus, MemberImport, Role
+from core.registry import Tile
+from core.roles import Role
+from members.models import ImportStatus, MemberImport
 
 
 def tiles(user) -> list[Tile]:

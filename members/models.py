@@ -15,19 +15,7 @@ from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    MEMBER = "member", _("Lid")
-    CONSULTANT = "consultant", _("Consulent (kaderlid)")
-    ADVISER = "adviser", _("Trajectadviseur")
-    REGIONAL_OFFICIAL = "regional_official", _("Regiobestuurder")
-    COORDINATOR = "coordinator", _("Regiocoördinator")
-    SECTOR_OFFICIAL = "sector_official", _("Sectorbestuurder")
-    ADMIN = "admin", _("Beheerder")
-
-
-# Every role but "member" is staff of the union (volunteers included) and must use 2FA.
-STAFF_ROLES = frozenset(Role.values) - {Role.MEMBER}
+from core.roles import STAFF_ROLES, Role
 
 
 class UserManager(BaseUserManager):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from fnvregio.figures import shown
+from core.figures import shown
 
 
 def region_panel(region, *, since, until) -> dict:

@@ -22,13 +22,14 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditAction
 from audit.services import audit_log
-from fnvregio.access import get_visible_or_404, role_required
+from core.access import get_visible_or_404, role_required
+from core.roles import Role
 from members import services
 from members.datadownload import member_data, section_titles
 from members.exporting import export_rows
 from members.forms import ActivationForm, CorrectionForm, ImportUploadForm, SetPasswordForm
 from members.importing import can_apply, max_bytes, too_large_message
-from members.models import ImportStatus, Member, MemberImport, Role
+from members.models import ImportStatus, Member, MemberImport
 from members.uploads import LimitedUploadHandler
 
 POLLING_STATUSES = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from fnvregio.figures import breakdown, min_group_size, shown
+from core.figures import breakdown, min_group_size, shown
 from members.models import Member, MemberStatus
 
 

@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fnvregio import bounds
-from fnvregio.bounds import BoundedDateField
+from core import bounds
+from core.bounds import BoundedDateField
 from plans.models import SECTION_HELP, Section
 from plans.services import MAX_SECTION_LENGTH
 from regions.models import Region

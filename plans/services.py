@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_log
-from fnvregio import registry
-from members.models import Role, User
+from core import registry
+from core.roles import Role
+from members.models import User
 from plans.conf import plans_setting
 from plans.models import (
     AUTHOR,

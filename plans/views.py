@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from fnvregio import bounds
-from fnvregio.access import get_visible_or_404, role_required
-from members.models import Role
+from core import bounds
+from core.access import get_visible_or_404, role_required
+from core.roles import Role
 from plans import services
 from plans.forms import CommentForm, DeadlineForm, NoteForm, PlanStartForm, SectionsForm
 from plans.models import (

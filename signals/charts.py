@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fnvregio.figures import hidden_text
+from core.figures import hidden_text
 from signals.selectors import Cell, min_group_size
 
 WIDTH, HEIGHT, PAD, AXIS = 600, 220, 8, 28

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fnvregio import bounds
-from fnvregio.bounds import BoundedDateTimeField
+from core import bounds
+from core.bounds import BoundedDateTimeField
 from members.models import Employer, Member, Sector, kvk_validator
 from regions.models import UnionHouse
 from signals.models import Place, Referral, SessionKind, SignalAction, Theme

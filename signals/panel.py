@@ -13,7 +13,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fnvregio.figures import min_group_size, shown
+from core.figures import min_group_size, shown
 
 
 def _as_date(value) -> dt.date:

@@ -3,7 +3,8 @@ and, when nobody is responsible, the admins. A signal is never dropped."""
 
 from __future__ import annotations
 
-from members.models import Role, User
+from core.roles import Role
+from members.models import User
 from signals.models import Signal
 
 

@@ -11,8 +11,9 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from fnvregio.figures import Cell, min_group_size, suppress
-from members.models import Employer, Role
+from core.figures import Cell, min_group_size, suppress
+from core.roles import Role
+from members.models import Employer
 from signals.models import ConsultationSession, Place, Signal, SignalStatus
 
 KVK_RE = re.compile(r"^\d{8}$")

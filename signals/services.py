@@ -10,7 +10,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import Employer, Member, Role, Sector, User
+from core.roles import Role
+from members.models import Employer, Member, Sector, User
 from regions.models import Region, UnionHouse
 from signals.models import (
     Consent,

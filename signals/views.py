@@ -20,9 +20,10 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditAction
 from audit.services import audit_log
-from fnvregio import bounds
-from fnvregio.access import get_visible_or_404, role_required
-from members.models import Employer, Member, Role
+from core import bounds
+from core.access import get_visible_or_404, role_required
+from core.roles import Role
+from members.models import Employer, Member
 from regions.map import build_map
 from regions.models import Region
 from signals import services

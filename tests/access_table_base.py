@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from members.models import Role
+from core.roles import Role
 
 ANONYMOUS = "anonymous"
 MEMBER = Role.MEMBER.value

@@ -14,7 +14,7 @@ from allauth.account.internal.flows.login import (
     AUTHENTICATION_METHODS_SESSION_KEY,
 )
 
-from members.models import Role
+from core.roles import Role
 from regions.models import Municipality, PostcodeArea, Region
 from regions.reference import load_reference_data
 from tests.factories import MemberFactory, SectorFactory, UnionHouseFactory, UserFactory, region

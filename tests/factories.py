@@ -4,7 +4,8 @@ import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-from members.models import Employer, Member, Role, Sector, User
+from core.roles import Role
+from members.models import Employer, Member, Sector, User
 from regions.models import Municipality, Region, UnionHouse
 
 PASSWORD = "een-sterk-wachtwoord-2026"

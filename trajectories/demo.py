@@ -16,7 +16,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from members.models import Employer, Member, Role, Sector, User
+from core.roles import Role
+from members.models import Employer, Member, Sector, User
 from regions.models import Region, UnionHouse
 
 CASE_NAME = "Faillissement Bakkerij Maître Paul"

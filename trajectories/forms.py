@@ -6,9 +6,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fnvregio import bounds
-from fnvregio.bounds import BoundedDateField
-from members.models import Employer, Member, Role, Sector, User
+from core import bounds
+from core.bounds import BoundedDateField
+from core.roles import Role
+from members.models import Employer, Member, Sector, User
 from regions.models import Region
 from trajectories.models import (
     CollectiveCase,

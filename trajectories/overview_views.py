@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from fnvregio.access import get_visible_or_404, role_required
-from members.models import Role
+from core.access import get_visible_or_404, role_required
+from core.roles import Role
 from trajectories import forms, services
 from trajectories.models import CollectiveCase, Trajectory
 from trajectories.selectors import figures_per_adviser, outcome_figures

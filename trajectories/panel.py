@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from fnvregio.figures import hidden_text, min_group_size, part_of, suppress
+from core.figures import hidden_text, min_group_size, part_of, suppress
 
 
 def region_panel(region, *, since, until) -> dict:

@@ -13,7 +13,7 @@ from collections import Counter
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from fnvregio.figures import breakdown, hidden_text, min_group_size, part_of, suppress
+from core.figures import breakdown, hidden_text, min_group_size, part_of, suppress
 from trajectories.models import (
     FINISHED_STATUSES,
     ContractKind,

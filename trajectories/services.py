@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_log
-from members.models import Employer, Member, Role, Sector, User
+from core.roles import Role
+from members.models import Employer, Member, Sector, User
 from regions.models import Region
 from trajectories.models import (
     ActionPlan,

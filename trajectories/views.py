@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditAction
 from audit.services import audit_log
-from fnvregio import bounds
-from fnvregio.access import get_visible_or_404, role_required
-from members.models import Role
+from core import bounds
+from core.access import get_visible_or_404, role_required
+from core.roles import Role
 from trajectories import forms, services
 from trajectories.models import (
     AdviserAssignment,

@@ -7,8 +7,8 @@ from allauth.mfa import app_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
+from core.roles import Role
 from members import enrolment
-from members.models import Role
 from tests.e2e.conftest import serious_accessibility_violations
 from tests.factories import PASSWORD, UserFactory
 

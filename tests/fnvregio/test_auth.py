@@ -7,8 +7,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from core.roles import Role
 from members.adapters import MFAAdapter
-from members.models import Role
 from members.totp import current_totp_code
 from tests.conftest import login
 from tests.factories import PASSWORD, UserFactory

@@ -17,9 +17,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from core.roles import Role
 from members import enrolment
 from members.adapters import MFAAdapter
-from members.models import Role, User
+from members.models import User
 from tests.conftest import login
 from tests.factories import PASSWORD, UserFactory
 

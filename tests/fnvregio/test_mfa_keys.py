@@ -12,8 +12,8 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from core.roles import Role
 from members.adapters import MFAAdapter
-from members.models import Role
 from members.totp import current_totp_code
 from tests.factories import PASSWORD, UserFactory
 

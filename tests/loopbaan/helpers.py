@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 
+from core.roles import Role
 from loopbaan.models import (
     Appointment,
     AppointmentConsultant,
@@ -16,7 +17,6 @@ from loopbaan.models import (
     duration,
 )
 from loopbaan.slots import Slot, local_tz
-from members.models import Role
 from tests.factories import UserFactory
 
 

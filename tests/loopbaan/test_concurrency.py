@@ -6,9 +6,9 @@ import threading
 
 from django.db import connection
 
+from core.roles import Role
 from loopbaan.models import Appointment, AppointmentConsultant
 from loopbaan.services import SlotTakenError, appointment_book
-from members.models import Role
 from tests.factories import MemberFactory, UnionHouseFactory, UserFactory
 from tests.loopbaan.helpers import consultant_at, next_weekday_at, slot
 

@@ -3,10 +3,11 @@ import random
 from django.urls import reverse
 from faker import Faker
 
+from core.roles import Role
 from loopbaan import demo
 from loopbaan.home import tiles
 from loopbaan.models import Appointment, AppointmentReport, Availability
-from members.models import MemberStatus, Role
+from members.models import MemberStatus
 from tests.factories import MemberFactory, UserFactory
 from tests.loopbaan.helpers import consultant_at
 

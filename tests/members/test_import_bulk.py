@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
 
-from members import importing
+from members.importing import applying
 from members.models import ImportStatus, Member
 from tests.factories import MemberFactory, SectorFactory
 from tests.members.helpers import run_import, write
@@ -100,7 +100,7 @@ def test_a_bulk_load_that_fails_half_way_changes_nothing(tmp_path):
     before = catalogue()
     member_import = run_import(write(tmp_path, ROWS), apply=False)
     with bulk_from(2), statements(fail_on="CREATE INDEX"), pytest.raises(RuntimeError):
-        importing.apply_import(member_import)
+        applying.apply_import(member_import)
     assert list(Member.objects.values_list("member_number", flat=True)) == ["1999999"]
     assert catalogue() == before
 
@@ -118,7 +118,7 @@ def test_a_few_new_members_in_a_large_table_are_inserted_the_ordinary_way(tmp_pa
 @pytest.mark.django_db(transaction=True)
 def test_a_bulk_load_does_not_wait_for_a_busy_table(tmp_path, monkeypatch):
     """Someone holds the members table: the import goes the ordinary way instead of waiting."""
-    monkeypatch.setattr(importing, "BULK_LOCK_TIMEOUT", "200ms")
+    monkeypatch.setattr(applying, "BULK_LOCK_TIMEOUT", "200ms")
     SectorFactory(name="Handel")
     params = connection.get_connection_params()
     with psycopg.connect(**{k: v for k, v in params.items() if k != "cursor_factory"}) as other:

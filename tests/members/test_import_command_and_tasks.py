@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from members import importing
+from members.importing import staging
 from members.models import ImportStatus, Member, MemberImport
 from members.tasks import apply_member_import, validate_member_import
 from tests.members.helpers import SAMPLES, write
@@ -59,7 +59,7 @@ def test_the_tasks_are_safe_to_run_twice(tmp_path):
 
 
 def test_a_cancel_during_the_check_stops_it_and_removes_the_file(tmp_path, monkeypatch):
-    monkeypatch.setattr(importing, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(staging, "PROGRESS_EVERY", 2)
     rows = "".join(f"{1000000 + i};Naam\r\n" for i in range(10))
     member_import = _uploaded(tmp_path, "lidnummer;achternaam\r\n" + rows)
     MemberImport.objects.filter(pk=member_import.pk).update(cancel_requested=True)
@@ -69,11 +69,11 @@ def test_a_cancel_during_the_check_stops_it_and_removes_the_file(tmp_path, monke
         from django.db import connection
 
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT 1 FROM {importing.staging_table(member_import)}")
+            cursor.execute(f"SELECT 1 FROM {staging.staging_table(member_import)}")
 
 
 def test_progress_is_recorded_while_checking(tmp_path, monkeypatch):
-    monkeypatch.setattr(importing, "PROGRESS_EVERY", 3)
+    monkeypatch.setattr(staging, "PROGRESS_EVERY", 3)
     rows = "".join(f"{1000000 + i};Naam\r\n" for i in range(10))
     member_import = _uploaded(tmp_path, "lidnummer;achternaam\r\n" + rows)
     validate_member_import(member_import.pk)

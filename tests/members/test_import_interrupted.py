@@ -27,16 +27,18 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from fnvregio.celery import app
-from members import importing
 from members.importing import (
-    HELPER_LOCK,
-    IMPORT_LOCK,
     apply_import,
+    applying,
     import_is_running,
+    parallel,
+    staging,
     staging_exists,
-    staging_table,
     validate_import,
+    validating,
 )
+from members.importing.locks import HELPER_LOCK, IMPORT_LOCK
+from members.importing.staging import staging_table
 from members.models import ImportStatus, Member, MemberImport, MemberImportError
 from members.schedule import BEAT_SCHEDULE
 from members.services import STALE_AFTER, imports_mark_interrupted
@@ -99,7 +101,7 @@ def died_while_applying(member_import: MemberImport) -> MemberImport:
 @contextlib.contextmanager
 def lock_held_elsewhere(member_import: MemberImport, key: int = IMPORT_LOCK, shared=False):
     """Another database session (a live worker) holds the import's lock."""
-    with psycopg.connect(importing._this_database_url(), autocommit=True) as other:
+    with psycopg.connect(parallel._this_database_url(), autocommit=True) as other:
         function = "pg_advisory_lock_shared" if shared else "pg_advisory_lock"
         other.execute(f"SELECT {function}(%s, %s)", [key, member_import.pk])
         try:
@@ -157,16 +159,16 @@ def test_a_second_delivery_of_a_running_check_does_nothing(tmp_path):
 
 
 def test_the_heartbeat_moves_while_checking(tmp_path, monkeypatch):
-    monkeypatch.setattr(importing, "PROGRESS_EVERY", 2)
-    monkeypatch.setattr(importing, "BATCH_ROWS", 2)
+    monkeypatch.setattr(staging, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(staging, "BATCH_ROWS", 2)
     beats = []
-    real = importing._progress
+    real = validating.record_progress
 
     def watch(member_import, position, total):
         real(member_import, position, total)
         beats.append(MemberImport.objects.get(pk=member_import.pk).heartbeat_at)
 
-    monkeypatch.setattr(importing, "_progress", watch)
+    monkeypatch.setattr(validating, "record_progress", watch)
     member_import = uploaded(tmp_path, csv_rows(10))
     before = timezone.now()
     validate_member_import(member_import.pk)
@@ -301,13 +303,13 @@ def test_the_apply_holds_the_import_lock_while_it_runs(tmp_path, monkeypatch):
     MemberImport.objects.filter(pk=member_import.pk).update(status=ImportStatus.QUEUED)
     member_import.refresh_from_db()
     seen = []
-    real = importing._create_employers
+    real = applying._create_employers
 
     def spy(cursor, name):
         seen.append(import_is_running(member_import))
         return real(cursor, name)
 
-    monkeypatch.setattr(importing, "_create_employers", spy)
+    monkeypatch.setattr(applying, "_create_employers", spy)
     apply_import(member_import)
     assert seen == [True]
 
@@ -345,7 +347,7 @@ def worker_env():
     app.conf.update(task_always_eager=False, broker_url=broker, result_backend=broker)
     env = {
         **os.environ,
-        "DATABASE_URL": importing._this_database_url(),
+        "DATABASE_URL": parallel._this_database_url(),
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "FNV_IMPORT_PARALLEL_BYTES": "0",  # one process checks the whole file
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),

@@ -13,8 +13,9 @@ from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 
-from members import importing
-from members.importing import apply_import, split_csv
+from members.importing import apply_import, parallel, validating
+from members.importing.reading import split_csv
+from members.importing.staging import staging_table
 from members.models import Employer, ImportMode, ImportStatus, Member
 from tests.factories import SectorFactory
 from tests.members.helpers import messages, run_import, write
@@ -41,7 +42,7 @@ def rows() -> str:
 
 def staged(member_import) -> list[tuple]:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {importing.staging_table(member_import)} ORDER BY line")
+        cursor.execute(f"SELECT * FROM {staging_table(member_import)} ORDER BY line")
         return cursor.fetchall()
 
 
@@ -57,9 +58,9 @@ def test_two_processes_check_exactly_what_one_checks(tmp_path, monkeypatch, enco
     path = write(tmp_path, rows().replace("Naam 1;", "Naam Zoë;"), encoding=encoding)
     assert split_csv(path, os.path.getsize(path)) is not None
     calls = []
-    real = importing._check_in_two_processes
+    real = validating.check_in_two_processes
     monkeypatch.setattr(
-        importing, "_check_in_two_processes", lambda *a: calls.append(1) or real(*a)
+        validating, "check_in_two_processes", lambda *a: calls.append(1) or real(*a)
     )
     one = check(path, parallel=False)
     assert not calls
@@ -128,7 +129,7 @@ def test_without_a_second_process_the_file_is_checked_whole(tmp_path, monkeypatc
     def no_process(*args, **kwargs):
         raise OSError("no processes left")
 
-    monkeypatch.setattr(importing.subprocess, "Popen", no_process)
+    monkeypatch.setattr(parallel.subprocess, "Popen", no_process)
     SectorFactory(name="Handel")
     path = write(tmp_path, rows())
     one = check(path, parallel=False)

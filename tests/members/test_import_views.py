@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from members.models import ImportStatus, Member, MemberImport, Role
+from core.roles import Role
+from members.models import ImportStatus, Member, MemberImport
 from members.services import imports_abandon_stale
 from tests.conftest import login
 from tests.members.helpers import SAMPLES

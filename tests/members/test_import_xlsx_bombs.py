@@ -16,8 +16,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from members import importing
-from members.importing import XLSX_LYING, staging_table
+from members.importing.format import ImportRefused
+from members.importing.reading import inspect_file
+from members.importing.staging import staging_table
+from members.importing.xlsx import XLSX_LYING
 from members.models import ImportStatus, Member, MemberImport, MemberImportError
 from members.tasks import validate_member_import
 from tests.conftest import login
@@ -241,6 +243,6 @@ def test_the_admin_bounds_are_tighter_than_the_portal(tmp_path):
 
     path = tmp_path / "leden.xlsx"
     many_rows_sheet(path, 120_000)
-    with pytest.raises(importing.ImportRefused, match="meer dan 100.000 rijen"):
-        importing.inspect_file(str(path), ADMIN_XLSX_LIMITS)
-    importing.inspect_file(str(path))  # the portal takes it
+    with pytest.raises(ImportRefused, match="meer dan 100.000 rijen"):
+        inspect_file(str(path), ADMIN_XLSX_LIMITS)
+    inspect_file(str(path))  # the portal takes it

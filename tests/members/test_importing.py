@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 from openpyxl import Workbook
 
-from members.importing import erased_hash, parse_date
+from members.importing.checking import erased_hash, parse_date
 from members.models import ErasedMember, ImportMode, ImportStatus, Member, MemberStatus
 from regions.models import Region
 from tests.factories import EmployerFactory, MemberFactory, SectorFactory

@@ -15,8 +15,9 @@ from django.db import models
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from core.roles import Role
 from members.datadownload import member_data, member_relations
-from members.models import CorrectionRequest, Member, Role, User
+from members.models import CorrectionRequest, Member, User
 from tests.conftest import login
 from tests.factories import MemberFactory
 

@@ -11,7 +11,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from members.models import Role
+from core.roles import Role
 from plans import services
 from plans.models import PlanReminder, PlanStatus, ReminderKind
 from plans.tasks import send_reminders

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from members.models import Role
+from core.roles import Role
 from plans.home import tiles
 from plans.models import (
     CommentStatus,

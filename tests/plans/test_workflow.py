@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from members.models import Role
+from core.roles import Role
 from plans import services
 from plans.models import TRANSITIONS, PlanAction, PlanStatus, PlanVersion, RegionPlan
 from tests.factories import UserFactory

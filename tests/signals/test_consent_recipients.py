@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Role
+from core.roles import Role
 from signals.detection import active_rules
 from signals.models import Consent, RuleKind, Signal, SignalSession
 from tests.conftest import login

@@ -6,7 +6,7 @@ import datetime
 
 from django.utils import timezone
 
-from members.models import Role
+from core.roles import Role
 from tests.factories import EmployerFactory, MemberFactory, UserFactory
 from trajectories import services
 from trajectories.models import (

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from audit.models import AuditEntry
-from fnvregio.registry import home_tiles
+from core.registry import home_tiles
 from tests.conftest import login
 from tests.trajectories import factories as f
 from trajectories.models import (

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fnvregio import bounds
+from core import bounds
 from tests.conftest import login
 
 TODAY = dt.date(2026, 11, 30)

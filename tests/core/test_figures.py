@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fnvregio.figures import breakdown, hidden_positions, hidden_text, part_of, shown, suppress
+from core.figures import breakdown, hidden_positions, hidden_text, part_of, shown, suppress
 
 
 def test_the_example_of_the_issue_shows_neither_the_5_nor_the_1():

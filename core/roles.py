@@ -1,0 +1,20 @@
+"""The roles of the portal's users (one per account) and which of them are staff."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", _("Lid")
+    CONSULTANT = "consultant", _("Consulent (kaderlid)")
+    ADVISER = "adviser", _("Trajectadviseur")
+    REGIONAL_OFFICIAL = "regional_official", _("Regiobestuurder")
+    COORDINATOR = "coordinator", _("Regiocoördinator")
+    SECTOR_OFFICIAL = "sector_official", _("Sectorbestuurder")
+    ADMIN = "admin", _("Beheerder")
+
+
+# Every role but "member" is staff of the union (volunteers included) and must use 2FA.
+STAFF_ROLES = frozenset(Role.values) - {Role.MEMBER}

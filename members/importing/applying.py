@@ -1,0 +1,278 @@
+"""The set-based SQL: the preview's counts and the apply (one transaction)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from django.utils import timezone
+
+from members.importing.format import TEXT_FIELDS
+from members.importing.locks import IMPORT_LOCK
+from members.importing.staging import delete_upload, drop_staging, staging_table
+from members.importing.status import cancel_import, refuse_import
+from members.models import Employer, ImportMode, ImportStatus, MemberImport
+
+BULK_LOCK_TIMEOUT = "5s"  # how long a bulk load waits for the members table
+WORK_MEM = "64MB"
+
+
+def _targets(fields: set[str]) -> list[tuple[str, str]]:
+    """(member column, SQL expression of its new value) for the columns this file holds.
+
+    `m` is the member row as it is, `s` the staging row.
+    """
+    targets = [(name, f"s.{name}") for name in TEXT_FIELDS if name in fields]
+    for name in ("birth_date", "member_since"):
+        if name in fields:
+            targets.append((name, f"s.{name}"))
+    if "sector" in fields:
+        targets.append(("sector_id", "s.sector_id"))
+    if "employer" in fields or "kvk" in fields:
+        targets.append(("employer_id", "s.employer_id"))
+    if "municipality" in fields or "postcode" in fields:
+        targets.append(("municipality_id", "s.municipality_id"))
+        targets.append(
+            ("region_id", "CASE WHEN m.region_is_explicit THEN m.region_id ELSE s.region_id END")
+        )
+    if "status" in fields:
+        targets.append(("status", "COALESCE(s.status, m.status)"))
+        targets.append(
+            (
+                "ended_on",
+                "CASE WHEN COALESCE(s.status, m.status) = 'ended' "
+                "THEN COALESCE(m.ended_on, CURRENT_DATE) ELSE NULL END",
+            )
+        )
+    return targets
+
+
+def _changed_condition(targets: list[tuple[str, str]]) -> str:
+    left = ", ".join(f"m.{name}" for name, _ in targets)
+    right = ", ".join(expression for _, expression in targets)
+    return f"ROW({left}) IS DISTINCT FROM ROW({right})"
+
+
+def count_changes(member_import: MemberImport) -> None:
+    name = staging_table(member_import)
+    targets = _targets(set(member_import.columns))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        # One join counts both: staging rows without a member are new, the others may change.
+        changed = _changed_condition(targets) if targets else "false"
+        cursor.execute(
+            f"SELECT count(*) FILTER (WHERE m.id IS NULL), "
+            f"count(*) FILTER (WHERE m.id IS NOT NULL AND {changed}) "
+            f"FROM {name} s LEFT JOIN members_member m ON m.member_number = s.member_number"
+        )
+        member_import.to_create, member_import.to_update = cursor.fetchone()
+        member_import.to_end = 0
+        if member_import.mode == ImportMode.SNAPSHOT:
+            cursor.execute(
+                "SELECT count(*) FROM members_member m WHERE m.status <> 'ended' AND NOT EXISTS "
+                f"(SELECT 1 FROM {name} s WHERE s.member_number = m.member_number)"
+            )
+            member_import.to_end = cursor.fetchone()[0]
+
+
+def can_apply(member_import: MemberImport) -> str:
+    """'' when the checked import may be applied, else the Dutch reason why not."""
+    if (
+        member_import.status != ImportStatus.PREVIEWED
+        and member_import.status != ImportStatus.QUEUED
+    ):
+        return "Deze import is niet (meer) klaar om te verwerken."
+    if member_import.rejected and member_import.mode != ImportMode.VALID_ROWS:
+        return (
+            f"{member_import.rejected} rij(en) afgewezen. In de gekozen manier wordt dan niets verwerkt; "
+            "verbeter het bestand of kies ‘alleen de goede rijen’."
+        )
+    return ""
+
+
+def apply_import(member_import: MemberImport) -> MemberImport:
+    """Apply a checked import in one transaction: new employers, updates, inserts, endings.
+
+    Idempotent: a row whose values equal the member's is not written (updated_at stays), so the
+    same file twice writes nothing the second time.
+    """
+    reason = can_apply(member_import)
+    if reason:
+        return refuse_import(member_import, reason)
+    claimed = MemberImport.objects.filter(
+        pk=member_import.pk,
+        status__in=[ImportStatus.PREVIEWED, ImportStatus.QUEUED],
+        cancel_requested=False,
+    ).update(status=ImportStatus.APPLYING, heartbeat_at=timezone.now())
+    if not claimed:
+        member_import.refresh_from_db()
+        if member_import.cancel_requested and not member_import.is_finished:
+            return cancel_import(member_import)
+        return member_import
+    member_import.status = ImportStatus.APPLYING
+    name = staging_table(member_import)
+    targets = _targets(set(member_import.columns))
+    now = timezone.now()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # This import's lock: held until the transaction ends, also when its worker dies
+        # (then PostgreSQL rolls back and frees it), so the sweep can tell.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK, member_import.pk])
+        # One import applies at a time.
+        cursor.execute("SELECT pg_advisory_xact_lock(72001)")
+        # Hash joins over a million rows stay in memory instead of spilling to disk.
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        member_import.employers_created = _create_employers(cursor, name)
+        updated = 0
+        if targets:
+            assignments = ", ".join(f"{column} = {expression}" for column, expression in targets)
+            cursor.execute(
+                f"UPDATE members_member m SET {assignments}, updated_at = %s FROM {name} s "
+                f"WHERE m.member_number = s.member_number AND {_changed_condition(targets)}",
+                [now],
+            )
+            updated = cursor.rowcount
+        bulk = _bulk_load(cursor, member_import.to_create)
+        with _secondary_indexes_set_aside(cursor) if bulk else contextlib.nullcontext():
+            cursor.execute(_insert_sql(name, set(member_import.columns), bulk=bulk), [now, now])
+            created = cursor.rowcount
+        ended = 0
+        if member_import.mode == ImportMode.SNAPSHOT:
+            cursor.execute(
+                "UPDATE members_member m SET status = 'ended', "
+                "ended_on = COALESCE(m.ended_on, CURRENT_DATE), updated_at = %s "
+                "WHERE m.status <> 'ended' AND NOT EXISTS "
+                f"(SELECT 1 FROM {name} s WHERE s.member_number = m.member_number)",
+                [now],
+            )
+            ended = cursor.rowcount
+        member_import.created = created
+        member_import.updated = updated
+        member_import.unchanged = member_import.rows_valid - created - updated
+        member_import.ended = ended
+        member_import.status = ImportStatus.DONE
+        member_import.finished_at = timezone.now()
+        member_import.bytes_done = member_import.file_size
+        member_import.save()
+    drop_staging(member_import)
+    delete_upload(member_import)
+    return member_import
+
+
+def _bulk_load(cursor, to_create: int) -> bool:
+    """Whether to insert as a bulk load: many new members, at least half as many as there are.
+
+    Then the members table is locked for the rest of the transaction (readers wait). When the
+    lock is not free within a few seconds, the rows are inserted the ordinary way instead.
+    """
+    if to_create < settings.FNV["IMPORT_BULK_ROWS"]:
+        return False
+    cursor.execute("SELECT count(*) FROM members_member")
+    if to_create * 2 < cursor.fetchone()[0]:
+        return False
+    try:
+        with transaction.atomic():
+            cursor.execute(f"SET LOCAL lock_timeout = '{BULK_LOCK_TIMEOUT}'")
+            cursor.execute("LOCK TABLE members_member IN ACCESS EXCLUSIVE MODE")
+    except OperationalError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def _secondary_indexes_set_aside(cursor) -> Iterator[None]:
+    """Drop the members table's secondary indexes and constraints, and rebuild them after.
+
+    PostgreSQL's own advice for loading many rows ("Populating a Database"): building an index
+    once over all rows, and checking a foreign key with one join, is several times faster than
+    maintaining them row by row. The primary key and the member-number index stay (the insert
+    needs them), and so do the constraints on the account link: dropping a foreign key locks
+    the table it points to, and logins must not wait for an import. Runs inside the import's
+    transaction: if anything fails, the drop is undone with the rest. The definitions are read
+    from the catalogue, so they come back exactly.
+    """
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # nothing may be pending on the table
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = 'members_member'::regclass AND contype IN ('f', 'u') "
+        "AND conname <> 'member_number_unique' ORDER BY conname"
+    )
+    constraints = [
+        (constraint, definition)
+        for constraint, definition in cursor.fetchall()
+        if "(user_id)" not in definition.split("REFERENCES")[0]
+    ]
+    cursor.execute(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "WHERE i.indrelid = 'members_member'::regclass AND NOT i.indisprimary "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
+        "ORDER BY 1"
+    )
+    indexes = cursor.fetchall()
+    for constraint, _ in constraints:
+        cursor.execute(f'ALTER TABLE members_member DROP CONSTRAINT "{constraint}"')
+    for index, _ in indexes:
+        cursor.execute(f"DROP INDEX {index}")
+    yield
+    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    for _, definition in indexes:
+        cursor.execute(definition)
+    for constraint, definition in constraints:
+        cursor.execute(f'ALTER TABLE members_member ADD CONSTRAINT "{constraint}" {definition}')
+
+
+def _create_employers(cursor, name: str) -> int:
+    employers = f"{name}_employers"
+    cursor.execute(f"SELECT key, name, kvk FROM {employers}")
+    new = cursor.fetchall()
+    if not new:
+        return 0
+    created = []
+    for key, employer_name, kvk in new:
+        employer = Employer.objects.filter(kvk_number=kvk).first() if kvk else None
+        if employer is None:
+            employer = Employer.objects.create(name=employer_name, kvk_number=kvk)
+            created.append(employer)
+        cursor.execute(
+            f"UPDATE {name} SET employer_id = %s WHERE employer_key = %s", [employer.pk, key]
+        )
+    return len(created)
+
+
+def _insert_sql(name: str, fields: set[str], bulk: bool = False) -> str:
+    """The INSERT of the new members. `bulk`: the table is locked, so no conflict can arise."""
+    columns = ["member_number"]
+    values = ["s.member_number"]
+    for text_field in TEXT_FIELDS:
+        columns.append(text_field)
+        values.append(f"s.{text_field}" if text_field in fields else "''")
+    for date_field in ("birth_date", "member_since"):
+        if date_field in fields:
+            columns.append(date_field)
+            values.append(f"s.{date_field}")
+    if "sector" in fields:
+        columns.append("sector_id")
+        values.append("s.sector_id")
+    if "employer" in fields or "kvk" in fields:
+        columns.append("employer_id")
+        values.append("s.employer_id")
+    if "municipality" in fields or "postcode" in fields:
+        columns += ["municipality_id", "region_id"]
+        values += ["s.municipality_id", "s.region_id"]
+    status = "COALESCE(s.status, 'active')" if "status" in fields else "'active'"
+    columns += ["status", "ended_on", "region_is_explicit", "is_demo", "created_at", "updated_at"]
+    values += [
+        status,
+        f"CASE WHEN {status} = 'ended' THEN CURRENT_DATE ELSE NULL END",
+        "false",
+        "false",
+        "%s",
+        "%s",
+    ]
+    return (
+        f"INSERT INTO members_member ({', '.join(columns)}) SELECT {', '.join(values)} "
+        f"FROM {name} s WHERE NOT EXISTS "
+        "(SELECT 1 FROM members_member m WHERE m.member_number = s.member_number)"
+        + ("" if bulk else " ON CONFLICT (member_number) DO NOTHING")
+    )

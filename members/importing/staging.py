@@ -1,0 +1,171 @@
+"""The staging table (one per import), the rejected rows and the uploaded file.
+
+The checked rows are written into the staging table with `COPY`, a batch at a time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils import timezone
+
+from members.importing.checking import RowChecker, erased_hash
+from members.importing.format import STAGING_COLUMNS, ImportCancelled
+from members.importing.reading import Table
+from members.models import MemberImport, MemberImportError
+
+PROGRESS_EVERY = 20_000
+BATCH_ROWS = 5_000
+
+
+def staging_table(member_import: MemberImport) -> str:
+    return f"members_import_staging_{int(member_import.pk)}"
+
+
+def staging_exists(member_import: MemberImport) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL",
+            [staging_table(member_import), staging_table(member_import) + "_employers"],
+        )
+        return cursor.fetchone()[0]
+
+
+def drop_staging(member_import: MemberImport) -> None:
+    name = staging_table(member_import)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}, {name}_employers")
+
+
+def delete_upload(member_import: MemberImport) -> None:
+    """The uploaded file goes as soon as an import ends (applied, refused, cancelled, abandoned)."""
+    if member_import.file_path and member_import.source != "command":
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(member_import.file_path)
+    if member_import.file_path:
+        member_import.file_path = ""
+        MemberImport.objects.filter(pk=member_import.pk).update(file_path="")
+
+
+class ErrorWriter:
+    """Rejected rows into MemberImportError, in batches (every import path writes through it)."""
+
+    def __init__(self, member_import: MemberImport):
+        self.member_import = member_import
+        self.batch: list[MemberImportError] = []
+        self.lines = 0
+
+    def add(self, line: int, errors: list[tuple[str, str]]) -> None:
+        self.lines += 1
+        for column, message in errors:
+            self.batch.append(
+                MemberImportError(
+                    member_import=self.member_import,
+                    line=line,
+                    column=column,
+                    message=message[:300],
+                )
+            )
+
+    def flush(self) -> None:
+        if self.batch:
+            MemberImportError.objects.bulk_create(self.batch)
+            self.batch = []
+
+
+def _batches(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[list[int], list[list[str]]]]:
+    """The file's non-empty rows in batches of BATCH_ROWS: (line numbers, cell values)."""
+    lines: list[int] = []
+    batch: list[list[str]] = []
+    for line, values in rows:
+        if any(values):
+            lines.append(line)
+            batch.append(values)
+            if len(batch) == BATCH_ROWS:
+                yield lines, batch
+                lines, batch = [], []
+    if batch:
+        yield lines, batch
+
+
+@dataclass
+class Counts:
+    total: int = 0
+    valid: int = 0
+    skipped: int = 0  # erased members
+    rejected: int = 0
+
+
+def copy_checked_rows(
+    member_import: MemberImport,
+    table: Table,
+    checker: RowChecker,
+    progress: Callable[[int], None] | None = None,
+) -> Counts:
+    """Check the table's rows and COPY the good ones into the staging table."""
+    name = staging_table(member_import)
+    errors = ErrorWriter(member_import)
+    counts = Counts()
+    erased = checker.lookups.erased
+    # CSV, because Python's csv writer formats a batch in C; unquoted empty is NULL.
+    copy_sql = f"COPY {name} ({', '.join(column for column, _ in STAGING_COLUMNS)}) FROM STDIN (FORMAT csv)"
+    batches = _batches(table.rows)
+    finished = False
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg's own: Django's debug wrapper logs every COPY in memory
+        while not finished:
+            # One COPY per PROGRESS_EVERY rows: between them the connection is free for the
+            # progress update, the rejected rows and the cancel check.
+            finished = True
+            progress_at = counts.total + PROGRESS_EVERY
+            with raw.copy(copy_sql) as copy:
+                for lines, rows in batches:
+                    counts.total += len(rows)
+                    staged, rejected = checker.check_batch(lines, rows)
+                    for line, row_errors in rejected:
+                        errors.add(line, row_errors)
+                    if erased:
+                        kept = [row for row in staged if erased_hash(row[1]) not in erased]
+                        counts.skipped += len(staged) - len(kept)
+                        staged = kept
+                    buffer = io.StringIO()
+                    csv.writer(buffer, quoting=csv.QUOTE_NOTNULL, lineterminator="\n").writerows(
+                        staged
+                    )
+                    copy.write(buffer.getvalue())
+                    counts.valid += len(staged)
+                    if counts.total >= progress_at:
+                        finished = False
+                        break
+            errors.flush()
+            if not finished and progress:
+                progress(counts.total)
+    counts.rejected = errors.lines
+    return counts
+
+
+def store_new_employers(member_import: MemberImport, new: dict[str, tuple[str, str]]) -> None:
+    """Employers not yet known are created only when the import is applied: keep them aside."""
+    name = staging_table(member_import) + "_employers"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        cursor.execute(f"CREATE UNLOGGED TABLE {name} (key text primary key, name text, kvk text)")
+        if new:
+            with cursor.copy(f"COPY {name} (key, name, kvk) FROM STDIN") as copy:
+                for key, (employer_name, kvk) in new.items():
+                    copy.write_row((key, employer_name[:200], kvk))
+
+
+def record_progress(member_import: MemberImport, position: int, total: int) -> None:
+    member_import.bytes_done = position
+    MemberImport.objects.filter(pk=member_import.pk).update(
+        bytes_done=position, rows_total=total, heartbeat_at=timezone.now()
+    )
+    if MemberImport.objects.filter(pk=member_import.pk, cancel_requested=True).exists():
+        raise ImportCancelled
