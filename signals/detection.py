@@ -43,6 +43,7 @@ from signals.models import (
     SignalSession,
     SignalStatus,
 )
+from signals.notifications import notify
 
 RULE_DEFAULTS = {
     RuleKind.EMPLOYER_CLUSTER: {"name": "Meerdere gesprekken over één werkgever", "min_count": 3},
@@ -321,8 +322,6 @@ def apply_candidates(
     rule: DetectionRule, window: Window, candidates: list[Candidate]
 ) -> tuple[int, int]:
     """Open new signals, let new sessions join active ones, notify. Returns (opened, grown)."""
-    from signals.services import notify
-
     if not candidates:
         return 0, 0
     _drop_sessions_already_dealt_with(rule, candidates)

@@ -2,7 +2,7 @@
 
 A consultant logs a session (spreekuur); detection (signals/detection.py) counts sessions per
 employer, theme, region and sector, and opens a Signal when a DetectionRule fires. A signal is
-routed to the people responsible (signals/routing.py) and acted on by them.
+routed to the people responsible (signals/notifications.py) and acted on by them.
 """
 
 from __future__ import annotations

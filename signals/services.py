@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from core.roles import Role
 from members.models import Employer, Member, Sector, User
 from regions.models import Region, UnionHouse
+from signals.detection import employer_key
 from signals.models import (
     Consent,
     ConsentScope,
     ConsentSource,
     ConsultationSession,
-    NotificationKind,
     Place,
     SessionTheme,
     Signal,
@@ -269,8 +269,6 @@ def employer_confirm(*, employer: Employer, by: User) -> Employer:
 def employer_merge(*, source: Employer, target: Employer, by: User) -> Employer:
     """Merge `source` into `target`: sessions, signals and members move; the name becomes an
     alias. An active signal of the source for a key the target also has joins the target's."""
-    from signals.detection import employer_key
-
     if source.pk == target.pk:
         raise ValidationError(_("Een werkgever kan niet met zichzelf worden samengevoegd."))
     source, target = (
@@ -397,75 +395,7 @@ def signal_dismiss(*, signal: Signal, by: User, reason: str) -> Signal:
 # --- notifications ----------------------------------------------------------------------------
 
 
-def notify(*, signals: list[Signal], kind: str) -> int:
-    """Inbox entries for everyone a signal is routed to, once per (signal, person, kind,
-    count); emails go out after commit (signals.tasks.send_signal_emails claims them)."""
-    from signals.routing import recipients_for
-    from signals.tasks import send_signal_emails
-
-    routes: dict[tuple, tuple[list[User], bool]] = {}
-    signal_ids, recipient_ids, counts, fallbacks = [], [], [], []
-    for signal in signals:
-        route = (signal.sector_id, signal.region_id)
-        if route not in routes:
-            routes[route] = recipients_for(signal)
-        users, is_fallback = routes[route]
-        for user in users:
-            signal_ids.append(signal.pk)
-            recipient_ids.append(user.pk)
-            counts.append(signal.count)
-            fallbacks.append(is_fallback)
-    if not signal_ids:
-        return 0
-    # One set-based INSERT: a first detection run notifies about thousands of signals at once.
-    # ON CONFLICT DO NOTHING: the unique (signal, recipient, kind, count) makes it once only.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO signals_signalnotification
-                (signal_id, recipient_id, kind, count, is_fallback, created_at)
-            SELECT t.signal_id, t.recipient_id, %(kind)s, t.count, t.is_fallback, %(now)s
-            FROM unnest(%(signals)s::bigint[], %(recipients)s::bigint[], %(counts)s::int[],
-                        %(fallbacks)s::boolean[]) AS t(signal_id, recipient_id, count, is_fallback)
-            ON CONFLICT DO NOTHING
-            """,
-            {
-                "kind": kind,
-                "now": timezone.now(),
-                "signals": signal_ids,
-                "recipients": recipient_ids,
-                "counts": counts,
-                "fallbacks": fallbacks,
-            },
-        )
-    transaction.on_commit(send_signal_emails.delay)
-    return len(signal_ids)
-
-
 def notification_mark_read(*, user: User, notification_id: int) -> None:
     SignalNotification.objects.filter(
         pk=notification_id, recipient=user, read_at__isnull=True
     ).update(read_at=timezone.now())
-
-
-def claim_reminders(*, now: dt.datetime | None = None) -> list[Signal]:
-    """Signals still open after their rule's reminder period, each claimed exactly once."""
-    now = now or timezone.now()
-    claimed = []
-    for signal in Signal.objects.filter(
-        status=SignalStatus.OPEN, reminder_sent_at__isnull=True
-    ).select_related("rule"):
-        if signal.opened_at > now - dt.timedelta(days=signal.rule.reminder_days):
-            continue
-        if Signal.objects.filter(
-            pk=signal.pk, status=SignalStatus.OPEN, reminder_sent_at__isnull=True
-        ).update(reminder_sent_at=now):
-            claimed.append(signal)
-    return claimed
-
-
-@transaction.atomic
-def send_reminders(*, now: dt.datetime | None = None) -> int:
-    signals = claim_reminders(now=now)
-    notify(signals=signals, kind=NotificationKind.REMINDER)
-    return len(signals)

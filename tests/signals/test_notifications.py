@@ -18,7 +18,8 @@ from signals.models import (
     Signal,
     SignalNotification,
 )
-from signals.services import send_reminders, signal_acknowledge
+from signals.notifications import send_reminders
+from signals.services import signal_acknowledge
 from signals.tasks import send_daily_digest, send_signal_emails
 from tests.factories import EmployerFactory, SectorFactory
 from tests.signals.helpers import log_session, theme
