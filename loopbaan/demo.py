@@ -14,6 +14,20 @@ from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 
 from core.roles import Role
+from loopbaan.models import (
+    Appointment,
+    AppointmentConsultant,
+    AppointmentReport,
+    AppointmentStatus,
+    Availability,
+    AvailabilityKind,
+    CareerQuestion,
+    Referral,
+    Reminder,
+    buffer,
+    duration,
+)
+from loopbaan.slots import local_tz, search_slots
 from members.models import Member, User
 
 DEMO_DOMAIN = "demo.fnv-regio.nl"
@@ -31,8 +45,6 @@ def _consultants():
 
 
 def _create_appointment(member, consultant_ids, house, starts_at, status):
-    from loopbaan.models import Appointment, AppointmentConsultant, buffer, duration
-
     appointment = Appointment.objects.create(
         member=member,
         union_house=house,
@@ -53,18 +65,6 @@ def _create_appointment(member, consultant_ids, house, starts_at, status):
 
 
 def seed(*, rng, fake) -> None:
-    from loopbaan.models import (
-        Appointment,
-        AppointmentReport,
-        AppointmentStatus,
-        Availability,
-        AvailabilityKind,
-        CareerQuestion,
-        Referral,
-        Reminder,
-    )
-    from loopbaan.slots import local_tz, search_slots
-
     consultants = _consultants()
     for consultant in consultants:
         if Availability.objects.filter(consultant=consultant).exists():

@@ -1,4 +1,4 @@
-"""Tiles this app adds to a role's home page (collected by fnvregio.registry.home_tiles).
+"""Tiles this app adds to a role's home page (collected by core.registry.home_tiles).
 
 A member books in three clicks: a place tile here (online or the nearest union houses), a
 time on the next page, then "Afspraak bevestigen".
@@ -7,26 +7,25 @@ time on the next page, then "Afspraak bevestigen".
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.registry import Tile
 from core.roles import Role
+from loopbaan.models import Appointment
+from loopbaan.slots import union_houses_nearest_first
 from members.models import MemberStatus
 
 NEAREST_ON_HOME = 2
 
 
 def tiles(user) -> list[Tile]:
-    from loopbaan.models import Appointment
-
     if user.role == Role.MEMBER:
         member = getattr(user, "member", None)
         if member is None:
             return []
         result = []
         if member.status == MemberStatus.ACTIVE:
-            from loopbaan.slots import union_houses_nearest_first
-
             result.append(
                 Tile(
                     _("Loopbaanafspraak online"),
@@ -63,8 +62,6 @@ def tiles(user) -> list[Tile]:
         )
         return result
     if user.role == Role.CONSULTANT:
-        from django.utils import timezone
-
         today = (
             Appointment.objects.visible_to(user)
             .open()

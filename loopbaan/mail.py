@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from icalendar import Calendar, Event, vCalAddress
 
 from loopbaan.models import Appointment, knob
+from loopbaan.slots import next_free_slots
 
 
 def _render(name: str, context: dict) -> str:
@@ -118,8 +119,6 @@ def build_message(appointment: Appointment, *, kind: str, recipient, extra=None)
         **(extra or {}),
     }
     if kind == "needs_consultant":
-        from loopbaan.services import next_free_slots
-
         context["next_slots"] = next_free_slots(
             union_house_id=appointment.union_house_id, after=appointment.starts_at
         )

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
+from members.models import User
 
 # --- Knobs: module defaults, overridable with settings.FNV["APPOINTMENT_..."] ---------------
 DEFAULTS = {
@@ -358,8 +359,6 @@ class Appointment(models.Model):
         return self.is_open and now <= self.starts_at - cutoff
 
     def active_consultants(self):
-        from members.models import User
-
         return User.objects.filter(
             appointment_links__appointment=self, appointment_links__is_active=True
         ).order_by("pk")

@@ -35,6 +35,7 @@ from loopbaan.models import (
     knob,
 )
 from loopbaan.slots import Slot
+from loopbaan.tasks import send_appointment_mail, send_due_reminders
 from members.events import trajectory_referral_made
 from members.models import Member, MemberStatus, User
 from regions.models import UnionHouse
@@ -54,19 +55,10 @@ class _Taken(Exception):
     pass
 
 
-def next_free_slots(*, union_house_id: int | None, after: datetime | None, count: int = 5):
-    found = slot_search.search_slots(union_house_id=union_house_id, start_from=after, limit=count)
-    if not found and after is not None:
-        found = slot_search.search_slots(union_house_id=union_house_id, limit=count)
-    return found
-
-
 # --- mails and reminders --------------------------------------------------------------------
 
 
 def _enqueue_mail(appointment: Appointment, kind: str, recipient_ids, extra=None) -> None:
-    from loopbaan.tasks import send_appointment_mail
-
     ids = [pk for pk in recipient_ids if pk]
     if ids:
         send_appointment_mail.delay_on_commit(
@@ -92,8 +84,6 @@ def _ensure_reminders(
             due_at=due
         ).update(due_at=due)
     if due <= now + timedelta(minutes=1):
-        from loopbaan.tasks import send_due_reminders
-
         send_due_reminders.delay_on_commit()
 
 
@@ -178,11 +168,11 @@ def appointment_book(
         if "consultant_never_double_booked" not in str(error):
             raise
         raise SlotTakenError(
-            next_free_slots(union_house_id=slot.union_house_id, after=slot.starts_at)
+            slot_search.next_free_slots(union_house_id=slot.union_house_id, after=slot.starts_at)
         ) from None
     except _Taken:
         raise SlotTakenError(
-            next_free_slots(union_house_id=slot.union_house_id, after=slot.starts_at)
+            slot_search.next_free_slots(union_house_id=slot.union_house_id, after=slot.starts_at)
         ) from None
 
 
@@ -255,7 +245,7 @@ def appointment_move(
         return _move(appointment=appointment, slot=slot, user=user, now=now, request=request)
     except _Taken:
         raise SlotTakenError(
-            next_free_slots(union_house_id=slot.union_house_id, after=slot.starts_at)
+            slot_search.next_free_slots(union_house_id=slot.union_house_id, after=slot.starts_at)
         ) from None
 
 

@@ -31,6 +31,7 @@ from loopbaan.models import (
     duration,
     knob,
 )
+from regions.models import PostcodeArea, UnionHouse
 
 SLOT_KEY_FORMAT = "%Y%m%dT%H%M"
 
@@ -323,8 +324,6 @@ def _haversine_km(lat1, lon1, lat2, lon2) -> float:
 
 
 def member_location(member) -> tuple[float, float] | None:
-    from regions.models import PostcodeArea
-
     municipality = member.municipality
     if municipality is None and member.pc4:
         area = PostcodeArea.objects.filter(pc4=member.pc4).select_related("municipality").first()
@@ -336,8 +335,6 @@ def member_location(member) -> tuple[float, float] | None:
 
 def union_houses_nearest_first(member) -> list[Place]:
     """Union houses holding career hours and with consultants, nearest to the member first."""
-    from regions.models import UnionHouse
-
     houses = (
         UnionHouse.objects.hosting_career_hours()
         .filter(consultants__role=Role.CONSULTANT, consultants__is_active=True)
@@ -355,3 +352,11 @@ def union_houses_nearest_first(member) -> list[Place]:
         places.append(Place(str(house.pk), house.name, house.address, distance))
     places.sort(key=lambda p: (p.distance_km is None, p.distance_km or 0, p.label))
     return places
+
+
+def next_free_slots(*, union_house_id: int | None, after: datetime | None, count: int = 5):
+    """The first free slots after `after` (or, when none are left after it, from now)."""
+    found = search_slots(union_house_id=union_house_id, start_from=after, limit=count)
+    if not found and after is not None:
+        found = search_slots(union_house_id=union_house_id, limit=count)
+    return found

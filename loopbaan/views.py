@@ -34,6 +34,7 @@ from loopbaan.slots import (
     bookable_window,
     free_consultants_at,
     local_tz,
+    next_free_slots,
     parse_place_key,
     parse_slot_key,
     search_slots,
@@ -124,9 +125,7 @@ def book_confirm(request: HttpRequest, place: str, slot: str) -> HttpResponse:
         context.update(
             taken=True,
             error=_("Dit tijdstip is niet (meer) vrij."),
-            next_slots=services.next_free_slots(
-                union_house_id=union_house_id, after=chosen.starts_at
-            ),
+            next_slots=next_free_slots(union_house_id=union_house_id, after=chosen.starts_at),
         )
     return render(request, "loopbaan/confirm.html", context)
 
@@ -248,9 +247,7 @@ def move_confirm(request: HttpRequest, token, place: str, slot: str) -> HttpResp
         context.update(
             taken=True,
             error=_("Dit tijdstip is niet (meer) vrij."),
-            next_slots=services.next_free_slots(
-                union_house_id=union_house_id, after=chosen.starts_at
-            ),
+            next_slots=next_free_slots(union_house_id=union_house_id, after=chosen.starts_at),
         )
     return render(request, "loopbaan/confirm.html", context)
 
