@@ -7,11 +7,10 @@ from django.utils.translation import gettext as _
 
 from core.registry import Tile
 from core.roles import Role
+from plans.models import RegionPlan
 
 
 def tiles(user) -> list[Tile]:
-    from plans.models import RegionPlan
-
     if user.role == Role.REGIONAL_OFFICIAL:
         to_do = RegionPlan.objects.needing_work_by(user).count()
         return [

@@ -9,6 +9,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from plans.models import PlanReminder, PlanStatus, RegionPlan, ReminderKind
+from plans.selectors import region_coordinators, region_officials
 
 
 def _link(plan: RegionPlan) -> str:
@@ -24,8 +25,6 @@ def _send(subject: str, body: str, recipients: list[str]) -> int:
 
 def send_reminder(reminder: PlanReminder) -> int:
     """Send one reminder; returns the number of recipients."""
-    from plans.services import region_coordinators, region_officials
-
     plan = reminder.plan
     if reminder.kind == ReminderKind.DEADLINE:
         recipients = [user.email for user in region_officials(plan.region_id)]
@@ -61,8 +60,6 @@ def send_reminder(reminder: PlanReminder) -> int:
 
 def send_status_mail(plan: RegionPlan) -> int:
     """Tell the other side that it is their turn."""
-    from plans.services import region_coordinators, region_officials
-
     params = {"year": plan.year, "region": plan.region.name, "link": _link(plan)}
     if plan.status in (PlanStatus.SUBMITTED, PlanStatus.RESUBMITTED):
         authors = plan.author_ids()

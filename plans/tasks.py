@@ -5,6 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 
 from plans.models import RegionPlan
+from plans.notifications import send_status_mail
+from plans.reminders import reminders_create_due, reminders_send_due
 
 
 @shared_task(
@@ -12,8 +14,6 @@ from plans.models import RegionPlan
 )
 def notify_status_change(plan_id: int, status: str) -> int:
     """Mail the other side of the workflow; skipped when the plan has moved on since."""
-    from plans.notifications import send_status_mail
-
     plan = RegionPlan.objects.select_related("region").filter(pk=plan_id, status=status).first()
     if plan is None:
         return 0
@@ -25,7 +25,5 @@ def notify_status_change(plan_id: int, status: str) -> int:
 )
 def send_reminders() -> int:
     """Beat: make the reminder rows that are due and send each one exactly once."""
-    from plans.services import reminders_create_due, reminders_send_due
-
     reminders_create_due()
     return reminders_send_due()

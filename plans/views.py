@@ -28,6 +28,7 @@ from plans.models import (
     SectionComment,
 )
 from plans.rendering import compare_texts, render_markdown
+from plans.selectors import is_region_coordinator, is_region_official
 from regions.models import Region
 
 PLAN_ROLES = (Role.REGIONAL_OFFICIAL, Role.COORDINATOR)
@@ -181,8 +182,8 @@ def _panel_context(plan: RegionPlan, version: PlanVersion | None) -> dict:
 
 
 def _actions_for(user, plan: RegionPlan) -> list[tuple[str, str]]:
-    is_author = services.is_region_official(user, plan.region_id)
-    is_reviewer = services.is_region_coordinator(user, plan.region_id)
+    is_author = is_region_official(user, plan.region_id)
+    is_reviewer = is_region_coordinator(user, plan.region_id)
     wrote_it = user.pk in plan.author_ids()
     actions = []
     for action, (sources, _target, who) in TRANSITIONS.items():
@@ -198,7 +199,7 @@ def _actions_for(user, plan: RegionPlan) -> list[tuple[str, str]]:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     user = request.user
-    is_reviewer = services.is_region_coordinator(user, plan.region_id)
+    is_reviewer = is_region_coordinator(user, plan.region_id)
     comments = list(
         plan.comments.select_related("author", "resolved_by", "version").order_by("created_at")
     )
@@ -210,7 +211,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "open_comment_count": sum(1 for c in comments if c.status == CommentStatus.OPEN),
         "versions": versions,
         "actions": _actions_for(user, plan),
-        "is_author": services.is_region_official(user, plan.region_id),
+        "is_author": is_region_official(user, plan.region_id),
         "is_reviewer": is_reviewer,
         "wrote_it": user.pk in plan.author_ids(),
         "notes": plan.reviewer_notes.select_related("author") if is_reviewer else None,

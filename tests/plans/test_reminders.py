@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from core.roles import Role
-from plans import services
+from plans import reminders, services
 from plans.models import PlanReminder, PlanStatus, ReminderKind
 from plans.tasks import send_reminders
 from tests.factories import UserFactory
@@ -24,8 +24,8 @@ def _at(day: dt.date, hour: int = 12) -> dt.datetime:
 
 
 def _run(now):
-    services.reminders_create_due(now=now)
-    return services.reminders_send_due(now=now)
+    reminders.reminders_create_due(now=now)
+    return reminders.reminders_send_due(now=now)
 
 
 def test_it_reminds_the_regional_officials_before_the_deadline_once(cast):
@@ -57,10 +57,10 @@ def test_a_submitted_plan_gets_no_deadline_reminder(cast):
 def test_a_reminder_that_is_no_longer_relevant_is_marked_but_not_sent(cast):
     deadline = dt.date(2026, 12, 15)
     plan = make_plan(cast.region, deadline=deadline)
-    services.reminders_create_due(now=_at(deadline - dt.timedelta(days=3)))
+    reminders.reminders_create_due(now=_at(deadline - dt.timedelta(days=3)))
     plan.status = PlanStatus.SUBMITTED
     plan.save(update_fields=["status"])
-    assert services.reminders_send_due(now=_at(deadline - dt.timedelta(days=3))) == 0
+    assert reminders.reminders_send_due(now=_at(deadline - dt.timedelta(days=3))) == 0
     assert mail.outbox == []
     assert PlanReminder.objects.get(key="d-3").recipient_count == 0
 
