@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportMixin
 
+from core.admin_labels import PermissionLabelsMixin
 from core.roles import Role
-from fnvregio.admin import PermissionLabelsMixin
 from members.admin_import import (
     AdminUploadStorage,
     MemberConfirmImportForm,
