@@ -3,9 +3,8 @@
 from functools import update_wrapper
 
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import BadRequest, ValidationError
+from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.urls import reverse
 
@@ -26,34 +25,6 @@ def _unusable_query(query) -> bool:
                 if key.endswith("__year") and not 1900 <= int(value) <= 2100:
                     return True
     return False
-
-
-class SafeAutocompleteSelect(AutocompleteSelect):
-    """Django's autocomplete shows a refused form again by looking up the posted value as it
-    came, and 'abc' for a numeric key raises ValueError there (a 500). Values the key cannot
-    hold are left out; the form still says the choice is not valid."""
-
-    def optgroups(self, name, value, attr=None):
-        target = self.field.target_field
-        usable = []
-        for item in value:
-            try:
-                target.get_prep_value(target.to_python(item))
-            except (ValidationError, ValueError, TypeError, OverflowError):
-                continue
-            usable.append(item)
-        return super().optgroups(name, usable, attr)
-
-
-class AutocompleteAdmin(admin.ModelAdmin):
-    """A ModelAdmin whose `autocomplete_fields` use SafeAutocompleteSelect."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = SafeAutocompleteSelect(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class PortalAdminSite(admin.AdminSite):

@@ -3,7 +3,7 @@ they hold members' data and are reached through the audited pages."""
 
 from django.contrib import admin
 
-from fnvregio.admin import AutocompleteAdmin
+from core.admin_autocomplete import AutocompleteAdmin
 from loopbaan.models import Availability, BlockedDay, ConsultantProfile
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from fnvregio.admin import AutocompleteAdmin
+from core.admin_autocomplete import AutocompleteAdmin
 from regions.models import Municipality, PostcodeArea, Region, UnionHouse
 
 

@@ -6,7 +6,7 @@ through the adviser's pages, which scope and audit every view.
 
 from django.contrib import admin
 
-from fnvregio.admin import AutocompleteAdmin
+from core.admin_autocomplete import AutocompleteAdmin
 from trajectories.models import CollectiveCase, Workshop, WorkshopSession
 
 
