@@ -1,4 +1,4 @@
-"""Dates have plausible ranges, and hand-parsed values are parsed safely (fnvregio/bounds.py)."""
+"""Dates have plausible ranges, and hand-parsed values are parsed safely (core/bounds.py)."""
 
 import datetime as dt
 
