@@ -19,7 +19,6 @@ import uuid
 import tablib
 from django import forms
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.fields import Field
@@ -27,8 +26,7 @@ from import_export.formats.base_formats import TablibFormat
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.tmp_storages import TempFolderStorage
 
-from audit.models import AuditAction
-from audit.services import audit_log
+from members import services
 from members.importing.checking import Lookups, RowChecker, erased_hash
 from members.importing.format import (
     COLUMNS,
@@ -38,14 +36,13 @@ from members.importing.format import (
     map_header,
 )
 from members.importing.reading import inspect_file, open_table
-from members.importing.staging import ErrorWriter
+from members.importing.staging import ErrorWriter, upload_dir
 from members.importing.xlsx import XlsxLimits
 from members.models import (
     Employer,
     ImportMode,
     ImportStatus,
     Member,
-    MemberImport,
     MemberStatus,
 )
 
@@ -85,8 +82,6 @@ class AdminUploadStorage(TempFolderStorage):
     def get_full_path(self):
         if not self.NAME.match(self.name or ""):
             raise SuspiciousFileOperation("Onbekend importbestand.")
-        from members.services import upload_dir
-
         return str(upload_dir() / self.name)
 
 
@@ -277,29 +272,30 @@ class MemberResource(resources.ModelResource):
         totals = result.totals
         rejected = len(result.fnv_rejected)
         user = kwargs.get("user")
-        member_import = MemberImport.objects.create(
-            created_by=user if getattr(user, "is_authenticated", False) else None,
+        member_import = services.import_create(
+            user=user if getattr(user, "is_authenticated", False) else None,
             source="admin",
             mode=self.mode,
             file_name=(kwargs.get("file_name") or "beheer")[:255],
+            detail="via beheer",
             file_sha256=getattr(dataset, "fnv_sha256", ""),
             file_format="beheer (django-import-export)",
-            status=ImportStatus.DONE,
             rows_total=len(dataset),
             rows_valid=len(dataset) - rejected,
             rejected=rejected,
-            created=totals.get("new", 0),
-            updated=totals.get("update", 0),
-            unchanged=totals.get("skip", 0) - rejected,
             columns=sorted(self.fields_present),
         )
         errors = ErrorWriter(member_import)
         for line, row_errors in result.fnv_rejected:
             errors.add(line, row_errors)
         errors.flush()
-        MemberImport.objects.filter(pk=member_import.pk).update(finished_at=timezone.now())
-        result.fnv_member_import = member_import
-        audit_log(user=user, action=AuditAction.IMPORT, obj=member_import, detail="via beheer")
+        result.fnv_member_import = services.import_finish(
+            member_import=member_import,
+            status=ImportStatus.DONE,
+            created=totals.get("new", 0),
+            updated=totals.get("update", 0),
+            unchanged=totals.get("skip", 0) - rejected,
+        )
 
 
 ADMIN_MODES = [

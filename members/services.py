@@ -1,21 +1,44 @@
-"""Writes of the members app: imports, member activation, correction requests."""
+"""Writes of the members app: imports, member activation, correction requests.
+
+Every change of an import's status that a person or the command line asks for goes through
+here: `import_create` (every path), then on the portal `import_upload` (queues the check),
+`import_confirm` (queues the apply), `import_cancel` and `import_retry`; the command line checks
+and applies in its own process with `import_check` and `import_apply`, and the command's dry run
+and the admin's import end with `import_finish`. The worker's side (the check, the apply, a
+failure, the sweeps) is in members.importing, which the tasks call: this module queues the
+tasks, so the tasks do not import it.
+"""
 
 from __future__ import annotations
 
 import os
 import uuid
-from datetime import timedelta
-from pathlib import Path
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import mail_admins, send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import audit_log
+from members.importing import (
+    apply_import,
+    can_apply,
+    cancel_import,
+    delete_upload,
+    drop_staging,
+    import_is_running,
+    max_bytes,
+    staging_exists,
+    too_large_message,
+    validate_import,
+)
+from members.importing.staging import upload_dir
+from members.importing.status import fail_import
 from members.models import (
     CorrectionRequest,
     ImportMode,
@@ -24,21 +47,40 @@ from members.models import (
     MemberImport,
     User,
 )
+from members.tasks import apply_member_import, send_activation_mail, validate_member_import
 
-ABANDON_AFTER = timedelta(hours=24)
 
-
-def upload_dir() -> Path:
-    """Uploaded import files live outside every served directory, for as long as the import."""
-    path = Path(settings.MEDIA_ROOT) / "member-imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def import_create(
+    *,
+    user: User | None,
+    source: str,
+    file_name: str,
+    mode: str,
+    detail: str,
+    file_path: str = "",
+    dry_run: bool = False,
+    request=None,
+    **fields,
+) -> MemberImport:
+    """Record a new import (portal, command line or admin) and write it to the audit log."""
+    with transaction.atomic():
+        member_import = MemberImport.objects.create(
+            created_by=user,
+            source=source,
+            file_name=file_name,
+            file_path=file_path,
+            mode=mode,
+            dry_run=dry_run,
+            **fields,
+        )
+        audit_log(
+            request=request, user=user, action=AuditAction.IMPORT, obj=member_import, detail=detail
+        )
+    return member_import
 
 
 def import_upload(*, user: User, uploaded: UploadedFile, mode: str, request=None) -> MemberImport:
     """Store the upload and start checking it in the background (preview comes next)."""
-    from members.importing import max_bytes, too_large_message
-
     if mode not in ImportMode.values:
         raise ValidationError("Onbekende manier van importeren.")
     if uploaded.size > max_bytes():
@@ -48,31 +90,34 @@ def import_upload(*, user: User, uploaded: UploadedFile, mode: str, request=None
         for chunk in uploaded.chunks():
             handle.write(chunk)
     with transaction.atomic():
-        member_import = MemberImport.objects.create(
-            created_by=user,
+        member_import = import_create(
+            user=user,
+            source="portal",
             file_name=os.path.basename(uploaded.name or "bestand")[:255],
             file_path=str(path),
             file_size=uploaded.size,
             mode=mode,
-            source="portal",
-        )
-        audit_log(
-            request=request,
-            user=user,
-            action=AuditAction.IMPORT,
-            obj=member_import,
             detail=f"upload, manier {mode}",
+            request=request,
         )
-        from members.tasks import validate_member_import
-
         validate_member_import.delay_on_commit(member_import.pk)
     return member_import
 
 
+def import_check(*, member_import: MemberImport) -> MemberImport:
+    """Check the file in this process (the command line; the portal queues the same check).
+
+    An unexpected error fails the import as it does in the worker, and is raised again.
+    """
+    try:
+        return validate_import(member_import)
+    except Exception:
+        fail_import(member_import.pk)
+        raise
+
+
 def import_confirm(*, member_import: MemberImport, user: User, request=None) -> MemberImport:
     """The admin saw the preview and confirms: apply in the background."""
-    from members.importing import can_apply
-
     reason = can_apply(member_import)
     if reason:
         raise ValidationError(reason)
@@ -89,9 +134,30 @@ def import_confirm(*, member_import: MemberImport, user: User, request=None) -> 
             obj=member_import,
             detail="bevestigd",
         )
-        from members.tasks import apply_member_import
-
         apply_member_import.delay_on_commit(member_import.pk)
+    member_import.refresh_from_db()
+    return member_import
+
+
+def import_apply(*, member_import: MemberImport) -> MemberImport:
+    """Apply a checked import in this process (the command line, which confirms by running)."""
+    try:
+        return apply_import(member_import)
+    except Exception:
+        fail_import(member_import.pk)
+        raise
+
+
+def import_finish(
+    *, member_import: MemberImport, status: str, message: str = "", **counts: int
+) -> MemberImport:
+    """End an import that this process checked or applied without the queue: the command's
+    dry run (refused or cancelled) and the admin's import (done). Staging table and upload go."""
+    MemberImport.objects.filter(pk=member_import.pk).update(
+        status=status, message=message, finished_at=timezone.now(), **counts
+    )
+    drop_staging(member_import)
+    delete_upload(member_import)
     member_import.refresh_from_db()
     return member_import
 
@@ -102,8 +168,6 @@ def import_cancel(*, member_import: MemberImport, user: User, request=None) -> M
     A check or apply that no process runs any more (its worker died; interrupted or not yet
     swept) ends at once, with its staging table and upload.
     """
-    from members.importing import cancel_import, import_is_running
-
     if member_import.is_finished:
         return member_import
     running = member_import.status in (
@@ -129,9 +193,6 @@ def import_cancel(*, member_import: MemberImport, user: User, request=None) -> M
 def import_retry(*, member_import: MemberImport, user: User, request=None) -> MemberImport:
     """Start an interrupted import again: the check from the file, or the apply from the
     checked rows (the apply is one transaction: a dead one left nothing half-written)."""
-    from members.importing import staging_exists
-    from members.tasks import apply_member_import, validate_member_import
-
     if member_import.status != ImportStatus.INTERRUPTED:
         raise ValidationError("Alleen een onderbroken import kan opnieuw worden gestart.")
     apply = member_import.interrupted_during == ImportStatus.APPLYING and staging_exists(
@@ -165,99 +226,8 @@ def import_retry(*, member_import: MemberImport, user: User, request=None) -> Me
     return member_import
 
 
-STALE_AFTER = timedelta(minutes=2)
-INTERRUPTED_MESSAGES = {
-    ImportStatus.VALIDATING: (
-        "Onderbroken: het controleren stopte onverwacht (het proces dat het deed, is "
-        "uitgevallen). Er is niets verwerkt. Start de import opnieuw of annuleer hem."
-    ),
-    ImportStatus.APPLYING: (
-        "Onderbroken: het verwerken stopte onverwacht (het proces dat het deed, is uitgevallen). "
-        "Er is niets verwerkt: het verwerken gebeurt in één keer of helemaal niet. Start de "
-        "import opnieuw of annuleer hem."
-    ),
-}
-
-
-def imports_mark_interrupted(*, now=None) -> int:
-    """Checks and applies that no process runs any more are marked interrupted (every minute).
-
-    A check or apply holds the import's lock while it runs and updates the heartbeat as it
-    goes; when the heartbeat is older than STALE_AFTER and nobody holds the lock, its worker
-    died. An interrupted check loses its half-filled staging table and rejected rows (the
-    file stays, for a retry); an interrupted apply loses the upload (its checked rows stay,
-    for a retry). Cancelling removes the rest, and so does the daily clean-up.
-    """
-    from members.importing import delete_upload, drop_staging, import_is_running
-
-    now = now or timezone.now()
-    stale_before = now - STALE_AFTER
-    candidates = MemberImport.objects.filter(
-        status__in=[ImportStatus.VALIDATING, ImportStatus.APPLYING]
-    ).filter(
-        Q(heartbeat_at__lt=stale_before) | Q(heartbeat_at__isnull=True, created_at__lt=stale_before)
-    )
-    count = 0
-    for member_import in candidates:
-        if import_is_running(member_import):
-            continue
-        phase = member_import.status
-        marked = MemberImport.objects.filter(
-            pk=member_import.pk, status=phase, heartbeat_at=member_import.heartbeat_at
-        ).update(
-            status=ImportStatus.INTERRUPTED,
-            interrupted_during=phase,
-            message=INTERRUPTED_MESSAGES[phase],
-        )
-        if not marked:
-            continue
-        count += 1
-        if phase == ImportStatus.VALIDATING:
-            drop_staging(member_import)
-            member_import.errors.all().delete()
-        else:
-            delete_upload(member_import)
-        audit_log(action=AuditAction.IMPORT, obj=member_import, detail="onderbroken")
-    return count
-
-
-def imports_abandon_stale(*, now=None) -> int:
-    """Imports left unconfirmed or stuck for a day are abandoned; their files and rows go.
-
-    Also removes upload files that no import refers to (a crash between save and record).
-    """
-    from members.importing import delete_upload, drop_staging
-
-    now = now or timezone.now()
-    count = 0
-    stale = MemberImport.objects.unfinished().filter(created_at__lt=now - ABANDON_AFTER)
-    # An import still "applying" after a day died with its worker (tasks stop after two
-    # hours) and its transaction was rolled back: nothing of it was applied.
-    for member_import in stale:
-        updated = MemberImport.objects.filter(
-            pk=member_import.pk, status=member_import.status
-        ).update(
-            status=ImportStatus.ABANDONED,
-            finished_at=now,
-            message="Verlaten: niet binnen een dag bevestigd of afgerond; er is niets verwerkt.",
-        )
-        if updated:
-            drop_staging(member_import)
-            delete_upload(member_import)
-            count += 1
-    referenced = set(MemberImport.objects.exclude(file_path="").values_list("file_path", flat=True))
-    for path in upload_dir().glob("*.upload"):
-        age = now.timestamp() - path.stat().st_mtime
-        if str(path) not in referenced and age > ABANDON_AFTER.total_seconds():
-            path.unlink(missing_ok=True)
-    return count
-
-
 def correction_request_create(*, member: Member, text: str, request=None) -> CorrectionRequest:
     """Store a member's correction request and tell the admins."""
-    from django.core.mail import mail_admins, send_mail
-    from django.urls import reverse
-
     text = text.strip()
     if not text:
         raise ValidationError("Schrijf wat er anders moet.")
@@ -290,8 +260,6 @@ def correction_request_create(*, member: Member, text: str, request=None) -> Cor
 
 def member_account_create(*, member: Member, password: str, request=None) -> User:
     """Activation: a member account (role member, email verified) linked to the member."""
-    from allauth.account.models import EmailAddress
-
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)
         if member.user_id:
@@ -321,3 +289,15 @@ def member_account_create(*, member: Member, password: str, request=None) -> Use
             detail="account geactiveerd",
         )
     return user
+
+
+def activation_link_send(*, member: Member, request=None) -> None:
+    """Mail the member a link to activate an account (after the transaction, in the background)."""
+    transaction.on_commit(lambda: send_activation_mail.delay(member.pk))
+    audit_log(
+        request=request,
+        action=AuditAction.CHANGE,
+        obj=member,
+        subject_member_id=member.pk,
+        detail="activatielink gevraagd",
+    )

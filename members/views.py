@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -26,10 +25,24 @@ from core.access import get_visible_or_404, role_required
 from core.roles import Role
 from members import services
 from members.datadownload import member_data, section_titles
+from members.erasure import member_erase
 from members.exporting import export_rows
-from members.forms import ActivationForm, CorrectionForm, ImportUploadForm, SetPasswordForm
-from members.importing import can_apply, max_bytes, too_large_message
+from members.forms import (
+    ActivationForm,
+    CorrectionForm,
+    EraseConfirmForm,
+    ImportUploadForm,
+    SetPasswordForm,
+)
+from members.importing import (
+    can_apply,
+    import_is_running,
+    max_bytes,
+    rejected_rows_csv,
+    too_large_message,
+)
 from members.models import ImportStatus, Member, MemberImport
+from members.tokens import activation_payload
 from members.uploads import LimitedUploadHandler
 
 POLLING_STATUSES = {
@@ -81,8 +94,6 @@ def _import_list(request: HttpRequest, handler: LimitedUploadHandler) -> HttpRes
 
 
 def _import_context(request: HttpRequest, member_import: MemberImport) -> dict:
-    from members.importing import import_is_running
-
     return {
         "import": member_import,
         "polling": member_import.status in POLLING_STATUSES,
@@ -158,8 +169,6 @@ def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 def import_rejected_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
-    from members.importing import rejected_rows_csv
-
     member_import = get_visible_or_404(MemberImport.objects, request.user, pk=pk)
     audit_log(
         request=request, action=AuditAction.EXPORT, obj=member_import, detail="afgewezen rijen"
@@ -195,8 +204,6 @@ def member_export(request: HttpRequest) -> HttpResponse:
 
 # --- Members' own access -------------------------------------------------------------------
 
-ACTIVATION_SALT = "members.activation"
-ACTIVATION_MAX_AGE = 48 * 3600
 # Activation is limited without letting strangers lock a member out:
 # - per address: at most 10 attempts an hour, whatever the member number;
 # - per member number *and* address: at most 5 failed attempts an hour.
@@ -245,10 +252,6 @@ def _mail_allowed(member: Member) -> bool:
     return _count(_activation_key("mail", str(member.pk)), 3600) <= ACTIVATION_MAILS_PER_HOUR
 
 
-def activation_token(member: Member) -> str:
-    return signing.dumps({"m": member.pk, "n": member.member_number}, salt=ACTIVATION_SALT)
-
-
 def member_activate(request: HttpRequest) -> HttpResponse:
     """Member number + postcode + birth date → a link to the email on file. Same answer always."""
     form = ActivationForm(request.POST if request.method == "POST" else None)
@@ -271,23 +274,14 @@ def member_activate(request: HttpRequest) -> HttpResponse:
         if member is None:
             _record_failure(request, data["member_number"])
         elif _mail_allowed(member):
-            from members.tasks import send_activation_mail
-
-            transaction.on_commit(lambda: send_activation_mail.delay(member.pk))
-            audit_log(
-                request=request,
-                action=AuditAction.CHANGE,
-                obj=member,
-                subject_member_id=member.pk,
-                detail="activatielink gevraagd",
-            )
+            services.activation_link_send(member=member, request=request)
         return render(request, "members/activate_sent.html")
     return render(request, "members/activate.html", {"form": form})
 
 
 def member_activate_confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        payload = signing.loads(token, salt=ACTIVATION_SALT, max_age=ACTIVATION_MAX_AGE)
+        payload = activation_payload(token)
     except signing.BadSignature:
         return render(request, "members/activate_invalid.html", status=400)
     member = Member.objects.filter(
@@ -381,9 +375,6 @@ def my_data_download(request: HttpRequest, fmt: str) -> HttpResponse:
 @role_required(Role.ADMIN)
 def member_erase_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Erase a member's personal data after the admin types the member number to confirm."""
-    from members.erasure import member_erase
-    from members.forms import EraseConfirmForm
-
     member = get_visible_or_404(Member.objects.filter(erased_at__isnull=True), request.user, pk=pk)
     form = EraseConfirmForm(request.POST if request.method == "POST" else None, member=member)
     if request.method == "POST" and form.is_valid():

@@ -11,7 +11,9 @@ import io
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -41,6 +43,13 @@ def drop_staging(member_import: MemberImport) -> None:
     name = staging_table(member_import)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {name}, {name}_employers")
+
+
+def upload_dir() -> Path:
+    """Uploaded import files live outside every served directory, for as long as the import."""
+    path = Path(settings.MEDIA_ROOT) / "member-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def delete_upload(member_import: MemberImport) -> None:

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_too_short_password_is_refused_in_dutch_on_activation(client):
     """Django 6.1 changed the message's msgid; its Dutch catalogue still has the old one."""
-    from members.views import activation_token
+    from members.tokens import activation_token
 
     member = MemberFactory(
         member_number="1234567", postcode="3511 AB", birth_date=dt.date(1980, 2, 1)

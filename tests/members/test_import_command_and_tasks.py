@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from members import services
 from members.importing import staging
 from members.models import ImportStatus, Member, MemberImport
 from members.tasks import apply_member_import, validate_member_import
@@ -33,6 +34,27 @@ def test_a_dry_run_changes_nothing(capsys):
     call_command("import_members", str(SAMPLES / "leden.xlsx"), "--dry-run")
     assert "Zou nieuw zijn: 3" in capsys.readouterr().out
     assert not Member.objects.exists()
+
+
+def test_a_dry_run_ends_cancelled_with_its_time_and_leaves_the_file(capsys):
+    call_command("import_members", str(SAMPLES / "leden.xlsx"), "--dry-run")
+    member_import = MemberImport.objects.get()
+    assert member_import.status == ImportStatus.CANCELLED
+    assert member_import.message == "Proefdraai: niets verwerkt."
+    assert member_import.finished_at is not None and member_import.file_path == ""
+    assert (SAMPLES / "leden.xlsx").exists()
+
+
+def test_an_unexpected_error_on_the_command_line_fails_the_import_as_in_the_worker(monkeypatch):
+    def broken(member_import):
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr(services, "apply_import", broken)
+    with pytest.raises(RuntimeError):
+        call_command("import_members", str(SAMPLES / "leden.xlsx"))
+    member_import = MemberImport.objects.get()
+    assert member_import.status == ImportStatus.FAILED and member_import.finished_at
+    assert (SAMPLES / "leden.xlsx").exists()  # a command's file is never removed
 
 
 def test_valid_rows_mode_on_the_command_line(capsys):

@@ -39,9 +39,9 @@ from members.importing import (
 )
 from members.importing.locks import HELPER_LOCK, IMPORT_LOCK
 from members.importing.staging import staging_table
+from members.importing.status import STALE_AFTER, fail_import, mark_interrupted_imports
 from members.models import ImportStatus, Member, MemberImport, MemberImportError
 from members.schedule import BEAT_SCHEDULE
-from members.services import STALE_AFTER, imports_mark_interrupted
 from members.tasks import apply_member_import, validate_member_import
 from tests.conftest import login
 
@@ -120,7 +120,7 @@ def test_the_sweep_runs_every_minute():
 
 def test_a_check_whose_worker_died_is_marked_interrupted_within_minutes(tmp_path):
     member_import = died_while_checking(uploaded(tmp_path, csv_rows(3)))
-    assert imports_mark_interrupted() == 1
+    assert mark_interrupted_imports() == 1
     member_import.refresh_from_db()
     assert member_import.status == ImportStatus.INTERRUPTED
     assert member_import.interrupted_during == ImportStatus.VALIDATING
@@ -135,19 +135,19 @@ def test_a_check_whose_worker_died_is_marked_interrupted_within_minutes(tmp_path
 
 def test_a_recent_heartbeat_is_left_alone(tmp_path):
     died_while_checking(uploaded(tmp_path, csv_rows(3)), minutes_ago=0.5)
-    assert imports_mark_interrupted() == 0
-    assert imports_mark_interrupted(now=timezone.now() + LATER) == 1
+    assert mark_interrupted_imports() == 0
+    assert mark_interrupted_imports(now=timezone.now() + LATER) == 1
 
 
 def test_a_check_that_still_holds_its_lock_is_running_however_old_its_heartbeat(tmp_path):
     member_import = died_while_checking(uploaded(tmp_path, csv_rows(3)), minutes_ago=60)
     with lock_held_elsewhere(member_import):
         assert import_is_running(member_import)
-        assert imports_mark_interrupted() == 0
+        assert mark_interrupted_imports() == 0
     with lock_held_elsewhere(member_import, HELPER_LOCK, shared=True):  # its second process
-        assert imports_mark_interrupted() == 0
+        assert mark_interrupted_imports() == 0
     assert not import_is_running(member_import)
-    assert imports_mark_interrupted() == 1
+    assert mark_interrupted_imports() == 1
 
 
 def test_a_second_delivery_of_a_running_check_does_nothing(tmp_path):
@@ -180,7 +180,7 @@ def test_an_interrupted_check_is_retried_to_completion(
     client, cast, tmp_path, django_capture_on_commit_callbacks
 ):
     member_import = died_while_checking(uploaded(tmp_path, csv_rows(5), cast.admin))
-    imports_mark_interrupted()
+    mark_interrupted_imports()
     login(client, cast.admin)
     detail = reverse("members:import_detail", kwargs={"pk": member_import.pk})
     page = client.get(detail).content.decode()
@@ -203,7 +203,7 @@ def test_an_interrupted_apply_is_retried_from_its_checked_rows(
 ):
     member_import = died_while_applying(uploaded(tmp_path, csv_rows(4), cast.admin))
     upload = member_import.file_path
-    assert imports_mark_interrupted() == 1
+    assert mark_interrupted_imports() == 1
     member_import.refresh_from_db()
     assert member_import.interrupted_during == ImportStatus.APPLYING
     assert "het verwerken gebeurt in één keer of helemaal niet" in member_import.message
@@ -224,7 +224,7 @@ def test_an_interrupted_apply_is_retried_from_its_checked_rows(
 @pytest.mark.parametrize("role", ["member_user", "consultant", "coordinator"])
 def test_only_admins_can_retry(client, cast, tmp_path, role):
     member_import = died_while_checking(uploaded(tmp_path, csv_rows(3), cast.admin))
-    imports_mark_interrupted()
+    mark_interrupted_imports()
     login(client, getattr(cast, role))
     response = client.post(reverse("members:import_retry", kwargs={"pk": member_import.pk}))
     assert response.status_code == 404
@@ -246,7 +246,7 @@ def test_cancel_of_an_interrupted_import_ends_it_and_removes_staging_and_upload(
     client, cast, tmp_path
 ):
     member_import = died_while_applying(uploaded(tmp_path, csv_rows(4), cast.admin))
-    imports_mark_interrupted()
+    mark_interrupted_imports()
     member_import.refresh_from_db()
     login(client, cast.admin)
     client.post(reverse("members:import_cancel", kwargs={"pk": member_import.pk}))
@@ -315,11 +315,9 @@ def test_the_apply_holds_the_import_lock_while_it_runs(tmp_path, monkeypatch):
 
 
 def test_a_late_failure_does_not_overwrite_a_cancel(tmp_path):
-    from members.tasks import _fail
-
     member_import = uploaded(tmp_path, csv_rows(1))
     MemberImport.objects.filter(pk=member_import.pk).update(status=ImportStatus.CANCELLED)
-    _fail(member_import.pk)
+    fail_import(member_import.pk)
     member_import.refresh_from_db()
     assert member_import.status == ImportStatus.CANCELLED
 
@@ -425,8 +423,8 @@ def test_a_worker_killed_mid_check_then_sweep_then_retry_to_completion(
     wait_for(lambda: not import_is_running(member_import), 30, "the lock to be freed")
     stuck = MemberImport.objects.get(pk=member_import.pk)
     assert stuck.status == ImportStatus.VALIDATING and 0 < stuck.progress_percent < 100
-    assert imports_mark_interrupted() == 0  # not yet: the heartbeat is recent
-    assert imports_mark_interrupted(now=timezone.now() + LATER) == 1
+    assert mark_interrupted_imports() == 0  # not yet: the heartbeat is recent
+    assert mark_interrupted_imports(now=timezone.now() + LATER) == 1
     stuck.refresh_from_db()
     assert stuck.status == ImportStatus.INTERRUPTED and not staging_exists(stuck)
     assert os.path.exists(upload)
@@ -470,7 +468,7 @@ def test_a_worker_killed_mid_apply_wrote_nothing_and_the_retry_completes(
         pytest.skip("the apply finished before the worker could be killed")
     assert stuck.status == ImportStatus.APPLYING
     assert not Member.objects.filter(member_number__startswith="92").exists()  # rolled back
-    assert imports_mark_interrupted(now=timezone.now() + LATER) == 1
+    assert mark_interrupted_imports(now=timezone.now() + LATER) == 1
     app.conf.task_always_eager = True
     login(client, cast.admin)
     with django_capture_on_commit_callbacks(execute=True):

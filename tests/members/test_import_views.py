@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from core.roles import Role
+from members.importing.status import abandon_stale_imports
 from members.models import ImportStatus, Member, MemberImport
-from members.services import imports_abandon_stale
 from tests.conftest import login
 from tests.members.helpers import SAMPLES
 
@@ -150,8 +150,8 @@ def test_abandoned_imports_lose_their_file(client, cast, django_capture_on_commi
     )
     member_import = MemberImport.objects.get()
     path = member_import.file_path
-    assert imports_abandon_stale() == 0
-    assert imports_abandon_stale(now=timezone.now() + timedelta(days=2)) == 1
+    assert abandon_stale_imports() == 0
+    assert abandon_stale_imports(now=timezone.now() + timedelta(days=2)) == 1
     member_import.refresh_from_db()
     assert member_import.status == ImportStatus.ABANDONED and not os.path.exists(path)
 

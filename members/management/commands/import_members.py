@@ -12,9 +12,8 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.models import AuditAction
-from audit.services import audit_log
-from members.importing import apply_import, can_apply, drop_staging, report_lines, validate_import
+from members import services
+from members.importing import can_apply, report_lines
 from members.models import ImportMode, ImportStatus, MemberImport
 
 
@@ -29,33 +28,33 @@ class Command(BaseCommand):
     def handle(self, *args, file: str, mode: str, dry_run: bool, **options):
         if not os.path.isfile(file):
             raise CommandError(f"Bestand niet gevonden: {file}")
-        member_import = MemberImport.objects.create(
+        member_import = services.import_create(
+            user=None,
+            source="command",
             file_name=os.path.basename(file),
             file_path=os.path.abspath(file),
             mode=mode,
             dry_run=dry_run,
-            source="command",
+            detail=f"opdrachtregel, {mode}",
         )
-        audit_log(action=AuditAction.IMPORT, obj=member_import, detail=f"opdrachtregel, {mode}")
-        member_import = validate_import(member_import)
+        member_import = services.import_check(member_import=member_import)
         applied = False
         if member_import.status == ImportStatus.PREVIEWED:
             if dry_run:
                 reason = can_apply(member_import)
-                drop_staging(member_import)
                 if reason:
                     member_import.message = reason
                 member_import.status = ImportStatus.REFUSED if reason else ImportStatus.PREVIEWED
                 self._print(member_import)
-                MemberImport.objects.filter(pk=member_import.pk).update(
+                services.import_finish(
+                    member_import=member_import,
                     status=ImportStatus.REFUSED if reason else ImportStatus.CANCELLED,
                     message=reason or "Proefdraai: niets verwerkt.",
-                    file_path="",
                 )
                 if reason:
                     raise CommandError("Er zou niets worden verwerkt.")
                 return
-            member_import = apply_import(member_import)
+            member_import = services.import_apply(member_import=member_import)
             applied = member_import.status == ImportStatus.DONE
         self._print(member_import)
         if not applied:
