@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -62,6 +63,14 @@ def test_start_demo_serves_a_dutch_login_page_and_stops_on_ctrl_c(tmp_path):
             page = response.read().decode()
         assert '<html lang="nl">' in page
         assert "<h1>Inloggen</h1>" in page
+        # the portal's own 404 page, not Django's technical page listing every URL pattern
+        with pytest.raises(urllib.error.HTTPError) as not_found:
+            urllib.request.urlopen(url + "bestaat-niet/", timeout=10)
+        assert not_found.value.code == 404
+        page = not_found.value.read().decode()
+        assert "<h1>Deze pagina bestaat niet</h1>" in page and "URLconf" not in page
+        with urllib.request.urlopen(url + "static/css/site.css", timeout=10) as response:
+            assert response.status == 200  # served without collectstatic
     finally:
         process.send_signal(signal.SIGINT)
         try:
