@@ -14,6 +14,7 @@ from import_export.admin import ImportMixin
 
 from core.admin_labels import PermissionLabelsMixin
 from core.roles import Role
+from members import enrolment
 from members.admin_import import (
     AdminUploadStorage,
     MemberConfirmImportForm,
@@ -66,19 +67,18 @@ class UserAdmin(PermissionLabelsMixin, BaseUserAdmin):
         """A new staff account (or one that becomes staff) gets its enrolment invitation: a
         password alone never sets up the second factor (members/enrolment.py)."""
         super().save_model(request, obj, form, change)
-        if obj.is_staff_role and (not change or "role" in form.changed_data):
-            from allauth.mfa.models import Authenticator
-
-            from members import enrolment
-
-            if not Authenticator.objects.filter(user=obj, type="totp").exists():
-                enrolment.send_invitation(obj)
-                messages.info(
-                    request,
-                    _("Uitnodiging om de tweede factor in te stellen verstuurd naar {}.").format(
-                        obj.email
-                    ),
-                )
+        if (
+            obj.is_staff_role
+            and (not change or "role" in form.changed_data)
+            and not Authenticator.objects.filter(user=obj, type="totp").exists()
+        ):
+            enrolment.send_invitation(obj)
+            messages.info(
+                request,
+                _("Uitnodiging om de tweede factor in te stellen verstuurd naar {}.").format(
+                    obj.email
+                ),
+            )
 
     @admin.action(
         description=gettext_lazy("Tweede factor opnieuw instellen (uitnodiging sturen)"),
@@ -87,8 +87,6 @@ class UserAdmin(PermissionLabelsMixin, BaseUserAdmin):
     def reset_second_factor(self, request, queryset):
         """Removes the authenticator (TOTP and recovery codes) and mails a one-time enrolment
         link: for a lost phone, or a secret no key can decrypt any more."""
-        from members import enrolment
-
         done = 0
         for user in queryset:
             if user.is_staff_role:

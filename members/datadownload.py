@@ -14,6 +14,7 @@ import uuid
 
 from django.db import models
 
+from audit.models import AuditEntry
 from members.models import Member
 
 # Secrets and internal links that are not "data on the member".
@@ -104,8 +105,6 @@ def member_data(member: Member) -> dict:
                 item["onderdelen"] = children
             items.append(item)
         data[_section_name(model)] = items
-    from audit.models import AuditEntry
-
     data["audit.auditentry"] = [
         {
             "tijdstip": entry.at.isoformat(),

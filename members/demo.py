@@ -11,6 +11,7 @@ import hashlib
 import random
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
@@ -103,8 +104,6 @@ def _staff_user(email: str, name: str, role: str, **flags) -> User:
         user = User.objects.create_user(
             email, DEMO_PASSWORD, full_name=name, role=role, is_demo=True, **flags
         )
-    from allauth.account.models import EmailAddress
-
     EmailAddress.objects.get_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
@@ -118,6 +117,8 @@ def _staff_user(email: str, name: str, role: str, **flags) -> User:
 
 @transaction.atomic
 def seed_demo(member_count: int = 3000, seed: int = 2026) -> list[DemoLogin]:
+    # Imported here: Faker is for demo data only (issue 17 moves it out of production's
+    # dependencies) and takes a while to import; nothing else in this module needs it.
     from faker import Faker
 
     fake = Faker("nl_NL")

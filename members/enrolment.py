@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import secrets
 
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
@@ -29,6 +30,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from audit.models import AuditAction
+from audit.services import audit_log
+from members.models import User
 
 INVITATION_DAYS = 7
 _SALT = "members.mfa_enrolment"
@@ -72,9 +77,6 @@ def send_invitation(user) -> str:
 
 def reset_second_factor(user, *, request=None) -> str:
     """Remove every authenticator of `user` and mail a fresh enrolment link."""
-    from audit.models import AuditAction
-    from audit.services import audit_log
-
     Authenticator.objects.filter(user=user).delete()
     link = send_invitation(user)
     audit_log(
@@ -88,8 +90,6 @@ def reset_second_factor(user, *, request=None) -> str:
 
 def _open_invitation(token: str):
     """The user a valid, unused, current invitation token belongs to, and its nonce."""
-    from members.models import User
-
     try:
         payload = signing.loads(token, salt=_SALT, max_age=INVITATION_DAYS * 24 * 3600)
     except signing.BadSignature:
@@ -108,8 +108,6 @@ def _open_invitation(token: str):
 def _mark_email_verified(user) -> None:
     """The link reached the account's address: that verifies it, so a new staff member is not
     sent a second mail (allauth's mandatory verification) before the first login."""
-    from allauth.account.models import EmailAddress
-
     address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
     if address is None:
         EmailAddress.objects.create(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -16,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import STAFF_ROLES, Role
+from regions.models import PostcodeArea
 
 
 class UserManager(BaseUserManager):
@@ -368,8 +372,6 @@ class Member(models.Model):
         """Region from municipality, else from the postcode; an explicit region wins."""
         if self.region_is_explicit:
             return
-        from regions.models import PostcodeArea
-
         if self.municipality_id:
             self.region_id = self.municipality.region_id
             return
@@ -539,11 +541,6 @@ class ErasedMember(models.Model):
     def hash_number(member_number: str) -> str:
         """Keyed with FNV_ERASURE_KEY (development: SECRET_KEY); it never changes, or earlier
         erasures are no longer recognised."""
-        import hashlib
-        import hmac
-
-        from django.conf import settings
-
         key = (settings.FNV_ERASURE_KEY or settings.SECRET_KEY).encode()
         return hmac.new(key, member_number.strip().encode(), hashlib.sha256).hexdigest()
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 from django.db.models import Count, Q
 
 from core.figures import shown
+from members.models import Member, MemberStatus
 
 
 def region_panel(region, *, since, until) -> dict:
-    from members.models import Member, MemberStatus
-
     figures = Member.objects.filter(region=region).aggregate(
         active=Count("pk", filter=Q(status=MemberStatus.ACTIVE)),
         joined=Count("pk", filter=Q(member_since__gte=since, member_since__lte=until)),
