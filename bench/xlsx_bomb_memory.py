@@ -6,9 +6,11 @@
 Builds a small .xlsx file whose one string unpacks to MIB mebibytes (tests/members/xlsx_bombs.py),
 and runs the portal's background check on it the way the Celery worker does
 (`members.tasks.validate_member_import`), in this fresh process. Prints the process's memory
-before, its peak (VmHWM) and after, and the import's status and message. `--importing FILE`
-runs another version of members/importing.py (e.g. `git show <commit>:members/importing.py`)
-to measure the code before a change; `--admin` reads the file as the admin's import does (the
+before, its peak (VmHWM) and after, and the import's status and message. `--importing DIR`
+runs another version of the members/importing package (e.g. unpacked with
+`git archive <commit> members/importing | tar -x -C /tmp/old`, then `/tmp/old/members/importing`)
+to measure the code before a change (a version from before the package, the single file
+members/importing.py of commit 7cd0908 or earlier, runs with that commit's whole tree only); `--admin` reads the file as the admin's import does (the
 web worker's path). Uses the database of DATABASE_URL.
 """
 
@@ -45,7 +47,7 @@ def main() -> None:
         default="shared",
         help="one long shared string, one long inline string, or many short shared strings",
     )
-    parser.add_argument("--importing", help="another members/importing.py to run")
+    parser.add_argument("--importing", help="another members/importing package (a folder) to run")
     parser.add_argument(
         "--admin",
         nargs="?",
@@ -63,7 +65,14 @@ def main() -> None:
     django.setup()
     for name, file in (("importing", args.importing), ("admin_import", args.admin)):
         if file:
-            spec = importlib.util.spec_from_file_location(f"members.{name}", file)
+            if os.path.isdir(file):  # a package: its modules come from the same folder
+                spec = importlib.util.spec_from_file_location(
+                    f"members.{name}",
+                    os.path.join(file, "__init__.py"),
+                    submodule_search_locations=[file],
+                )
+            else:
+                spec = importlib.util.spec_from_file_location(f"members.{name}", file)
             module = importlib.util.module_from_spec(spec)
             sys.modules[f"members.{name}"] = module
             spec.loader.exec_module(module)
