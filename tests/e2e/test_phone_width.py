@@ -18,6 +18,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests.access_table import ACCESS_TABLE, ADMIN
 from tests.conftest import login
+from tests.loopbaan.helpers import add_hours
 
 pytestmark = pytest.mark.e2e
 
@@ -172,6 +173,8 @@ def test_no_page_of_any_role_scrolls_sideways_on_a_phone(browser, live_server, l
 
     pages = _access_table_pages(live_cast)  # the kwargs builders create the cast's objects
     seed_demo(member_count=400)  # fewer members make the trajectory demo data fail
+    for weekday in (0, 2, 4):  # the cast's consultant has hours too (the availability table)
+        add_hours(live_cast.consultant, live_cast.union_house, weekday=weekday)
     pages[ADMIN].append(
         reverse("members:import_detail", kwargs={"pk": _finished_import(live_cast)})
     )
