@@ -17,9 +17,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -143,10 +146,6 @@ class BoundedSplitDateTimeField(_Bounded, forms.SplitDateTimeField):
 def admin_date_overrides(model_admin) -> None:
     """Give a ModelAdmin's (or an inline class's) date and datetime fields the admin's range
     (RECORDS): the admin builds its forms from the models, which carry no range of their own."""
-    from functools import partial
-
-    from django.db import models
-
     overrides = dict(model_admin.formfield_overrides)
     for db_field, form_class in [
         (models.DateField, BoundedDateField),
@@ -204,8 +203,6 @@ def date_param(
 def form_error_messages(request, form, **required: str) -> None:
     """Each error of a form that a view does not show again (it redirects) as a message, so
     "Kies een datum tussen …" reaches the person; a missing field in the view's own words."""
-    from django.contrib import messages
-
     for name, errors in form.errors.as_data().items():
         for error in errors:
             if error.code == "required" and name in required:

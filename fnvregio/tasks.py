@@ -1,8 +1,13 @@
 """Portal-wide background tasks."""
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from audit.models import AuditAction
+from audit.services import audit_log
 
 HEARTBEAT_KEY = "fnvregio:heartbeat"
 
@@ -20,12 +25,6 @@ def apply_retention() -> dict[str, int]:
     """Nightly: delete or pseudonymise what has passed its retention period, and record what
     was done in the audit log. Each handler only touches rows past their period, so a second
     run the same night finds nothing left to do."""
-    from django.conf import settings
-    from django.utils.module_loading import import_string
-
-    from audit.models import AuditAction
-    from audit.services import audit_log
-
     now = timezone.now()
     report: dict[str, int] = {}
     for path in settings.FNV_RETENTION_HANDLERS:

@@ -12,6 +12,7 @@ from core.bounds import BoundedDateTimeField
 from members.models import Employer, Member, Sector, kvk_validator
 from regions.models import UnionHouse
 from signals.models import Place, Referral, SessionKind, SignalAction, Theme
+from signals.selectors import employer_search
 
 NEW_EMPLOYER = "new"
 
@@ -138,8 +139,6 @@ class SessionForm(forms.Form):
             except (ValueError, Employer.DoesNotExist):
                 self.add_error("employer_query", _("Kies een werkgever uit de lijst."))
         elif data.get("employer_query"):
-            from signals.selectors import employer_search
-
             # Without JavaScript: show the matches and let the consultant choose.
             self.employer_results = employer_search(data["employer_query"])
             self.add_error("employer_query", _("Kies een werkgever uit de lijst."))

@@ -8,11 +8,10 @@ from django.utils.translation import gettext as _
 from core.registry import Tile
 from core.roles import Role
 from members.models import Employer
+from signals.models import Signal, SignalNotification
 
 
 def tiles(user) -> list[Tile]:
-    from signals.models import Signal, SignalNotification
-
     result: list[Tile] = []
     if user.role == Role.CONSULTANT:
         result.append(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.figures import min_group_size, shown
+from signals.models import ACTIVE_STATUSES, ConsultationSession, Signal, ThemeDayCount
 
 
 def _as_date(value) -> dt.date:
@@ -24,8 +25,6 @@ def _as_date(value) -> dt.date:
 
 def region_panel(region, *, since, until) -> dict:
     """Sessions per theme (the period given, normally the last 12 months) and signals."""
-    from signals.models import ACTIVE_STATUSES, ConsultationSession, Signal, ThemeDayCount
-
     since, until = _as_date(since), _as_date(until)
     minimum = min_group_size()
     sessions = ConsultationSession.objects.filter(

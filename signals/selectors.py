@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.figures import Cell, min_group_size, suppress
 from core.roles import Role
 from members.models import Employer
-from signals.models import ConsultationSession, Place, Signal, SignalStatus
+from signals.models import ConsultationSession, Place, Signal, SignalStatus, ThemeDayCount
 
 KVK_RE = re.compile(r"^\d{8}$")
 
@@ -127,8 +127,6 @@ def month_starts(until: dt.date, months: int = 12) -> list[dt.date]:
 
 def region_theme_months(region, *, until: dt.date | None = None, months: int = 12):
     """Sessions per theme per month in a region (from the day counts), suppressed per row."""
-    from signals.models import ThemeDayCount
-
     until = until or timezone.localdate()
     starts = month_starts(until, months)
     # ThemeDayCount has one row per day; sum the counts, not the rows.

@@ -19,6 +19,15 @@ from django.utils import timezone
 from core.roles import Role
 from members.models import Employer, Member, Sector, User
 from regions.models import Region, UnionHouse
+from trajectories import services
+from trajectories.models import (
+    CollectiveCase,
+    CollectiveCaseKind,
+    IntakeRequest,
+    IntakeSource,
+    Workshop,
+    WorkshopSession,
+)
 
 CASE_NAME = "Faillissement Bakkerij Maître Paul"
 WORKSHOPS = [
@@ -38,16 +47,6 @@ WORKSHOPS = [
 
 
 def seed(*, rng, fake) -> None:
-    from trajectories import services
-    from trajectories.models import (
-        CollectiveCase,
-        CollectiveCaseKind,
-        IntakeRequest,
-        IntakeSource,
-        Workshop,
-        WorkshopSession,
-    )
-
     adviser = User.objects.filter(email="adviseur@demo.fnv-regio.nl", role=Role.ADVISER).first()
     if adviser is None or CollectiveCase.objects.filter(name=CASE_NAME).exists():
         return

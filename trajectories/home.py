@@ -11,11 +11,10 @@ from django.utils.translation import gettext as _
 
 from core.registry import Tile
 from core.roles import Role
+from trajectories.models import IntakeRequest, Trajectory
 
 
 def tiles(user) -> list[Tile]:
-    from trajectories.models import IntakeRequest, Trajectory
-
     if user.role == Role.ADVISER:
         waiting = IntakeRequest.objects.visible_to(user).open().count()
         running = Trajectory.objects.visible_to(user).running().count()

@@ -11,11 +11,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.figures import hidden_text, min_group_size, part_of, suppress
+from trajectories.models import OutcomeKind, Trajectory
 
 
 def region_panel(region, *, since, until) -> dict:
-    from trajectories.models import OutcomeKind, Trajectory
-
     in_region = Trajectory.objects.filter(region=region)
     started = in_region.filter(started_on__gte=since, started_on__lte=until).count()
     running = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from trajectories import services
+from trajectories.models import PlanVersion, ProgressNote, Trajectory
 
 
 def on_trajectory_referral_made(
@@ -19,8 +20,6 @@ def on_person_deleted(sender, instance, **kwargs):
     """A member or non-member participant is erased: their trajectories stay as anonymous rows
     for the counts, but free text that may name them (progress notes, the shared summary, plan
     snapshots) goes with them."""
-    from trajectories.models import PlanVersion, ProgressNote, Trajectory
-
     field = "member" if sender._meta.model_name == "member" else "participant"
     trajectories = Trajectory.objects.filter(**{field: instance})
     ProgressNote.objects.filter(trajectory__in=trajectories).delete()

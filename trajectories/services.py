@@ -38,6 +38,7 @@ from trajectories.models import (
     TrajectoryStatus,
     WorkshopSession,
 )
+from trajectories.tasks import send_moved_up_mail
 
 logger = logging.getLogger(__name__)
 
@@ -585,8 +586,6 @@ def enrolment_cancel(*, by: User, enrolment: Enrolment, audit: bool = True) -> E
     promoted.status = EnrolmentStatus.ENROLLED
     promoted.promoted_at = timezone.now()
     promoted.save(update_fields=["status", "promoted_at"])
-    from trajectories.tasks import send_moved_up_mail
-
     send_moved_up_mail.delay_on_commit(promoted.pk)
     return promoted
 
