@@ -144,10 +144,14 @@ class _FormParser(HTMLParser):
         if form is None:
             return
         name = a.get("name")
+        if name and "__prefix__" in name:
+            return  # the admin's template for another inline row, never sent by a browser
         if tag == "input" and name:
             kind = (a.get("type") or "text").lower()
             if "vDateField" in a.get("class", ""):  # the admin's date inputs are type="text"
                 kind = "date"
+            elif "vTimeField" in a.get("class", ""):
+                kind = "time"
             if kind in {"file", "image", "reset", "button"}:
                 return
             if kind == "submit":
@@ -261,6 +265,16 @@ def _refused(response) -> bool:
     return any(message.level >= message_levels.ERROR for message in queued)
 
 
+DATE_MESSAGE = "Kies een datum tussen"
+
+
+def _said(response) -> str:
+    """The page's text and the messages it queued for the next page."""
+    storage = getattr(response.wsgi_request, "_messages", None)
+    queued = " ".join(str(m) for m in getattr(storage, "_queued_messages", []))
+    return response.content.decode("utf-8", errors="replace") + queued
+
+
 def _route_name(path: str) -> str:
     try:
         match = resolve(urlsplit(path).path)
@@ -305,6 +319,8 @@ class Walk:
             self.failures.append(f"refused POST {path[:120]} as {role} ({what}) wrote {changed}")
         if far_date and not refused:
             self.failures.append(f"POST {path[:120]} as {role} accepted {what}")
+        elif far_date and DATE_MESSAGE not in _said(response):
+            self.failures.append(f"POST {path[:120]} as {role} refused {what} without saying why")
 
 
 def _hostile_for(kind: str) -> list[tuple[str, object]]:
