@@ -1,15 +1,20 @@
-"""Extension points that let apps contribute to shared pages without importing each other.
+"""The one way an app contributes to the portal's shared parts without other apps importing it.
 
-Apps depend in one direction (regions <- members <- audit <- loopbaan, trajectories, signals,
-plans). The home page, a region's data panel and the demo seed need something from each app;
-they collect it through the dotted paths listed in settings.FNV_* instead of imports.
+Each app declares, in its `apps.py`, what it contributes: its AppConfig is a `PortalAppConfig`
+whose `contributes` names (as dotted paths, so declaring imports nothing) its home-page tiles,
+its figures for a region's data panel, its demo data, its Celery beat entries, its retention
+and erasure handlers, and the function that connects its receivers of events from other apps.
+The shared pages and tasks collect from here; nothing in the settings lists the apps again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
 
-from django.conf import settings
+from django.apps import AppConfig, apps
 from django.utils.module_loading import import_string
 
 
@@ -21,22 +26,94 @@ class Tile:
     badge: str = ""  # e.g. a count of waiting items
 
 
+@dataclass(frozen=True)
+class Contributions:
+    """Dotted paths to what an app contributes; an empty string: nothing of that kind."""
+
+    home_tiles: str = ""  # (user) -> list[Tile]
+    region_panel: str = ""  # (region, *, since, until) -> dict of figures
+    demo_seed: str = ""  # (*, rng, fake) -> None; run after the members' demo data
+    beat_schedule: str = ""  # a dict of Celery beat entries (plain data, read by the settings)
+    retention: str = ""  # (*, now, days) -> dict[str, int]; run nightly
+    erasure: str = ""  # (*, member) -> dict[str, int]; run when a member is erased
+    receivers: str = ""  # () -> None; connects the app's receivers when Django is ready
+
+
+class PortalAppConfig(AppConfig):
+    """An app of the portal. `ready()` connects the receivers it declares."""
+
+    contributes = Contributions()
+
+    def ready(self) -> None:
+        if self.contributes.receivers:
+            import_string(self.contributes.receivers)()
+
+
+def _declared(kind: str) -> list[tuple[str, Callable[..., Any]]]:
+    """(app label, callable) for every installed app that contributes `kind`, in the order of
+    INSTALLED_APPS."""
+    found = []
+    for config in apps.get_app_configs():
+        if isinstance(config, PortalAppConfig):
+            path = getattr(config.contributes, kind)
+            if path:
+                found.append((config.label, import_string(path)))
+    return found
+
+
 def home_tiles(user) -> list[Tile]:
     tiles: list[Tile] = []
-    for path in settings.FNV_HOME_TILE_PROVIDERS:
-        tiles.extend(import_string(path)(user))
+    for _label, provider in _declared("home_tiles"):
+        tiles.extend(provider(user))
     return tiles
+
+
+def region_panel_providers() -> list[tuple[str, Callable[..., dict]]]:
+    return _declared("region_panel")
 
 
 def region_panel(region, *, since, until) -> dict:
     """A region's figures from every app, keyed by app label."""
-    panel = {}
-    for path in settings.FNV_REGION_PANEL_PROVIDERS:
-        app_label = path.split(".")[0]
-        panel[app_label] = import_string(path)(region, since=since, until=until)
-    return panel
+    return {
+        label: provider(region, since=since, until=until)
+        for label, provider in region_panel_providers()
+    }
 
 
 def run_demo_seeders(*, rng, fake) -> None:
-    for path in settings.FNV_DEMO_SEEDERS:
-        import_string(path)(rng=rng, fake=fake)
+    for _label, seed in _declared("demo_seed"):
+        seed(rng=rng, fake=fake)
+
+
+def apply_retention(*, now, days: dict[str, int]) -> dict[str, int]:
+    report: dict[str, int] = {}
+    for _label, handler in _declared("retention"):
+        report.update(handler(now=now, days=days))
+    return report
+
+
+def erase_member(*, member) -> dict[str, int]:
+    report: dict[str, int] = {}
+    for _label, handler in _declared("erasure"):
+        report.update(handler(member=member))
+    return report
+
+
+def beat_schedule(app_names: Iterable[str]) -> dict[str, dict]:
+    """The beat entries the apps declare, for the settings: read before Django is set up, from
+    each app's `apps.py` (which imports no models), not from the app registry."""
+    schedule: dict[str, dict] = {}
+    for name in app_names:
+        try:
+            module = import_module(f"{name}.apps")
+        except ModuleNotFoundError:
+            continue
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, PortalAppConfig)
+                and value is not PortalAppConfig
+                and value.contributes.beat_schedule
+            ):
+                schedule.update(import_string(value.contributes.beat_schedule))
+    return schedule

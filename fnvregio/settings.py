@@ -7,7 +7,6 @@ and DATABASE_URL, so a production deploy cannot silently run on development defa
 
 from __future__ import annotations
 
-import importlib
 import os
 from pathlib import Path
 
@@ -16,6 +15,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from core import registry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("FNV_VAR_DIR", BASE_DIR / "var"))
@@ -74,6 +75,9 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
+# The portal's own apps, bottom first (docs/DEVELOPING.md); each declares what it contributes
+# to shared pages, beat and retention in its apps.py (core.registry).
+PORTAL_APPS = ["regions", "members", "audit", "loopbaan", "trajectories", "signals", "plans"]
 INSTALLED_APPS = [
     "fnvregio.apps.PortalAdminConfig",
     "django.contrib.auth",
@@ -88,20 +92,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "import_export",
-    "regions",
-    "members",
-    "audit",
-    "loopbaan",
-    "trajectories",
-    "signals",
-    "plans",
+    *PORTAL_APPS,
 ]
-# Apps that contribute pages, panels, demo data and beat entries (see fnvregio/registry.py).
-FEATURE_APPS = ["members", "loopbaan", "trajectories", "signals", "plans"]
-FNV_HOME_TILE_PROVIDERS = [f"{app}.home.tiles" for app in FEATURE_APPS]
-FNV_REGION_PANEL_PROVIDERS = [f"{app}.panel.region_panel" for app in FEATURE_APPS if app != "plans"]
-FNV_DEMO_SEEDERS = [f"{app}.demo.seed" for app in FEATURE_APPS if app != "members"]
-
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -201,8 +193,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "fnvregio.tasks.heartbeat", "schedule": 60.0},
     "retention": {"task": "fnvregio.tasks.apply_retention", "schedule": crontab(hour=3, minute=15)},
 }
-for _app in FEATURE_APPS:
-    CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"{_app}.schedule").BEAT_SCHEDULE)
+# Each app declares its beat entries in its apps.py (core.registry.Contributions).
+CELERY_BEAT_SCHEDULE.update(registry.beat_schedule(PORTAL_APPS))
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Authentication ------------------------------------------------------------------------
@@ -378,9 +370,6 @@ FNV_RETENTION_DAYS = {
     # uploaded import files (normally deleted when an import ends) and import error reports
     "import_files": env_int("RETENTION_IMPORT_FILES_DAYS", 7),
 }
-FNV_RETENTION_HANDLERS = ["audit.retention.apply_retention"] + [
-    f"{app}.retention.apply_retention" for app in FEATURE_APPS if app != "plans"
-]
 
 # --- Erasure ------------------------------------------------------------------------------
 # Key of the one-way hash of erased member numbers. It can never change (the numbers are gone,
@@ -393,9 +382,6 @@ if not DEVELOPMENT and (len(FNV_ERASURE_KEY) < 32 or FNV_ERASURE_KEY == SECRET_K
         "FNV_ERASURE_KEY is not set or too weak. Set its own random key of 32+ characters (not "
         "SECRET_KEY) and never change it: it recognises erased members in later imports."
     )
-FNV_ERASURE_HANDLERS = [
-    f"{app}.retention.erase_member" for app in FEATURE_APPS if app not in {"members", "plans"}
-]
 
 # --- Audit ---------------------------------------------------------------------------------
 # Members see the role and date of each access to their record; names only if this is on.

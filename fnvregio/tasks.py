@@ -4,10 +4,10 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from audit.models import AuditAction
 from audit.services import audit_log
+from core import registry
 
 HEARTBEAT_KEY = "fnvregio:heartbeat"
 
@@ -25,10 +25,7 @@ def apply_retention() -> dict[str, int]:
     """Nightly: delete or pseudonymise what has passed its retention period, and record what
     was done in the audit log. Each handler only touches rows past their period, so a second
     run the same night finds nothing left to do."""
-    now = timezone.now()
-    report: dict[str, int] = {}
-    for path in settings.FNV_RETENTION_HANDLERS:
-        report.update(import_string(path)(now=now, days=settings.FNV_RETENTION_DAYS))
+    report = registry.apply_retention(now=timezone.now(), days=settings.FNV_RETENTION_DAYS)
     summary = ", ".join(f"{key}={value}" for key, value in sorted(report.items()))
     audit_log(action=AuditAction.DELETE, object_type="retention", detail=summary or "niets te doen")
     return report

@@ -1,10 +1,15 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core import registry
 
-class MembersConfig(AppConfig):
+
+class MembersConfig(registry.PortalAppConfig):
     name = "members"
     verbose_name = _("Leden en accounts")
-
-    def ready(self) -> None:
-        from members import receivers  # noqa: F401  (connects allauth signals)
+    contributes = registry.Contributions(
+        home_tiles="members.home.tiles",
+        region_panel="members.panel.region_panel",
+        beat_schedule="members.schedule.BEAT_SCHEDULE",
+        retention="members.retention.apply_retention",
+        receivers="members.receivers.connect",
+    )

@@ -4,7 +4,7 @@ The member row stays, stripped of everything personal, so that counts by region,
 status (and the sessions, appointments and trajectories that refer to it) stay right. The
 member number is kept only as a keyed one-way hash in ErasedMember, so a later import cannot
 bring the member back without saying so. Each app removes its own personal data through its
-`retention.erase_member(member=...)` handler (settings.FNV_ERASURE_HANDLERS).
+erasure handler, declared in its apps.py (`core.registry`).
 
 The audit trail keeps its rows: it refers to the deleted account by its number only (no
 foreign key constraint, so deleting an account never touches the append-only table), and to
@@ -24,11 +24,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_log
+from core import registry
 from members.models import CorrectionRequest, ErasedMember, Member, MemberImportError, User
 
 PERSONAL_FIELDS = [
@@ -50,8 +50,7 @@ def member_erase(*, member: Member, actor, request=None) -> dict[str, int]:
     if member.erased_at is not None:
         raise ValidationError(_("Dit lid is al gewist."))
     report: dict[str, int] = {}
-    for path in settings.FNV_ERASURE_HANDLERS:
-        report.update(import_string(path)(member=member))
+    report.update(registry.erase_member(member=member))
     report.update(_scrub_admin_log(member=member))
     report["import_reasons_blanked"] = _scrub_import_reasons(member=member)
     report["correction_requests_blanked"] = (

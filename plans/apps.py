@@ -1,7 +1,13 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core import registry
 
-class PlansConfig(AppConfig):
+
+class PlansConfig(registry.PortalAppConfig):
     name = "plans"
     verbose_name = _("Regioplannen")
+    contributes = registry.Contributions(
+        home_tiles="plans.home.tiles",
+        demo_seed="plans.demo.seed",
+        beat_schedule="plans.schedule.BEAT_SCHEDULE",
+    )

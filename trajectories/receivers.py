@@ -1,9 +1,14 @@
-"""Receivers of events sent by other apps (connected in TrajectoriesConfig.ready)."""
+"""Receivers of events sent by other apps (connected by `connect`, which TrajectoriesConfig
+declares)."""
 
 from __future__ import annotations
 
+from django.db.models.signals import pre_delete
+
+from members.events import trajectory_referral_made
+from members.models import Member
 from trajectories import services
-from trajectories.models import PlanVersion, ProgressNote, Trajectory
+from trajectories.models import Participant, PlanVersion, ProgressNote, Trajectory
 
 
 def on_trajectory_referral_made(
@@ -26,3 +31,13 @@ def on_person_deleted(sender, instance, **kwargs):
     PlanVersion.objects.filter(plan__trajectory__in=trajectories).delete()
     trajectories.update(shared_summary="")
     trajectories.exclude(stop_reason="").update(stop_reason="(gewist)")
+
+
+def connect() -> None:
+    trajectory_referral_made.connect(
+        on_trajectory_referral_made, dispatch_uid="trajectories.referral_to_intake"
+    )
+    for model in (Member, Participant):
+        pre_delete.connect(
+            on_person_deleted, sender=model, dispatch_uid=f"trajectories.erase.{model.__name__}"
+        )

@@ -5,10 +5,11 @@ two versions and approves."""
 from __future__ import annotations
 
 import pytest
-from django.test import override_settings
 
+from core import registry
 from plans.models import CommentStatus, PlanStatus, RegionPlan
 from tests.e2e.conftest import log_in, serious_accessibility_violations
+from tests.plans.helpers import panel_providers
 
 pytestmark = [
     pytest.mark.e2e,
@@ -17,9 +18,10 @@ pytestmark = [
 
 
 @pytest.fixture
-def fake_panel_providers():
-    with override_settings(FNV_REGION_PANEL_PROVIDERS=["tests.plans.helpers.fake_region_panel"]):
-        yield
+def fake_panel_providers(monkeypatch):
+    monkeypatch.setattr(
+        registry, "region_panel_providers", panel_providers("tests.plans.helpers.fake_region_panel")
+    )
 
 
 def _second_page(browser, live_server):

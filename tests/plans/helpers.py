@@ -28,6 +28,15 @@ def fake_region_panel(region, *, since, until) -> dict:
 FAKE_PROVIDERS = ["tests.plans.helpers.fake_region_panel", "members.panel.region_panel"]
 
 
+def panel_providers(*paths: str):
+    """A stand-in for core.registry.region_panel_providers: these providers, keyed by the first
+    part of their path, as the apps' declarations are keyed by app label."""
+    from django.utils.module_loading import import_string
+
+    providers = [(path.split(".")[0], import_string(path)) for path in paths]
+    return lambda: providers
+
+
 def make_plan(region, *, year: int = YEAR, status: str = PlanStatus.DRAFT, sections=None, **extra):
     plan, _ = RegionPlan.objects.get_or_create(
         region=region,

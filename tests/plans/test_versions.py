@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from core import registry
 from plans import services
 from plans.models import PlanAction, PlanStatus
 from plans.rendering import diff_texts
 from regions.models import Region
 from tests.conftest import login
-from tests.plans.helpers import make_plan
+from tests.plans.helpers import make_plan, panel_providers
 
 
 def _submit_then_resubmit(cast, fake_panel, plan):
@@ -115,11 +116,13 @@ def test_a_missing_version_is_404(cast, client):
     )
 
 
-def test_the_panel_leaves_out_apps_without_figures(cast, settings):
-    settings.FNV_REGION_PANEL_PROVIDERS = ["tests.plans.helpers.fake_region_panel"]
+def test_the_panel_leaves_out_apps_without_figures(cast, monkeypatch):
+    monkeypatch.setattr(
+        registry, "region_panel_providers", panel_providers("tests.plans.helpers.fake_region_panel")
+    )
     # "members" is the plan's own fallback block (the cast has a member in the region).
     assert set(services.data_panel(cast.region).figures) == {"tests", "members"}
-    settings.FNV_REGION_PANEL_PROVIDERS = []
+    monkeypatch.setattr(registry, "region_panel_providers", panel_providers())
     assert set(services.data_panel(cast.other_region).figures) == {"members"}
     assert services.data_panel(Region.objects.get(code="AM01")).figures == {}
 
@@ -136,12 +139,12 @@ def test_the_difference_works_line_by_line_and_marks_huge_rewrites_as_a_whole():
     assert changed and left.count("<del>") == 1 and right.count("<ins>") == 1
 
 
-def test_the_panel_counts_members_per_sector_without_small_groups(cast, settings):
+def test_the_panel_counts_members_per_sector_without_small_groups(cast, settings, monkeypatch):
     from members.models import MemberStatus
     from tests.factories import MemberFactory, SectorFactory
 
     settings.FNV = {**settings.FNV, "MIN_GROUP_SIZE": 3}
-    settings.FNV_REGION_PANEL_PROVIDERS = []
+    monkeypatch.setattr(registry, "region_panel_providers", panel_providers())
     zorg, bouw = SectorFactory(name="Zorg en Welzijn"), SectorFactory(name="Bouw en Infra")
     for _ in range(4):
         MemberFactory(region=cast.region, sector=zorg)
