@@ -68,15 +68,19 @@ SCROLL_BOXES_WITHOUT_TAB_STOP = """
 """
 
 
-def _access_table_pages(cast) -> dict[str, list[str]]:
+def _access_table_pages(cast) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Per role: every GET page of the access table, and those that need no object."""
     pages: dict[str, list[str]] = {}
+    plain: dict[str, list[str]] = {}
     for row in ACCESS_TABLE:
         if not row.probe or "GET" not in row.methods or row.name == "admin:" or not row.allowed:
             continue
         url = reverse(row.name, kwargs=row.kwargs(cast) if row.kwargs else None)
         for role in row.allowed:
             pages.setdefault(role, []).append(url)
-    return pages
+            if row.kwargs is None:
+                plain.setdefault(role, []).append(url)
+    return pages, plain
 
 
 def _finished_import(cast) -> int:
@@ -170,19 +174,26 @@ def _measure_role(browser, live_server, user, start: list[str]) -> dict[str, int
 @pytest.mark.timeout_seconds(600)
 def test_no_page_of_any_role_scrolls_sideways_on_a_phone(browser, live_server, live_cast):
     from members.demo import seed_demo
+    from members.models import User
 
-    pages = _access_table_pages(live_cast)  # the kwargs builders create the cast's objects
-    seed_demo(member_count=400)  # fewer members make the trajectory demo data fail
+    pages, plain = _access_table_pages(live_cast)  # the kwargs builders create objects
+    logins = seed_demo(member_count=400)  # fewer members make the trajectory demo data fail
     for weekday in (0, 2, 4):  # the cast's consultant has hours too (the availability table)
         add_hours(live_cast.consultant, live_cast.union_house, weekday=weekday)
     pages[ADMIN].append(
         reverse("members:import_detail", kwargs={"pk": _finished_import(live_cast)})
     )
+    # The cast's users on every page, then one demo user per role (their own appointments,
+    # trajectory and agenda are in the demo data) from the pages that need no object.
+    visitors = [(role, user, pages.get(role, [])) for role, user in live_cast.by_role().items()]
+    demo_users = {}
+    for demo_login in logins:
+        demo_users.setdefault(demo_login.role, User.objects.get(email=demo_login.email))
+    visitors += [(f"{role} (demo)", user, plain.get(role, [])) for role, user in demo_users.items()]
     too_wide = []
     measured = 0  # pages, not fragments
-    for role, user in live_cast.by_role().items():
-        start = [reverse("home"), *pages.get(role, [])]
-        widths = _measure_role(browser, live_server, user, start)
+    for role, user, start in visitors:
+        widths = _measure_role(browser, live_server, user, [reverse("home"), *start])
         measured += sum(1 for width, _ in widths.values() if width)
         too_wide += [
             f"{role} {url}: {width} px ({culprit})"
