@@ -24,9 +24,10 @@ rejected rows are written in batches; nothing holds the whole file.
 The modules, from the bottom up: `format` (columns, header), `xlsx` (what an XLSX archive
 holds, checked before it is parsed), `reading` (file type, encoding, rows), `checking`
 (`RowChecker`), `locks` (is a check or apply running?), `staging` (staging table, rejected rows,
-upload file), `status` (refuse, cancel), `applying` (the set-based SQL), `parallel` (the
-two-process check), `validating` (file → staging), `report`. This package exposes what the rest
-of the app uses; the admin's import and the tests reach into the modules themselves.
+upload file), `status` (how an import ends unapplied: refused, cancelled, failed, interrupted,
+abandoned), `applying` (the set-based SQL), `parallel` (the two-process check), `validating`
+(file → staging), `report`. This package exposes what the rest of the app uses; the admin's
+import and the tests reach into the modules themselves.
 """
 
 from members.importing.applying import apply_import, can_apply
