@@ -37,7 +37,8 @@ def audit_log(
         object_type=object_type,
         object_id=str(object_id),
         subject_member_id=subject_member_id,
-        detail=detail[:200],
+        detail=detail.replace("\x00", "\ufffd")[:200],
         ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
-        path=request.path[:300] if request is not None else "",
+        # PostgreSQL text cannot hold a NUL byte: a hostile path must not fail the request.
+        path=request.path.replace("\x00", "\ufffd")[:300] if request is not None else "",
     )

@@ -89,3 +89,14 @@ def test_a_member_sees_the_role_and_date_of_who_looked_at_their_record(client, c
     assert cast.admin.full_name not in body
     settings.FNV_SHOW_STAFF_NAMES_TO_MEMBERS = True
     assert cast.admin.full_name in client.get(reverse("audit:my_record_access")).content.decode()
+
+
+def test_a_nul_byte_in_a_logged_path_does_not_fail_the_request(cast, rf):
+    from audit.services import audit_log
+
+    request = rf.get("/leden/mijn-gegevens/")
+    request.path = "/leden/\x00mijn-gegevens/"
+    request.user = cast.admin
+    entry = audit_log(request=request, action="view", object_type="x", detail="a\x00b")
+    entry.refresh_from_db()
+    assert "\x00" not in entry.path and "\x00" not in entry.detail
