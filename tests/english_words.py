@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 # Dutch), then the words of Django's, allauth's and the admin's screens.
 # Not listed, because they are Dutch too: "Filter", "Code", "Account", "Download", "April",
 # "Past", "is", "was", "in", "Log" ("Log in" is Dutch), and "Enter" ("Enter om op te slaan").
+# Nor "Group": Dutch employers are called "Interfood Group" or "VDL Group".
 ENGLISH_WORDS = [
     "the",
     "The",
@@ -172,7 +173,6 @@ ENGLISH_WORDS = [
     "Title",
     "First",
     "Last",
-    "Group",
     "Permission",
 ]
 ENGLISH_PHRASES = [

@@ -8,6 +8,7 @@ and the admin leave behind when a string lacks a Dutch translation, in the visib
 from __future__ import annotations
 
 import contextlib
+import re
 
 import pytest
 from django.contrib import admin
@@ -73,4 +74,49 @@ def test_no_page_of_any_role_shows_english(client, cast):
         hits.extend(f"admin {hit}" for hit in _english_on(client, url))
         seen += 1
     assert seen > 250
+    assert not hits, f"{len(hits)} English texts on Dutch pages:\n" + "\n".join(sorted(set(hits)))
+
+
+_LINK = re.compile(r'<a [^>]*href="(/[^"#]*)"')
+# Not followed: the admin (crawled above), files, and switching language or logging out.
+_NOT_FOLLOWED = re.compile(
+    r"^/(beheer|static|i18n|accounts/logout)/|\.(csv|ics|json|xlsx|pdf|svg)$"
+)
+
+
+def test_no_page_of_the_demo_data_shows_english(client):
+    """The pages each demo user reaches by following links from their home page, with the
+    demo's fuller data (appointments, trajectories, signals, plans): data-dependent text such
+    as a signal's title is checked too."""
+    from members.demo import seed_demo
+    from members.models import User
+
+    logins = seed_demo(member_count=400)  # fewer members make the trajectory demo data fail
+    users = {}
+    for demo_login in logins:
+        users.setdefault(demo_login.role, User.objects.get(email=demo_login.email))
+    hits: list[str] = []
+    seen = 0
+    for role, user in users.items():
+        client.logout()
+        login(client, user)
+        queue, visited, shapes = [reverse("home")], set(), {}
+        while queue and len(visited) < 60:
+            url = queue.pop(0)
+            visited.add(url)
+            response = client.get(url, HTTP_ACCEPT_LANGUAGE="nl")
+            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                continue
+            seen += 1
+            html = response.content.decode()
+            hits.extend(f"{role} {url}: {hit}" for hit in english_in(html))
+            for link in _LINK.findall(html):
+                link = link.replace("&amp;", "&")
+                shape = re.sub(r"\d+", "N", link.split("?")[0])
+                if _NOT_FOLLOWED.search(link) or link in visited or link in queue:
+                    continue
+                if shapes.get(shape, 0) < 2:
+                    shapes[shape] = shapes.get(shape, 0) + 1
+                    queue.append(link)
+    assert seen > 100
     assert not hits, f"{len(hits)} English texts on Dutch pages:\n" + "\n".join(sorted(set(hits)))
