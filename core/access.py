@@ -9,19 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any, Protocol
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 
+type View = Callable[..., HttpResponseBase]
 
-def role_required(*roles: str) -> Callable:
+
+def role_required(*roles: str) -> Callable[[View], View]:
     """Anonymous visitors go to the login page; logged-in users without the role get 404."""
 
-    def decorator(view: Callable) -> Callable:
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs):
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
@@ -29,12 +34,23 @@ def role_required(*roles: str) -> Callable:
                 raise Http404
             return view(request, *args, **kwargs)
 
-        wrapper.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]
+        wrapper.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]  # read by the access test
         return wrapper
 
     return decorator
 
 
-def get_visible_or_404[M: Model](queryset: QuerySet[M], user, **lookup) -> M:
+class VisibleScope[M: Model](Protocol):
+    """A model's manager or queryset with the portal's `visible_to(user)` scope."""
+
+    @property
+    def model(self) -> type[M]: ...
+
+    def visible_to(self, user: Any, /) -> QuerySet[M, M]: ...
+
+
+def get_visible_or_404[M: Model](
+    source: VisibleScope[M], user: AbstractBaseUser | AnonymousUser, **lookup: Any
+) -> M:
     """Fetch one object through its model's `visible_to(user)` scope, or 404."""
-    return get_object_or_404(queryset.visible_to(user), **lookup)  # type: ignore[attr-defined]
+    return get_object_or_404(source.visible_to(user), **lookup)

@@ -6,7 +6,19 @@ lists them from the app's and the model's translated names instead.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.db.models import ManyToManyField
+from django.forms import ModelMultipleChoiceField
 from django.utils.translation import gettext_lazy
+
+if TYPE_CHECKING:
+    # What the mixin is combined with, for the type checker; at run time it has no base.
+    _AdminBase = admin.ModelAdmin[Any]
+else:
+    _AdminBase = object
 
 PERMISSION_ACTIONS = {
     "add": gettext_lazy("toevoegen"),
@@ -16,7 +28,7 @@ PERMISSION_ACTIONS = {
 }
 
 
-def permission_label(permission) -> str:
+def permission_label(permission: Permission) -> str:
     """A permission in the page's language. Django stores their names in English ("Can change
     lid"); the standard ones are named here from the app's and model's translated names."""
     model = permission.content_type.model_class()
@@ -32,17 +44,18 @@ def permission_label(permission) -> str:
     )
 
 
-class PermissionLabelsMixin:
+class PermissionLabelsMixin(_AdminBase):
     """For the admin of users and groups: permissions listed by their translated names."""
 
     permission_fields = ("permissions", "user_permissions")
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
+    def formfield_for_manytomany(
+        self, db_field: ManyToManyField[Any, Any], request: Any = None, **kwargs: Any
+    ) -> ModelMultipleChoiceField[Any] | None:
         if db_field.name in self.permission_fields:
-            kwargs.setdefault(
-                "queryset", db_field.remote_field.model.objects.select_related("content_type")
-            )
+            kwargs.setdefault("queryset", Permission.objects.select_related("content_type"))
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
         if db_field.name in self.permission_fields and formfield is not None:
-            formfield.label_from_instance = permission_label
+            # The field calls this attribute for each choice; the stubs know only the method.
+            formfield.label_from_instance = permission_label  # type: ignore[method-assign, assignment]
         return formfield

@@ -18,11 +18,13 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -102,29 +104,36 @@ BIRTH_DATE = DateRange(fixed(dt.date(1900, 1, 1)), days_from_today(0))
 RECORDS = DateRange(fixed(dt.date(1900, 1, 1)), fixed(dt.date(2100, 12, 31)))
 
 
-class _Bounded:
+if TYPE_CHECKING:
+    # What the mixin is combined with, for the type checker; at run time it has no base.
+    _FieldBase = forms.Field
+else:
+    _FieldBase = object
+
+
+class _Bounded(_FieldBase):
     """Checks the cleaned value against `bounds`, and tells the browser's date picker too."""
 
     bounds: DateRange
     html_min = html_max = "%Y-%m-%d"
 
-    def validate(self, value):
-        super().validate(value)  # type: ignore[misc]
+    def validate(self, value: Any) -> None:
+        super().validate(value)
         self.bounds.validate(value)
 
-    def get_bound_field(self, form, field_name):
+    def get_bound_field(self, form: forms.BaseForm, field_name: str) -> forms.BoundField:
         # Here rather than in __init__: a relative range moves with the day, the class does not.
         first, last = self.bounds.limits()
-        widget = self.widget  # type: ignore[attr-defined]
+        widget = self.widget
         kind = widget.attrs.get("type") or getattr(widget, "input_type", "")
         if kind in {"date", "datetime-local"}:
             widget.attrs["min"] = first.strftime(self.html_min)
             widget.attrs["max"] = last.strftime(self.html_max)
-        return super().get_bound_field(form, field_name)  # type: ignore[misc]
+        return super().get_bound_field(form, field_name)
 
 
 class BoundedDateField(_Bounded, forms.DateField):
-    def __init__(self, *, bounds: DateRange = PORTAL, **kwargs):
+    def __init__(self, *, bounds: DateRange = PORTAL, **kwargs: Any) -> None:
         self.bounds = bounds
         super().__init__(**kwargs)
 
@@ -132,18 +141,18 @@ class BoundedDateField(_Bounded, forms.DateField):
 class BoundedDateTimeField(_Bounded, forms.DateTimeField):
     html_min, html_max = "%Y-%m-%dT00:00", "%Y-%m-%dT23:59"
 
-    def __init__(self, *, bounds: DateRange = PORTAL, **kwargs):
+    def __init__(self, *, bounds: DateRange = PORTAL, **kwargs: Any) -> None:
         self.bounds = bounds
         super().__init__(**kwargs)
 
 
 class BoundedSplitDateTimeField(_Bounded, forms.SplitDateTimeField):
-    def __init__(self, *, bounds: DateRange = PORTAL, **kwargs):
+    def __init__(self, *, bounds: DateRange = PORTAL, **kwargs: Any) -> None:
         self.bounds = bounds
         super().__init__(**kwargs)
 
 
-def admin_date_overrides(model_admin) -> None:
+def admin_date_overrides(model_admin: Any) -> None:
     """Give a ModelAdmin's (or an inline class's) date and datetime fields the admin's range
     (RECORDS): the admin builds its forms from the models, which carry no range of their own."""
     overrides = dict(model_admin.formfield_overrides)
@@ -200,7 +209,7 @@ def date_param(
 # --- saying what to fix ----------------------------------------------------------------------
 
 
-def form_error_messages(request, form, **required: str) -> None:
+def form_error_messages(request: HttpRequest, form: forms.BaseForm, **required: str) -> None:
     """Each error of a form that a view does not show again (it redirects) as a message, so
     "Kies een datum tussen …" reaches the person; a missing field in the view's own words."""
     for name, errors in form.errors.as_data().items():

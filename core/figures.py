@@ -114,7 +114,7 @@ def breakdown(
 ) -> list[tuple[str, int | str]]:
     """The parts of a total ready to show: (label, number or "afgeschermd")."""
     return [
-        (cell.label, hidden_text() if cell.suppressed else cell.count)
+        (cell.label, hidden_text() if cell.count is None else cell.count)
         for cell in suppress(items, total=total, minimum=minimum)
     ]
 
