@@ -18,3 +18,15 @@ class Role(models.TextChoices):
 
 # Every role but "member" is staff of the union (volunteers included) and must use 2FA.
 STAFF_ROLES = frozenset(Role.values) - {Role.MEMBER}
+
+
+def acting_as(user: object, *roles: str) -> bool:
+    """Whether `user` is a logged-in, active account, with one of `roles` when any are named.
+    Every `visible_to(user)` starts here, so an anonymous visitor or a deactivated account
+    sees nothing, whatever its role."""
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+        and (not roles or getattr(user, "role", None) in roles)
+    )

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.roles import Role
+from core.roles import Role, acting_as
 from members.models import User
 
 # --- Knobs: module defaults, overridable with settings.FNV["APPOINTMENT_..."] ---------------
@@ -83,7 +83,7 @@ class AvailabilityKind(models.TextChoices):
 
 class AvailabilityQuerySet(models.QuerySet):
     def visible_to(self, user) -> AvailabilityQuerySet:
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not acting_as(user):
             return self.none()
         if user.role == Role.ADMIN:
             return self.all()
@@ -184,7 +184,7 @@ class Availability(models.Model):
 
 class BlockedDayQuerySet(models.QuerySet):
     def visible_to(self, user) -> BlockedDayQuerySet:
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not acting_as(user):
             return self.none()
         if user.role == Role.ADMIN:
             return self.all()
@@ -232,7 +232,7 @@ OPEN_STATUSES = (AppointmentStatus.BOOKED,)
 class AppointmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> AppointmentQuerySet:
         """Members see their own appointments, consultants those they are (still) in."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not acting_as(user):
             return self.none()
         if user.role == Role.ADMIN:
             return self.all()
@@ -434,7 +434,7 @@ class NoShow(models.TextChoices):
 class AppointmentReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> AppointmentReportQuerySet:
         """The two consultants; trajectory advisers of the member's region once referred."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not acting_as(user):
             return self.none()
         if user.role == Role.ADMIN:
             return self.all()

@@ -18,7 +18,7 @@ from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.roles import STAFF_ROLES, Role
+from core.roles import STAFF_ROLES, Role, acting_as
 from regions.models import PostcodeArea
 
 
@@ -232,7 +232,7 @@ class MemberQuerySet(models.QuerySet):
         Consultants do not browse members; they look one up by member number
         (`lookup_by_number`) to link a session.
         """
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not acting_as(user):
             return self.none()
         if user.role == Role.ADMIN:
             return self.all()
@@ -242,7 +242,7 @@ class MemberQuerySet(models.QuerySet):
 
     def lookup_by_number(self, user, member_number: str) -> Member | None:
         """One member by exact number, for staff who link a session or appointment."""
-        if not getattr(user, "is_authenticated", False) or user.role == Role.MEMBER:
+        if not acting_as(user) or user.role == Role.MEMBER:
             return None
         return self.filter(member_number=member_number.strip()).first()
 
@@ -418,7 +418,7 @@ FINISHED_IMPORT_STATUSES = frozenset(
 
 class MemberImportQuerySet(models.QuerySet):
     def visible_to(self, user) -> MemberImportQuerySet:
-        if getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.ADMIN:
+        if acting_as(user, Role.ADMIN):
             return self.all()
         return self.none()
 

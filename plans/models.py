@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.roles import Role
+from core.roles import Role, acting_as
 
 
 class Section(models.TextChoices):
@@ -116,7 +116,7 @@ WAITING_FOR_REVIEW = frozenset({PlanStatus.SUBMITTED, PlanStatus.RESUBMITTED})
 class RegionPlanQuerySet(models.QuerySet):
     def visible_to(self, user) -> RegionPlanQuerySet:
         """The one scoping rule: regional officials and coordinators see their regions' plans."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not acting_as(user):
             return self.none()
         if user.role in (Role.REGIONAL_OFFICIAL, Role.COORDINATOR):
             return self.filter(region__in=user.regions.all())

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.roles import Role
+from core.roles import Role, acting_as
 
 CORRECTION_DAYS = 7
 
@@ -67,7 +67,7 @@ class Referral(models.TextChoices):
 class ConsultationSessionQuerySet(models.QuerySet):
     def visible_to(self, user) -> ConsultationSessionQuerySet:
         """Consultants see their own sessions; admins all; nobody else any single session."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not acting_as(user):
             return self.none()
         if user.role == Role.ADMIN:
             return self.all()
@@ -257,7 +257,7 @@ class ConsentSource(models.TextChoices):
 class ConsentQuerySet(models.QuerySet):
     def visible_to(self, user) -> ConsentQuerySet:
         """A member sees their own consents (to withdraw them); admins all; nobody else."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not acting_as(user):
             return self.none()
         if user.role == Role.ADMIN:
             return self.all()
@@ -406,7 +406,7 @@ class SignalAction(models.TextChoices):
 class SignalQuerySet(models.QuerySet):
     def visible_to(self, user) -> SignalQuerySet:
         """Sector officials: their sectors; coordinators: their regions; admins: all."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not acting_as(user):
             return self.none()
         if user.role == Role.ADMIN:
             return self.all()

@@ -21,18 +21,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.roles import Role
+from core.roles import Role, acting_as
 
 DEFAULT_REVIEW_INTERVAL_WEEKS = 4
-
-
-def _is_user(user, *roles: str) -> bool:
-    return bool(
-        user is not None
-        and getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.role in roles
-    )
 
 
 # --- participants ------------------------------------------------------------------------------
@@ -49,7 +40,7 @@ class ParticipantQuerySet(models.QuerySet):
     def visible_to(self, user) -> ParticipantQuerySet:
         """Advisers see the non-member participants of their own trajectories and of the open
         intake requests of their regions; nobody else sees them in the portal."""
-        if not _is_user(user, Role.ADVISER):
+        if not acting_as(user, Role.ADVISER):
             return self.none()
         return self.filter(
             Q(trajectories__adviser=user)
@@ -113,7 +104,7 @@ class CollectiveCaseKind(models.TextChoices):
 class CollectiveCaseQuerySet(models.QuerySet):
     def visible_to(self, user) -> CollectiveCaseQuerySet:
         """Advisers and coordinators of the case's region (the page shows counts only)."""
-        if not _is_user(user, Role.ADVISER, Role.COORDINATOR):
+        if not acting_as(user, Role.ADVISER, Role.COORDINATOR):
             return self.none()
         return self.filter(region__in=user.regions.all())
 
@@ -171,7 +162,7 @@ class IntakeStatus(models.TextChoices):
 class IntakeRequestQuerySet(models.QuerySet):
     def visible_to(self, user) -> IntakeRequestQuerySet:
         """An adviser sees the open requests of their regions and the ones they took on."""
-        if not _is_user(user, Role.ADVISER):
+        if not acting_as(user, Role.ADVISER):
             return self.none()
         return self.filter(
             Q(status=IntakeStatus.OPEN, region__in=user.regions.all()) | Q(taken_by=user)
@@ -338,18 +329,18 @@ REFUSALS: dict[tuple[str, str], str] = {
 class TrajectoryQuerySet(models.QuerySet):
     def visible_to(self, user) -> TrajectoryQuerySet:
         """An adviser sees the trajectories assigned to them; a member only their own."""
-        if _is_user(user, Role.ADVISER):
+        if acting_as(user, Role.ADVISER):
             return self.filter(adviser=user)
-        if _is_user(user, Role.MEMBER):
+        if acting_as(user, Role.MEMBER):
             return self.filter(member__user=user)
         return self.none()
 
     def reassignable_by(self, user) -> TrajectoryQuerySet:
         """Trajectories whose adviser this user may change: a coordinator those of their
         regions (the page shows no names), an adviser their own."""
-        if _is_user(user, Role.COORDINATOR):
+        if acting_as(user, Role.COORDINATOR):
             return self.filter(region__in=user.regions.all())
-        if _is_user(user, Role.ADVISER):
+        if acting_as(user, Role.ADVISER):
             return self.filter(adviser=user)
         return self.none()
 
@@ -538,7 +529,7 @@ class Trajectory(models.Model):
 
 class AdviserAssignmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> AdviserAssignmentQuerySet:
-        if not _is_user(user, Role.ADVISER):
+        if not acting_as(user, Role.ADVISER):
             return self.none()
         return self.filter(trajectory__adviser=user)
 
@@ -668,7 +659,7 @@ class Goal(models.Model):
 class PlanVersionQuerySet(models.QuerySet):
     def visible_to(self, user) -> PlanVersionQuerySet:
         """Versions are the adviser's record; the participant sees the plan as it is now."""
-        if not _is_user(user, Role.ADVISER):
+        if not acting_as(user, Role.ADVISER):
             return self.none()
         return self.filter(plan__trajectory__adviser=user)
 
@@ -744,7 +735,7 @@ class PlanReview(models.Model):
 class ProgressNoteQuerySet(models.QuerySet):
     def visible_to(self, user) -> ProgressNoteQuerySet:
         """Private to the adviser of the trajectory; never shown to the participant."""
-        if not _is_user(user, Role.ADVISER):
+        if not acting_as(user, Role.ADVISER):
             return self.none()
         return self.filter(trajectory__adviser=user)
 
