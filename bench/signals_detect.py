@@ -206,7 +206,7 @@ def _measure() -> dict:
     from members.models import Employer, User
     from signals.detection import run_detection
     from signals.models import ConsultationSession, Place, SessionKind, Theme
-    from signals.services import session_log
+    from signals.services import SessionDetails, session_log
 
     total = ConsultationSession.objects.count()
     figures: dict = {"sessions": total}
@@ -246,15 +246,17 @@ def _measure() -> dict:
         started = time.perf_counter()
         session_log(
             consultant=consultant,
-            at=timezone.now(),
-            place=Place.UNION_HOUSE,
-            union_house=house,
-            kind=SessionKind.WORK_INCOME,
-            member=None,
-            employer=employers[employer_id],
-            sector=None,
-            themes=rng.sample(themes, k=rng.choice([1, 1, 2])),
-            summary="Benchmarkgesprek",
+            details=SessionDetails(
+                at=timezone.now(),
+                place=Place.UNION_HOUSE,
+                union_house=house,
+                kind=SessionKind.WORK_INCOME,
+                member=None,
+                employer=employers[employer_id],
+                sector=None,
+                themes=rng.sample(themes, k=rng.choice([1, 1, 2])),
+                summary="Benchmarkgesprek",
+            ),
         )
         timings.append((time.perf_counter() - started) * 1000)
     figures["save_session_ms_p50"] = statistics.median(timings)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from members.models import Employer, Member, User
 from signals.detection import run_detection
 from signals.models import ConsultationSession, Place, SessionKind, Theme
-from signals.services import session_log
+from signals.services import SessionDetails, session_log
 
 DEMO_DOMAIN = "demo.fnv-regio.nl"
 CLUSTERS = [
@@ -59,17 +59,19 @@ def seed(*, rng, fake) -> None:
         member = rng.choice(members) if members and rng.random() < 0.85 else None
         session_log(
             consultant=consultant,
-            at=_at(rng, days_back),
-            place=Place.ONLINE if online else Place.UNION_HOUSE,
-            union_house=None if online else house,
-            kind=SessionKind.WORK_INCOME,
-            member=member,
-            employer=employer,
-            sector=None,
-            themes=chosen,
-            summary=rng.choice(SUMMARIES),
-            consent_to_share=consent and member is not None,
-            follow_up_needed=rng.random() < 0.3,
+            details=SessionDetails(
+                at=_at(rng, days_back),
+                place=Place.ONLINE if online else Place.UNION_HOUSE,
+                union_house=None if online else house,
+                kind=SessionKind.WORK_INCOME,
+                member=member,
+                employer=employer,
+                sector=None,
+                themes=chosen,
+                summary=rng.choice(SUMMARIES),
+                consent_to_share=consent and member is not None,
+                follow_up_needed=rng.random() < 0.3,
+            ),
             is_demo=True,
         )
 

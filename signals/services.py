@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -94,7 +96,8 @@ def _set_consent(session: ConsultationSession, *, given: bool, by: User) -> None
     active = session.consents.filter(withdrawn_at__isnull=True)
     # A consent is the member's own: when the session is corrected to another member, the
     # earlier member's consent ends rather than travelling with the session.
-    active.exclude(member_id=session.member_id).update(withdrawn_at=timezone.now())
+    # member_id=None is IS NULL to Django; the plugin's lookup types leave None out.
+    active.exclude(member_id=session.member_id).update(withdrawn_at=timezone.now())  # type: ignore[misc]
     if given and not active.exists():
         Consent.objects.create(
             session=session,
@@ -120,106 +123,90 @@ def _check_session(
         raise ValidationError(_("Kies minstens één thema."))
 
 
-@transaction.atomic
-def session_log(
-    *,
-    consultant: User,
-    at: dt.datetime,
-    place: str,
-    union_house: UnionHouse | None,
-    kind: str,
-    member: Member | None,
-    employer: Employer | None,
-    sector: Sector | None,
-    themes: list[Theme],
-    summary: str = "",
-    referrals: list[str] | None = None,
-    consent_to_share: bool = False,
-    follow_up_needed: bool = False,
-    is_demo: bool = False,
-) -> ConsultationSession:
-    """Log one session, with its themes counted for detection and the member's consent."""
-    _check_session(consultant=consultant, place=place, union_house=union_house, themes=themes)
+@dataclass(frozen=True)
+class SessionDetails:
+    """What a consultant records about one session: the same for logging and correcting."""
+
+    at: dt.datetime
+    place: str
+    union_house: UnionHouse | None
+    kind: str
+    member: Member | None
+    employer: Employer | None
+    sector: Sector | None
+    themes: list[Theme]
+    summary: str = ""
+    referrals: list[str] = field(default_factory=list)
+    consent_to_share: bool = False
+    follow_up_needed: bool = False
+
+
+def _write_details(session: ConsultationSession, details: SessionDetails, consultant: User) -> None:
+    """Check the details and put them on the session (not yet saved)."""
+    _check_session(
+        consultant=consultant,
+        place=details.place,
+        union_house=details.union_house,
+        themes=details.themes,
+    )
+    employer = details.employer
     if employer is not None and employer.merged_into_id:
         employer = employer.merged_into
-    if sector is None and employer is not None:
-        sector = employer.sector
-    session = ConsultationSession(
-        at=at,
-        place=place,
-        union_house=union_house if place == Place.UNION_HOUSE else None,
-        region=_session_region(
-            place=place, union_house=union_house, member=member, consultant=consultant
-        ),
-        kind=kind,
+    session.at = details.at
+    session.day = timezone.localdate(details.at)
+    session.place = details.place
+    session.union_house = details.union_house if details.place == Place.UNION_HOUSE else None
+    session.region = _session_region(
+        place=details.place,
+        union_house=details.union_house,
+        member=details.member,
         consultant=consultant,
-        member=member,
-        is_member=member is not None,
-        employer=employer,
-        sector=sector,
-        summary=summary.strip(),
-        referrals=sorted(set(referrals or [])),
-        consent_to_share=consent_to_share,
-        follow_up_needed=follow_up_needed,
-        is_demo=is_demo,
     )
-    session.day = timezone.localdate(at)
+    session.kind = details.kind
+    session.member = details.member
+    session.is_member = details.member is not None
+    session.employer = employer
+    session.sector = details.sector or (employer.sector if employer is not None else None)
+    session.summary = details.summary.strip()
+    session.referrals = sorted(set(details.referrals))
+    session.consent_to_share = details.consent_to_share
+    session.follow_up_needed = details.follow_up_needed
+
+
+@transaction.atomic
+def session_log(
+    *, consultant: User, details: SessionDetails, is_demo: bool = False
+) -> ConsultationSession:
+    """Log one session, with its themes counted for detection and the member's consent."""
+    session = ConsultationSession(consultant=consultant, is_demo=is_demo)
+    _write_details(session, details, consultant)
     session.full_clean()
     session.save()
-    _write_themes(session, themes)
-    _set_consent(session, given=consent_to_share, by=consultant)
+    _write_themes(session, details.themes)
+    _set_consent(session, given=details.consent_to_share, by=consultant)
     return session
 
 
 @transaction.atomic
 def session_update(
-    *,
-    session: ConsultationSession,
-    by: User,
-    at: dt.datetime,
-    place: str,
-    union_house: UnionHouse | None,
-    kind: str,
-    member: Member | None,
-    employer: Employer | None,
-    sector: Sector | None,
-    themes: list[Theme],
-    summary: str = "",
-    referrals: list[str] | None = None,
-    consent_to_share: bool = False,
-    follow_up_needed: bool = False,
+    *, session: ConsultationSession, by: User, details: SessionDetails
 ) -> ConsultationSession:
     """Correct one's own session within the correction period."""
     session = ConsultationSession.objects.select_for_update().get(pk=session.pk)
     if session.consultant_id != by.pk or not session.is_correctable:
         raise ValidationError(_("Dit gesprek kan niet meer worden gewijzigd."))
-    _check_session(consultant=by, place=place, union_house=union_house, themes=themes)
+    _check_session(
+        consultant=by, place=details.place, union_house=details.union_house, themes=details.themes
+    )
     old_theme_ids = list(session.sessiontheme_set.values_list("theme_id", flat=True))
     _count_themes(session, old_theme_ids, -1)
     session.sessiontheme_set.all().delete()
-    if sector is None and employer is not None:
-        sector = employer.sector
-    session.at = at
-    session.day = timezone.localdate(at)
-    session.place = place
-    session.union_house = union_house if place == Place.UNION_HOUSE else None
-    session.region = _session_region(
-        place=place, union_house=union_house, member=member, consultant=by
-    )
-    session.kind = kind
-    session.member = member
-    session.is_member = member is not None
-    session.employer = employer
-    session.sector = sector
-    session.summary = summary.strip()
-    session.referrals = sorted(set(referrals or []))
-    session.consent_to_share = consent_to_share
-    session.follow_up_needed = follow_up_needed
+    _write_details(session, details, by)
     session.updated_at = timezone.now()
     session.full_clean()
     session.save()
-    _write_themes(session, themes)
-    _set_consent(session, given=consent_to_share, by=by)
+    _write_themes(session, details.themes)
+    _set_consent(session, given=details.consent_to_share, by=by)
     return session
 
 
@@ -327,7 +314,7 @@ def employer_merge(*, source: Employer, target: Employer, by: User) -> Employer:
 # --- signal lifecycle (compare-and-swap) ------------------------------------------------------
 
 
-def _transition(signal: Signal, *, from_statuses: list[str], **changes) -> Signal:
+def _transition(signal: Signal, *, from_statuses: list[str], **changes: Any) -> Signal:
     updated = Signal.objects.filter(pk=signal.pk, status__in=from_statuses).update(
         updated_at=timezone.now(), **changes
     )

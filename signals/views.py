@@ -66,23 +66,23 @@ def _save_session(form: SessionForm, request: HttpRequest, session=None) -> Cons
             sector=data.get("sector"),
             by=request.user,
         )
-    fields = {
-        "at": data["at"],
-        "place": data["place"],
-        "union_house": data.get("union_house"),
-        "kind": data["kind"],
-        "member": form.member,
-        "employer": employer,
-        "sector": data.get("sector"),
-        "themes": list(data["themes"]),
-        "summary": data.get("summary", ""),
-        "referrals": data.get("referrals", []),
-        "consent_to_share": data.get("consent_to_share", False),
-        "follow_up_needed": data.get("follow_up_needed", False),
-    }
+    details = services.SessionDetails(
+        at=data["at"],
+        place=data["place"],
+        union_house=data.get("union_house"),
+        kind=data["kind"],
+        member=form.member,
+        employer=employer,
+        sector=data.get("sector"),
+        themes=list(data["themes"]),
+        summary=data.get("summary", ""),
+        referrals=data.get("referrals", []),
+        consent_to_share=data.get("consent_to_share", False),
+        follow_up_needed=data.get("follow_up_needed", False),
+    )
     if session is None:
-        return services.session_log(consultant=request.user, **fields)
-    return services.session_update(session=session, by=request.user, **fields)
+        return services.session_log(consultant=request.user, details=details)
+    return services.session_update(session=session, by=request.user, details=details)
 
 
 def _session_form_page(request, form, session=None) -> HttpResponse:

@@ -34,14 +34,16 @@ def log_session(
         union_house = consultant.union_houses.first()
     return services.session_log(
         consultant=consultant,
-        at=at or timezone.now() - dt.timedelta(days=days_ago),
-        place=place,
-        union_house=union_house,
-        kind=SessionKind.WORK_INCOME,
-        member=member,
-        employer=employer,
-        sector=sector,
-        themes=themes or [theme()],
-        summary=summary,
-        consent_to_share=consent,
+        details=services.SessionDetails(
+            at=at or timezone.now() - dt.timedelta(days=days_ago),
+            place=place,
+            union_house=union_house,
+            kind=SessionKind.WORK_INCOME,
+            member=member,
+            employer=employer,
+            sector=sector,
+            themes=themes or [theme()],
+            summary=summary,
+            consent_to_share=consent,
+        ),
     )

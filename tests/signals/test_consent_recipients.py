@@ -153,16 +153,18 @@ def test_a_consent_ends_when_the_session_is_corrected_to_another_member(cast):
     services.session_update(
         session=session,
         by=cast.consultant,
-        at=session.at,
-        place=session.place,
-        union_house=session.union_house,
-        kind=session.kind,
-        member=other,
-        employer=None,
-        sector=None,
-        themes=list(session.themes.all()),
-        summary=session.summary,
-        consent_to_share=True,
+        details=services.SessionDetails(
+            at=session.at,
+            place=session.place,
+            union_house=session.union_house,
+            kind=session.kind,
+            member=other,
+            employer=None,
+            sector=None,
+            themes=list(session.themes.all()),
+            summary=session.summary,
+            consent_to_share=True,
+        ),
     )
     consents = Consent.objects.filter(session=session)
     assert consents.get(member=cast.member).withdrawn_at is not None

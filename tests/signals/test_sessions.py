@@ -153,3 +153,32 @@ def test_a_member_lookup_uses_the_exact_number(cast, login_as):
     assert not ConsultationSession.objects.exists()
     _post(client, union_house=cast.union_house.pk, member_number="12345678")
     assert ConsultationSession.objects.get().member == other
+
+
+def test_a_correction_naming_a_merged_employer_files_the_session_under_the_one_it_joined(cast):
+    """Logging and correcting share one way of writing the details; correcting used to keep a
+    merged-away employer (and its sector) that logging replaced."""
+    from signals import services
+    from tests.factories import EmployerFactory
+    from tests.signals.helpers import log_session
+
+    source, target = EmployerFactory(sector=cast.sector), EmployerFactory(sector=cast.sector)
+    session = log_session(cast)
+    services.employer_merge(source=source, target=target, by=cast.admin)
+    source.refresh_from_db()
+    services.session_update(
+        session=session,
+        by=cast.consultant,
+        details=services.SessionDetails(
+            at=session.at,
+            place=session.place,
+            union_house=session.union_house,
+            kind=session.kind,
+            member=None,
+            employer=source,
+            sector=None,
+            themes=list(session.themes.all()),
+        ),
+    )
+    session.refresh_from_db()
+    assert session.employer == target and session.sector == cast.sector
