@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model
+from django.http import HttpRequest
 
 from audit.models import AuditAction, AuditEntry
 
 
 def audit_log(
     *,
-    request=None,
-    user=None,
+    request: HttpRequest | None = None,
+    user: AbstractBaseUser | AnonymousUser | None = None,
     action: str,
     obj: Model | None = None,
     object_type: str = "",
@@ -31,7 +34,8 @@ def audit_log(
     if action not in AuditAction.values:
         raise ValueError(f"Unknown audit action {action!r}")
     return AuditEntry.objects.create(
-        actor=actor,
+        # audit sits below members and cannot name the user model, which the plugin expects.
+        actor=actor,  # type: ignore[misc]
         actor_role=getattr(actor, "role", "") if actor else "",
         action=action,
         object_type=object_type,

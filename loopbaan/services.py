@@ -8,11 +8,14 @@ raises SlotTakenError carrying the next free slots.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,7 +49,7 @@ TAKEN_MESSAGE = "Dit tijdstip is net door iemand anders geboekt."
 class SlotTakenError(ValidationError):
     """The slot was taken between showing and booking; `next_slots` are the next free ones."""
 
-    def __init__(self, next_slots: list[Slot]):
+    def __init__(self, next_slots: list[Slot]) -> None:
         super().__init__(_(TAKEN_MESSAGE), code="slot_taken")
         self.next_slots = next_slots
 
@@ -58,10 +61,15 @@ class _Taken(Exception):
 # --- mails and reminders --------------------------------------------------------------------
 
 
-def _enqueue_mail(appointment: Appointment, kind: str, recipient_ids, extra=None) -> None:
+def _enqueue_mail(
+    appointment: Appointment,
+    kind: str,
+    recipient_ids: Iterable[int | None],
+    extra: dict[str, Any] | None = None,
+) -> None:
     ids = [pk for pk in recipient_ids if pk]
     if ids:
-        send_appointment_mail.delay_on_commit(
+        send_appointment_mail.delay_on_commit(  # type: ignore[attr-defined]  # celery-types: shared_task gives Task, Django's app makes DjangoTask
             appointment.pk, kind, ids, appointment.sequence, extra
         )
 
@@ -71,7 +79,11 @@ def _reminder_due(appointment: Appointment, now: datetime) -> datetime:
 
 
 def _ensure_reminders(
-    appointment: Appointment, recipient_ids, now: datetime, *, fresh: bool = False
+    appointment: Appointment,
+    recipient_ids: Iterable[int],
+    now: datetime,
+    *,
+    fresh: bool = False,
 ) -> None:
     """One reminder row per recipient; a late booking gets one due at once (never skipped)."""
     due = _reminder_due(appointment, now)
@@ -84,7 +96,7 @@ def _ensure_reminders(
             due_at=due
         ).update(due_at=due)
     if due <= now + timedelta(minutes=1):
-        send_due_reminders.delay_on_commit()
+        send_due_reminders.delay_on_commit()  # type: ignore[attr-defined]  # celery-types: shared_task gives Task, Django's app makes DjangoTask
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -93,7 +105,9 @@ def _ensure_reminders(
 def _check_place(union_house_id: int | None) -> UnionHouse | None:
     if union_house_id is None:
         return None
-    house = UnionHouse.objects.hosting_career_hours().filter(pk=union_house_id).first()
+    house: UnionHouse | None = (
+        UnionHouse.objects.hosting_career_hours().filter(pk=union_house_id).first()
+    )
     if house is None:
         raise ValidationError(_("Op deze plek worden geen loopbaanafspraken gehouden."))
     return house
@@ -158,7 +172,12 @@ def _during(starts_at: datetime) -> DateTimeTZRange:
 
 
 def appointment_book(
-    *, member: Member, slot: Slot, question: str = "", now: datetime | None = None, request=None
+    *,
+    member: Member,
+    slot: Slot,
+    question: str = "",
+    now: datetime | None = None,
+    request: HttpRequest | None = None,
 ) -> Appointment:
     """Book a slot for a member with two free consultants; SlotTakenError when just taken."""
     now = now or timezone.now()
@@ -176,7 +195,9 @@ def appointment_book(
         ) from None
 
 
-def _book(*, member: Member, slot: Slot, question: str, now: datetime, request) -> Appointment:
+def _book(
+    *, member: Member, slot: Slot, question: str, now: datetime, request: HttpRequest | None
+) -> Appointment:
     with transaction.atomic():
         member = (
             Member.objects.select_for_update(of=("self",)).select_related("user").get(pk=member.pk)
@@ -237,7 +258,12 @@ def _book(*, member: Member, slot: Slot, question: str, now: datetime, request) 
 
 
 def appointment_move(
-    *, appointment: Appointment, slot: Slot, user, now: datetime | None = None, request=None
+    *,
+    appointment: Appointment,
+    slot: Slot,
+    user: User,
+    now: datetime | None = None,
+    request: HttpRequest | None = None,
 ) -> Appointment:
     """Move to another slot (same row, same manage link); keeps the consultants when free."""
     now = now or timezone.now()
@@ -249,7 +275,9 @@ def appointment_move(
         ) from None
 
 
-def _move(*, appointment: Appointment, slot: Slot, user, now: datetime, request) -> Appointment:
+def _move(
+    *, appointment: Appointment, slot: Slot, user: User, now: datetime, request: HttpRequest | None
+) -> Appointment:
     with transaction.atomic():
         appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
         if not appointment.can_change(now):
@@ -299,6 +327,8 @@ def _move(*, appointment: Appointment, slot: Slot, user, now: datetime, request)
         appointment.save()
         Reminder.objects.filter(appointment=appointment, recipient_id__in=dropped).delete()
         member_user_id = appointment.member.user_id
+        # Only a member with an account books (see _book), so the appointment's member has one.
+        assert member_user_id is not None
         _ensure_reminders(appointment, [member_user_id, *pair], now)
         audit_log(
             request=request,
@@ -317,7 +347,11 @@ def _move(*, appointment: Appointment, slot: Slot, user, now: datetime, request)
 
 
 def appointment_cancel(
-    *, appointment: Appointment, user, now: datetime | None = None, request=None
+    *,
+    appointment: Appointment,
+    user: User,
+    now: datetime | None = None,
+    request: HttpRequest | None = None,
 ) -> Appointment:
     """Cancel: the member until the cutoff, an admin any time before the start."""
     now = now or timezone.now()
@@ -352,7 +386,11 @@ def appointment_cancel(
 
 
 def appointment_withdraw_consultant(
-    *, appointment: Appointment, consultant: User, now: datetime | None = None, request=None
+    *,
+    appointment: Appointment,
+    consultant: User,
+    now: datetime | None = None,
+    request: HttpRequest | None = None,
 ) -> User | None:
     """A consultant drops out. Returns the replacement, or None when nobody is free: then the
     member is told (with other slots) and the appointment shows on the coordinators' list."""
@@ -435,7 +473,7 @@ def report_save(
     no_show: str = "",
     notes: str = "",
     now: datetime | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> AppointmentReport:
     """The consultants' report after the talk. A referral to an individual trajectory is
     handed to the trajectories app once (members.events.trajectory_referral_made)."""

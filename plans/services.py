@@ -7,12 +7,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_log
 from core import registry
+from members.models import User
 from plans.conf import plans_setting
 from plans.figures import members_per_sector
 from plans.models import (
@@ -35,7 +37,7 @@ from regions.models import Region
 MAX_SECTION_LENGTH = 20_000
 
 
-def _require_author(user, plan: RegionPlan) -> None:
+def _require_author(user: User, plan: RegionPlan) -> None:
     if not is_region_official(user, plan.region_id):
         raise ValidationError(
             _("Alleen een regiobestuurder van %(region)s mag dit plan schrijven en indienen."),
@@ -44,7 +46,7 @@ def _require_author(user, plan: RegionPlan) -> None:
         )
 
 
-def _require_reviewer(user, plan: RegionPlan, action: str) -> None:
+def _require_reviewer(user: User, plan: RegionPlan, action: str) -> None:
     if not is_region_coordinator(user, plan.region_id):
         raise ValidationError(
             _("Alleen een regiocoördinator van %(region)s mag dit plan beoordelen."),
@@ -90,7 +92,12 @@ def data_panel(region: Region, *, now: dt.datetime | None = None) -> DataPanel:
 
 @transaction.atomic
 def plan_create(
-    *, user, region: Region, year: int, copy_from: RegionPlan | None = None, request=None
+    *,
+    user: User,
+    region: Region,
+    year: int,
+    copy_from: RegionPlan | None = None,
+    request: HttpRequest | None = None,
 ) -> RegionPlan:
     """Start a region's plan for a year; a regional official of the region does this."""
     if not is_region_official(user, region.pk):
@@ -128,7 +135,9 @@ def plan_create(
     return plan
 
 
-def plan_start_next_year(*, user, plan: RegionPlan, request=None) -> RegionPlan:
+def plan_start_next_year(
+    *, user: User, plan: RegionPlan, request: HttpRequest | None = None
+) -> RegionPlan:
     """Start next year's plan from this one: same text, a fresh draft, the deadline a year on."""
     new_plan = plan_create(
         user=user, region=plan.region, year=plan.year + 1, copy_from=plan, request=request
@@ -143,7 +152,9 @@ def plan_start_next_year(*, user, plan: RegionPlan, request=None) -> RegionPlan:
 
 
 @transaction.atomic
-def plan_save_sections(*, user, plan: RegionPlan, sections: dict[str, str], request=None) -> None:
+def plan_save_sections(
+    *, user: User, plan: RegionPlan, sections: dict[str, str], request: HttpRequest | None = None
+) -> None:
     """Save the authors' text; only while the plan is a draft or changes are requested."""
     plan = RegionPlan.objects.select_for_update().get(pk=plan.pk)
     _require_author(user, plan)
@@ -175,7 +186,9 @@ def plan_save_sections(*, user, plan: RegionPlan, sections: dict[str, str], requ
 
 
 @transaction.atomic
-def plan_transition(*, user, plan: RegionPlan, action: str, request=None) -> RegionPlan:
+def plan_transition(
+    *, user: User, plan: RegionPlan, action: str, request: HttpRequest | None = None
+) -> RegionPlan:
     """Move a plan one step through its workflow, or refuse with a message a person understands.
 
     Submitting and resubmitting freeze the text and the data panel into a new version.
@@ -208,11 +221,11 @@ def plan_transition(*, user, plan: RegionPlan, action: str, request=None) -> Reg
         obj=plan,
         detail=f"status {plan.status}",
     )
-    notify_status_change.delay_on_commit(plan.pk, plan.status)
+    notify_status_change.delay_on_commit(plan.pk, plan.status)  # type: ignore[attr-defined]  # celery-types: shared_task gives Task, Django's app makes DjangoTask
     return plan
 
 
-def _freeze_version(*, plan: RegionPlan, user) -> PlanVersion:
+def _freeze_version(*, plan: RegionPlan, user: User) -> PlanVersion:
     panel = data_panel(plan.region)
     last = plan.versions.order_by("-number").values_list("number", flat=True).first() or 0
     version = PlanVersion(
@@ -233,7 +246,7 @@ def _freeze_version(*, plan: RegionPlan, user) -> PlanVersion:
 
 @transaction.atomic
 def plan_set_deadline(
-    *, user, region: Region, year: int, deadline: dt.date, request=None
+    *, user: User, region: Region, year: int, deadline: dt.date, request: HttpRequest | None = None
 ) -> RegionPlan:
     """A coordinator sets the region's deadline for a year (the plan is created if need be)."""
     if not is_region_coordinator(user, region.pk):
@@ -266,7 +279,7 @@ def plan_set_deadline(
 # --- comments and notes ------------------------------------------------------------------------
 
 
-def _require_participant(user, plan: RegionPlan) -> None:
+def _require_participant(user: User, plan: RegionPlan) -> None:
     if not (
         is_region_official(user, plan.region_id) or is_region_coordinator(user, plan.region_id)
     ):
@@ -274,7 +287,9 @@ def _require_participant(user, plan: RegionPlan) -> None:
 
 
 @transaction.atomic
-def comment_add(*, user, plan: RegionPlan, section: str, text: str, request=None) -> SectionComment:
+def comment_add(
+    *, user: User, plan: RegionPlan, section: str, text: str, request: HttpRequest | None = None
+) -> SectionComment:
     """A comment on one section, by a reviewer or an author of the region."""
     _require_participant(user, plan)
     if plan.status == PlanStatus.APPROVED:
@@ -293,7 +308,9 @@ def comment_add(*, user, plan: RegionPlan, section: str, text: str, request=None
 
 
 @transaction.atomic
-def comment_resolve(*, user, comment: SectionComment, request=None) -> SectionComment:
+def comment_resolve(
+    *, user: User, comment: SectionComment, request: HttpRequest | None = None
+) -> SectionComment:
     _require_participant(user, comment.plan)
     if not comment.resolve(by=user):
         raise ValidationError(_("Deze opmerking was al afgehandeld."))
@@ -304,7 +321,9 @@ def comment_resolve(*, user, comment: SectionComment, request=None) -> SectionCo
 
 
 @transaction.atomic
-def note_add(*, user, plan: RegionPlan, text: str, request=None) -> ReviewerNote:
+def note_add(
+    *, user: User, plan: RegionPlan, text: str, request: HttpRequest | None = None
+) -> ReviewerNote:
     """A private note for the region's coordinators; the authors never see it."""
     if not is_region_coordinator(user, plan.region_id):
         raise ValidationError(_("Alleen regiocoördinatoren van deze regio maken notities."))

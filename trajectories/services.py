@@ -521,7 +521,7 @@ def _may_enrol_for(by: User, trajectory: Trajectory) -> bool:
     if by.role == Role.ADVISER:
         return trajectory.adviser_id == by.pk
     if by.role == Role.MEMBER:
-        return trajectory.member_id is not None and trajectory.member.user_id == by.pk
+        return trajectory.member is not None and trajectory.member.user_id == by.pk
     return False
 
 
@@ -586,7 +586,7 @@ def enrolment_cancel(*, by: User, enrolment: Enrolment, audit: bool = True) -> E
     promoted.status = EnrolmentStatus.ENROLLED
     promoted.promoted_at = timezone.now()
     promoted.save(update_fields=["status", "promoted_at"])
-    send_moved_up_mail.delay_on_commit(promoted.pk)
+    send_moved_up_mail.delay_on_commit(promoted.pk)  # type: ignore[attr-defined]  # celery-types: shared_task gives Task, Django's app makes DjangoTask
     return promoted
 
 
