@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.claims import handle_once_in_batches
 from trajectories.models import Enrolment, EnrolmentStatus, PlanReview
 
 BATCH = 100
@@ -43,40 +44,34 @@ def _site(path: str) -> str:
 )
 def send_review_reminders() -> int:
     """Remind each adviser of a plan review due within a few days, once per review."""
-    sent = 0
     today = timezone.localdate()
-    while True:
-        with transaction.atomic():
-            claimed = list(
-                PlanReview.objects.due_for_reminder(today, REVIEW_DAYS_AHEAD)
-                .select_for_update(skip_locked=True, of=("self",))
-                .select_related("trajectory__adviser")
-                .order_by("due_on", "pk")[:BATCH]
-            )
-            if not claimed:
-                return sent
-            now = timezone.now()
-            for review in claimed:
-                trajectory = review.trajectory
-                # The mail names the trajectory number only: no personal data in the inbox.
-                send_mail(
-                    _("Evaluatie plan van aanpak op %(date)s")
-                    % {"date": review.due_on.strftime("%d-%m-%Y")},
-                    _(
-                        "Voor traject %(number)s staat een evaluatie van het plan van aanpak "
-                        "gepland op %(date)s.\n\nBekijk het traject: %(url)s"
-                    )
-                    % {
-                        "number": trajectory.pk,
-                        "date": review.due_on.strftime("%d-%m-%Y"),
-                        "url": _site(reverse("trajectories:detail", kwargs={"pk": trajectory.pk})),
-                    },
-                    None,
-                    [trajectory.adviser.email],
-                )
-                review.reminder_sent_at = now
-            PlanReview.objects.bulk_update(claimed, ["reminder_sent_at"])
-            sent += len(claimed)
+    return handle_once_in_batches(
+        PlanReview.objects.due_for_reminder(today, REVIEW_DAYS_AHEAD)
+        .select_related("trajectory__adviser")
+        .order_by("due_on", "pk"),
+        mark="reminder_sent_at",
+        handle=_mail_review_reminder,
+        batch=BATCH,
+    )
+
+
+def _mail_review_reminder(review: PlanReview) -> None:
+    trajectory = review.trajectory
+    # The mail names the trajectory number only: no personal data in the inbox.
+    send_mail(
+        _("Evaluatie plan van aanpak op %(date)s") % {"date": review.due_on.strftime("%d-%m-%Y")},
+        _(
+            "Voor traject %(number)s staat een evaluatie van het plan van aanpak "
+            "gepland op %(date)s.\n\nBekijk het traject: %(url)s"
+        )
+        % {
+            "number": trajectory.pk,
+            "date": review.due_on.strftime("%d-%m-%Y"),
+            "url": _site(reverse("trajectories:detail", kwargs={"pk": trajectory.pk})),
+        },
+        None,
+        [trajectory.adviser.email],
+    )
 
 
 @shared_task(
@@ -87,54 +82,47 @@ def send_review_reminders() -> int:
 )
 def send_session_reminders() -> int:
     """Remind each enrolled participant of their session a day ahead, once per enrolment."""
-    sent = 0
     now = timezone.now()
-    while True:
-        with transaction.atomic():
-            claimed = list(
-                Enrolment.objects.filter(
-                    status=EnrolmentStatus.ENROLLED,
-                    reminder_sent_at__isnull=True,
-                    session__starts_at__gt=now,
-                    session__starts_at__lte=now + datetime.timedelta(hours=SESSION_HOURS_AHEAD),
-                )
-                .select_for_update(skip_locked=True, of=("self",))
-                .select_related(
-                    "session__workshop",
-                    "session__union_house",
-                    "trajectory__member",
-                    "trajectory__participant",
-                )
-                .order_by("pk")[:BATCH]
-            )
-            if not claimed:
-                return sent
-            stamp = timezone.now()
-            for enrolment in claimed:
-                address = _email_of(enrolment.trajectory)
-                if address:
-                    session = enrolment.session
-                    send_mail(
-                        _("Herinnering: %(title)s") % {"title": session.workshop.title},
-                        _(
-                            "Je bent ingeschreven voor %(title)s op %(when)s, %(where)s.\n\n"
-                            "Kun je niet? Meld je af via %(url)s, dan kan iemand van de "
-                            "wachtlijst je plaats krijgen."
-                        )
-                        % {
-                            "title": session.workshop.title,
-                            "when": timezone.localtime(session.starts_at).strftime(
-                                "%d-%m-%Y %H:%M"
-                            ),
-                            "where": session.location,
-                            "url": _site(reverse("trajectories:my_workshops")),
-                        },
-                        None,
-                        [address],
-                    )
-                enrolment.reminder_sent_at = stamp
-            Enrolment.objects.bulk_update(claimed, ["reminder_sent_at"])
-            sent += len(claimed)
+    return handle_once_in_batches(
+        Enrolment.objects.filter(
+            status=EnrolmentStatus.ENROLLED,
+            session__starts_at__gt=now,
+            session__starts_at__lte=now + datetime.timedelta(hours=SESSION_HOURS_AHEAD),
+        )
+        .select_related(
+            "session__workshop",
+            "session__union_house",
+            "trajectory__member",
+            "trajectory__participant",
+        )
+        .order_by("pk"),
+        mark="reminder_sent_at",
+        handle=_mail_session_reminder,
+        batch=BATCH,
+    )
+
+
+def _mail_session_reminder(enrolment: Enrolment) -> None:
+    address = _email_of(enrolment.trajectory)
+    if not address:
+        return  # marked all the same: there is no one to remind
+    session = enrolment.session
+    send_mail(
+        _("Herinnering: %(title)s") % {"title": session.workshop.title},
+        _(
+            "Je bent ingeschreven voor %(title)s op %(when)s, %(where)s.\n\n"
+            "Kun je niet? Meld je af via %(url)s, dan kan iemand van de "
+            "wachtlijst je plaats krijgen."
+        )
+        % {
+            "title": session.workshop.title,
+            "when": timezone.localtime(session.starts_at).strftime("%d-%m-%Y %H:%M"),
+            "where": session.location,
+            "url": _site(reverse("trajectories:my_workshops")),
+        },
+        None,
+        [address],
+    )
 
 
 @shared_task(
