@@ -12,18 +12,24 @@ import datetime as dt
 import decimal
 import uuid
 
+from django.conf import settings
 from django.db import models
 
 from audit.models import AuditEntry
-from members.models import Member
+from members.models import Member, User
 
 # Secrets and internal links that are not "data on the member".
 SKIPPED_FIELDS = {"password", "secret", "file_path", "number_hash"}
 
 
-def _value(obj: models.Model, field: models.Field):
+def _value(obj: models.Model, field: models.Field, *, own_user_id: int | None = None):
     if isinstance(field, models.ForeignKey | models.OneToOneField):
         related = getattr(obj, field.name, None)
+        # Staff who worked on the member's data are named by role, as on "who looked at my
+        # record": their names are their data, not the member's.
+        staff = isinstance(related, User) and related.pk != own_user_id
+        if staff and not settings.FNV_SHOW_STAFF_NAMES_TO_MEMBERS:
+            return related.get_role_display()
         return None if related is None else str(related)
     value = getattr(obj, field.attname)
     if field.choices and value is not None:
@@ -39,12 +45,12 @@ def _value(obj: models.Model, field: models.Field):
     return str(value)
 
 
-def serialise(obj: models.Model) -> dict:
+def serialise(obj: models.Model, *, own_user_id: int | None = None) -> dict:
     data: dict = {}
     for field in obj._meta.concrete_fields:
         if field.name in SKIPPED_FIELDS:
             continue
-        data[str(field.verbose_name)] = _value(obj, field)
+        data[str(field.verbose_name)] = _value(obj, field, own_user_id=own_user_id)
     return data
 
 
@@ -62,12 +68,17 @@ def _section_name(model: type[models.Model]) -> str:
     return f"{model._meta.app_label}.{model._meta.model_name}"
 
 
-def _children(obj: models.Model, depth: int) -> dict:
+def _children(obj: models.Model, depth: int, *, own_user_id: int | None) -> dict:
     sections: dict = {}
     if depth <= 0:
         return sections
     for rel in obj._meta.related_objects:
         if rel.related_model is Member:
+            continue
+        if rel.many_to_many:
+            # The other side of a many-to-many (the signals a session lies behind) is the
+            # union's work about many people, not the member's data; the link rows (one-to-many
+            # through model) still show which signal the session counted in.
             continue
         accessor = rel.get_accessor_name()
         if rel.one_to_one:
@@ -76,13 +87,16 @@ def _children(obj: models.Model, depth: int) -> dict:
         else:
             items = list(getattr(obj, accessor).all()) if accessor else []
         if items:
-            sections[_section_name(rel.related_model)] = [serialise(item) for item in items]
+            sections[_section_name(rel.related_model)] = [
+                serialise(item, own_user_id=own_user_id) for item in items
+            ]
     return sections
 
 
 def member_data(member: Member) -> dict:
     """A JSON-serialisable dict of all data on the member, by model."""
-    data: dict = {"members.member": [serialise(member)]}
+    own = member.user_id
+    data: dict = {"members.member": [serialise(member, own_user_id=own)]}
     if member.user_id:
         user = member.user
         data["members.user"] = [
@@ -99,8 +113,8 @@ def member_data(member: Member) -> dict:
         lookup = {rel.field.name: member}
         items = []
         for obj in model._default_manager.filter(**lookup):
-            item = serialise(obj)
-            children = _children(obj, depth=1)
+            item = serialise(obj, own_user_id=own)
+            children = _children(obj, depth=1, own_user_id=own)
             if children:
                 item["onderdelen"] = children
             items.append(item)

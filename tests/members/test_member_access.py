@@ -157,3 +157,46 @@ def test_every_model_that_refers_to_member_is_in_the_download(cast):
     }
     assert referring <= included
     assert referring <= set(member_data(cast.member))
+
+
+def test_the_data_download_names_staff_by_role_and_leaves_out_the_signals_work(cast, client):
+    """The member's own data, not the officials': a signal their session lies behind brings
+    neither the official's name nor the official's outcome text into the download."""
+    import json
+
+    from django.urls import reverse
+
+    from signals import services as signal_services
+    from signals.detection import run_detection
+    from signals.models import Signal
+    from tests.conftest import login
+    from tests.factories import EmployerFactory
+    from tests.signals.helpers import log_session
+
+    cast.consultant.full_name = "Connie Consulentenberg"
+    cast.consultant.save()
+    cast.sector_official.full_name = "Sietske Sectorbestuurster"
+    cast.sector_official.save()
+    employer = EmployerFactory(sector=cast.sector)
+    log_session(cast, employer=employer, member=cast.member, consent=True)
+    log_session(cast, employer=employer)
+    log_session(cast, employer=employer)
+    run_detection(full=True)
+    signal = Signal.objects.get(key=f"employer:{employer.pk}")
+    signal_services.signal_acknowledge(signal=signal, by=cast.sector_official)
+    signal.refresh_from_db()
+    signal_services.signal_close(
+        signal=signal, by=cast.sector_official, outcome="Gesprek met de directie op 12 mei"
+    )
+
+    login(client, cast.member_user)
+    response = client.get(reverse("members:my_data_download", args=["json"]))
+    text = json.dumps(
+        json.loads(
+            b"".join(response.streaming_content if response.streaming else [response.content])
+        ),
+        ensure_ascii=False,
+    )
+    assert "Connie Consulentenberg" not in text and "Sietske" not in text
+    assert "Gesprek met de directie" not in text
+    assert "Consulent (kaderlid)" in text  # who held the session, by role
