@@ -23,6 +23,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,7 +46,9 @@ PERSONAL_FIELDS = [
 
 
 @transaction.atomic
-def member_erase(*, member: Member, actor, request=None) -> dict[str, int]:
+def member_erase(
+    *, member: Member, actor: User, request: HttpRequest | None = None
+) -> dict[str, int]:
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.erased_at is not None:
         raise ValidationError(_("Dit lid is al gewist."))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import mail_admins, send_mail
 from django.db import transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -59,8 +61,8 @@ def import_create(
     detail: str,
     file_path: str = "",
     dry_run: bool = False,
-    request=None,
-    **fields,
+    request: HttpRequest | None = None,
+    **fields: Any,
 ) -> MemberImport:
     """Record a new import (portal, command line or admin) and write it to the audit log."""
     with transaction.atomic():
@@ -79,10 +81,14 @@ def import_create(
     return member_import
 
 
-def import_upload(*, user: User, uploaded: UploadedFile, mode: str, request=None) -> MemberImport:
+def import_upload(
+    *, user: User, uploaded: UploadedFile, mode: str, request: HttpRequest | None = None
+) -> MemberImport:
     """Store the upload and start checking it in the background (preview comes next)."""
     if mode not in ImportMode.values:
         raise ValidationError("Onbekende manier van importeren.")
+    # An upload from a form always knows its size (None is for files Django did not receive).
+    assert uploaded.size is not None
     if uploaded.size > max_bytes():
         raise ValidationError(too_large_message(uploaded.size))
     path = upload_dir() / f"{uuid.uuid4().hex}.upload"
@@ -100,7 +106,7 @@ def import_upload(*, user: User, uploaded: UploadedFile, mode: str, request=None
             detail=f"upload, manier {mode}",
             request=request,
         )
-        validate_member_import.delay_on_commit(member_import.pk)
+        validate_member_import.delay_on_commit(member_import.pk)  # type: ignore[attr-defined]  # celery-types: shared_task gives Task, Django's app makes DjangoTask
     return member_import
 
 
@@ -116,7 +122,9 @@ def import_check(*, member_import: MemberImport) -> MemberImport:
         raise
 
 
-def import_confirm(*, member_import: MemberImport, user: User, request=None) -> MemberImport:
+def import_confirm(
+    *, member_import: MemberImport, user: User, request: HttpRequest | None = None
+) -> MemberImport:
     """The admin saw the preview and confirms: apply in the background."""
     reason = can_apply(member_import)
     if reason:
@@ -134,7 +142,7 @@ def import_confirm(*, member_import: MemberImport, user: User, request=None) -> 
             obj=member_import,
             detail="bevestigd",
         )
-        apply_member_import.delay_on_commit(member_import.pk)
+        apply_member_import.delay_on_commit(member_import.pk)  # type: ignore[attr-defined]  # celery-types: shared_task gives Task, Django's app makes DjangoTask
     member_import.refresh_from_db()
     return member_import
 
@@ -162,7 +170,9 @@ def import_finish(
     return member_import
 
 
-def import_cancel(*, member_import: MemberImport, user: User, request=None) -> MemberImport:
+def import_cancel(
+    *, member_import: MemberImport, user: User, request: HttpRequest | None = None
+) -> MemberImport:
     """Stop an import that is not being applied; a running check stops at its next step.
 
     A check or apply that no process runs any more (its worker died; interrupted or not yet
@@ -190,7 +200,9 @@ def import_cancel(*, member_import: MemberImport, user: User, request=None) -> M
     return member_import
 
 
-def import_retry(*, member_import: MemberImport, user: User, request=None) -> MemberImport:
+def import_retry(
+    *, member_import: MemberImport, user: User, request: HttpRequest | None = None
+) -> MemberImport:
     """Start an interrupted import again: the check from the file, or the apply from the
     checked rows (the apply is one transaction: a dead one left nothing half-written)."""
     if member_import.status != ImportStatus.INTERRUPTED:
@@ -221,12 +233,14 @@ def import_retry(*, member_import: MemberImport, user: User, request=None) -> Me
             detail="opnieuw gestart (verwerken)" if apply else "opnieuw gestart (controleren)",
         )
         task = apply_member_import if apply else validate_member_import
-        task.delay_on_commit(member_import.pk)
+        task.delay_on_commit(member_import.pk)  # type: ignore[attr-defined]  # celery-types: shared_task gives Task, Django's app makes DjangoTask
     member_import.refresh_from_db()
     return member_import
 
 
-def correction_request_create(*, member: Member, text: str, request=None) -> CorrectionRequest:
+def correction_request_create(
+    *, member: Member, text: str, request: HttpRequest | None = None
+) -> CorrectionRequest:
     """Store a member's correction request and tell the admins."""
     text = text.strip()
     if not text:
@@ -258,7 +272,9 @@ def correction_request_create(*, member: Member, text: str, request=None) -> Cor
     return correction
 
 
-def member_account_create(*, member: Member, password: str, request=None) -> User:
+def member_account_create(
+    *, member: Member, password: str, request: HttpRequest | None = None
+) -> User:
     """Activation: a member account (role member, email verified) linked to the member."""
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)
@@ -291,7 +307,7 @@ def member_account_create(*, member: Member, password: str, request=None) -> Use
     return user
 
 
-def activation_link_send(*, member: Member, request=None) -> None:
+def activation_link_send(*, member: Member, request: HttpRequest | None = None) -> None:
     """Mail the member a link to activate an account (after the transaction, in the background)."""
     transaction.on_commit(lambda: send_activation_mail.delay(member.pk))
     audit_log(

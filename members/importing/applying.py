@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from members.importing.format import TEXT_FIELDS
@@ -160,7 +161,7 @@ def apply_import(member_import: MemberImport) -> MemberImport:
     return member_import
 
 
-def _bulk_load(cursor, to_create: int) -> bool:
+def _bulk_load(cursor: CursorWrapper, to_create: int) -> bool:
     """Whether to insert as a bulk load: many new members, at least half as many as there are.
 
     Then the members table is locked for the rest of the transaction (readers wait). When the
@@ -181,7 +182,7 @@ def _bulk_load(cursor, to_create: int) -> bool:
 
 
 @contextlib.contextmanager
-def _secondary_indexes_set_aside(cursor) -> Iterator[None]:
+def _secondary_indexes_set_aside(cursor: CursorWrapper) -> Iterator[None]:
     """Drop the members table's secondary indexes and constraints, and rebuild them after.
 
     PostgreSQL's own advice for loading many rows ("Populating a Database"): building an index
@@ -222,7 +223,7 @@ def _secondary_indexes_set_aside(cursor) -> Iterator[None]:
         cursor.execute(f'ALTER TABLE members_member ADD CONSTRAINT "{constraint}" {definition}')
 
 
-def _create_employers(cursor, name: str) -> int:
+def _create_employers(cursor: CursorWrapper, name: str) -> int:
     employers = f"{name}_employers"
     cursor.execute(f"SELECT key, name, kvk FROM {employers}")
     new = cursor.fetchall()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -110,6 +112,9 @@ NORMAL_POSTCODE = re.compile(r"^[1-9][0-9]{3} [A-Z]{2}$")
 KVK_RE = re.compile(r"^[0-9]{8}$")
 CACHE_LIMIT = 200_000
 RowErrors = list[tuple[str, str]]  # (column header, Dutch reason), in the file's column order
+Found = list[tuple[int, str]]  # (row position, Dutch reason) of the values a rule refuses
+Staged = list[Any]  # per staging column, its values for the batch's rows
+Context = dict[str, list[Any]]  # per column kind, what a later rule derives values from
 
 
 class RowChecker:
@@ -120,7 +125,7 @@ class RowChecker:
     once per distinct value. `check` checks one row with the same rules (the admin's path).
     """
 
-    def __init__(self, columns: list[Column | None], lookups: Lookups):
+    def __init__(self, columns: list[Column | None], lookups: Lookups) -> None:
         self.columns = [(index, column) for index, column in enumerate(columns) if column]
         self.width = len(columns)
         self.fields = {column.field for _, column in self.columns}
@@ -165,7 +170,7 @@ class RowChecker:
                 if position not in long:
                     errors.setdefault(position, []).append((column.header, reason))
         errors.update(misfits)  # a row that does not fit the header: that is its one reason
-        good = range(count)
+        good: Sequence[int] = range(count)
         if errors:
             good = [position for position in good if position not in errors]
         if self.derive_place:
@@ -195,7 +200,7 @@ class RowChecker:
     # One method per kind of column: it stores the column's staging values and returns
     # [(row position, Dutch reason)] for the values it refuses.
 
-    def _text(self, values, column, staged, context):
+    def _text(self, values: list[str], column: Column, staged: Staged, context: Context) -> Found:
         staged[STAGING_INDEX[column.field]] = values
         if column.required and "" in values:
             return [
@@ -203,7 +208,9 @@ class RowChecker:
             ]
         return []
 
-    def _member_number(self, values, column, staged, context):
+    def _member_number(
+        self, values: list[str], column: Column, staged: Staged, context: Context
+    ) -> Found:
         staged[1] = values
         match = MEMBER_NUMBER_RE.match
         return [
@@ -217,7 +224,7 @@ class RowChecker:
             if not match(value)
         ]
 
-    def _email(self, values, column, staged, context):
+    def _email(self, values: list[str], column: Column, staged: Staged, context: Context) -> Found:
         staged[STAGING_INDEX["email"]] = values
         match = EMAIL_RE.match
         return [
@@ -226,7 +233,9 @@ class RowChecker:
             if value and not match(value) and not _valid_email(value)
         ]
 
-    def _postcode(self, values, column, staged, context):
+    def _postcode(
+        self, values: list[str], column: Column, staged: Staged, context: Context
+    ) -> Found:
         match = NORMAL_POSTCODE.match
         found = []
         odd = [
@@ -251,7 +260,9 @@ class RowChecker:
         context["area"] = [areas(value[:4]) if value else None for value in values]
         return found
 
-    def _municipality(self, values, column, staged, context):
+    def _municipality(
+        self, values: list[str], column: Column, staged: Staged, context: Context
+    ) -> Found:
         known = self.lookups.municipalities.get
         places = [known(normalise_header(value)) if value else None for value in values]
         context["municipality"] = places
@@ -261,7 +272,7 @@ class RowChecker:
             if value and place is None
         ]
 
-    def _dates(self, values, column, staged, birth: bool):
+    def _dates(self, values: list[str], column: Column, staged: Staged, birth: bool) -> Found:
         """Dates as ISO text (what COPY reads fastest), each distinct value parsed once."""
         cache, refused = (
             self.dates["b" if birth else "d"],
@@ -301,13 +312,22 @@ class RowChecker:
             return f"‘{value}’ ligt vóór 1-1-1900; een datum in deze kolom ligt tussen 1-1-1900 en vandaag."
         return date
 
-    def _date(self, values, column, staged, context):
+    def _date(self, values: list[str], column: Column, staged: Staged, context: Context) -> Found:
         return self._dates(values, column, staged, birth=False)
 
-    def _birth_date(self, values, column, staged, context):
+    def _birth_date(
+        self, values: list[str], column: Column, staged: Staged, context: Context
+    ) -> Found:
         return self._dates(values, column, staged, birth=True)
 
-    def _named(self, values, known: dict[str, object], staged, field_name: str, reason: str):
+    def _named(
+        self,
+        values: list[str],
+        known: Mapping[str, object],
+        staged: Staged,
+        field_name: str,
+        reason: str,
+    ) -> Found:
         """A value looked up by its normalised name (sector, status)."""
         names = {value: known.get(normalise_header(value)) for value in set(values) if value}
         staged[STAGING_INDEX[field_name]] = [names[value] if value else None for value in values]
@@ -317,7 +337,7 @@ class RowChecker:
             if value and names[value] is None
         ]
 
-    def _sector(self, values, column, staged, context):
+    def _sector(self, values: list[str], column: Column, staged: Staged, context: Context) -> Found:
         return self._named(
             values,
             self.lookups.sectors,
@@ -326,7 +346,7 @@ class RowChecker:
             "Onbekende sector ‘{value}’; een beheerder voegt sectoren toe.",
         )
 
-    def _status(self, values, column, staged, context):
+    def _status(self, values: list[str], column: Column, staged: Staged, context: Context) -> Found:
         return self._named(
             values,
             STATUSES,
@@ -335,11 +355,13 @@ class RowChecker:
             "Onbekende status ‘{value}’; gebruik actief, geschorst of beëindigd.",
         )
 
-    def _employer_name(self, values, column, staged, context):
+    def _employer_name(
+        self, values: list[str], column: Column, staged: Staged, context: Context
+    ) -> Found:
         context["employer"] = values
         return []
 
-    def _kvk(self, values, column, staged, context):
+    def _kvk(self, values: list[str], column: Column, staged: Staged, context: Context) -> Found:
         context["kvk"] = values
         match = KVK_RE.match
         return [
@@ -350,7 +372,7 @@ class RowChecker:
 
     # Values derived from several columns, for the good rows only.
 
-    def _place(self, good, staged, context) -> None:
+    def _place(self, good: Sequence[int], staged: Staged, context: Context) -> None:
         """Municipality and region: from the municipality column, else from the postcode."""
         municipalities = context.get("municipality")
         areas = context.get("area")
@@ -361,7 +383,7 @@ class RowChecker:
             if place:
                 municipality_ids[position], region_ids[position] = place
 
-    def _employers(self, good, staged, context) -> None:
+    def _employers(self, good: Sequence[int], staged: Staged, context: Context) -> None:
         count = len(staged[0])
         names = context.get("employer") or [""] * count
         kvks = context.get("kvk") or [""] * count

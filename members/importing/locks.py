@@ -46,4 +46,4 @@ def import_is_running(member_import: MemberImport) -> bool:
             "AND objsubid = 2 AND classid::bigint IN (%s, %s) AND objid::bigint = %s)",
             [IMPORT_LOCK, HELPER_LOCK, member_import.pk],
         )
-        return cursor.fetchone()[0]
+        return bool(cursor.fetchone()[0])

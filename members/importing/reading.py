@@ -13,7 +13,7 @@ import io
 import itertools
 import os
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Buffer, Callable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -105,7 +105,7 @@ def _sha256(path: str) -> str:
 def _hash_and_encoding(path: str) -> tuple[str, str]:
     """One pass: SHA-256 and 'is this UTF-8?'. Not UTF-8 → a second pass checks cp1252."""
     digest = hashlib.sha256()
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    decoder: codecs.IncrementalDecoder = codecs.getincrementaldecoder("utf-8")()
     utf8_error: tuple[int, bool] | None = None  # (line, valid non-ASCII text seen before it)
     lines_before = 0
     saw_non_ascii = False
@@ -191,17 +191,18 @@ SPLIT_SENTINEL = "\x00deel\n"  # NUL cannot occur in an accepted file
 
 
 class _ByteRange(io.RawIOBase):
-    def __init__(self, handle, end: int):
+    def __init__(self, handle: io.BufferedReader, end: int) -> None:
         self.handle, self.remaining = handle, end - handle.tell()
 
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
-        size = min(len(buffer), self.remaining)
+    def readinto(self, buffer: Buffer) -> int:
+        view = memoryview(buffer)
+        size = min(len(view), self.remaining)
         if size <= 0:
             return 0
-        read = self.handle.readinto(memoryview(buffer)[:size])
+        read = self.handle.readinto(view[:size])
         self.remaining -= read
         return read
 
@@ -309,7 +310,7 @@ def split_csv(path: str, size: int) -> tuple[Part, Part] | None:
     return None
 
 
-def _cell_text(value) -> str:
+def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):

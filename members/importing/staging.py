@@ -36,7 +36,7 @@ def staging_exists(member_import: MemberImport) -> bool:
             "SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL",
             [staging_table(member_import), staging_table(member_import) + "_employers"],
         )
-        return cursor.fetchone()[0]
+        return bool(cursor.fetchone()[0])
 
 
 def drop_staging(member_import: MemberImport) -> None:

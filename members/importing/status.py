@@ -6,7 +6,7 @@ The worker's side of the import's status (the tasks call these); the changes a p
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -19,7 +19,7 @@ from members.models import FINISHED_IMPORT_STATUSES, ImportStatus, MemberImport
 
 STALE_AFTER = timedelta(minutes=2)
 ABANDON_AFTER = timedelta(hours=24)
-INTERRUPTED_MESSAGES = {
+INTERRUPTED_MESSAGES: dict[str, str] = {
     ImportStatus.VALIDATING: (
         "Onderbroken: het controleren stopte onverwacht (het proces dat het deed, is "
         "uitgevallen). Er is niets verwerkt. Start de import opnieuw of annuleer hem."
@@ -87,7 +87,7 @@ def fail_import(import_id: int) -> None:
         delete_upload(member_import)
 
 
-def mark_interrupted_imports(*, now=None) -> int:
+def mark_interrupted_imports(*, now: datetime | None = None) -> int:
     """Checks and applies that no process runs any more are marked interrupted (every minute).
 
     A check or apply holds the import's lock while it runs and updates the heartbeat as it
@@ -127,7 +127,7 @@ def mark_interrupted_imports(*, now=None) -> int:
     return count
 
 
-def abandon_stale_imports(*, now=None) -> int:
+def abandon_stale_imports(*, now: datetime | None = None) -> int:
     """Imports left unconfirmed or stuck for a day are abandoned; their files and rows go.
 
     Also removes upload files that no import refers to (a crash between save and record).

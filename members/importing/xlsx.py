@@ -17,6 +17,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from django.conf import settings
 
@@ -74,7 +75,7 @@ XLSX_LYING = (
 )
 
 
-def _zip_directory_extent(handle, size: int, limits: XlsxLimits) -> tuple[int, int]:
+def _zip_directory_extent(handle: BinaryIO, size: int, limits: XlsxLimits) -> tuple[int, int]:
     """(entries, bytes) of the central directory, from the end record, before zipfile reads it."""
     tail_size = min(size, 22 + 65535)
     handle.seek(size - tail_size)
@@ -90,7 +91,7 @@ def _zip_directory_extent(handle, size: int, limits: XlsxLimits) -> tuple[int, i
     return entries, directory
 
 
-def _inflate(handle, info: zipfile.ZipInfo) -> Iterator[bytes]:
+def _inflate(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
     """The part's bytes, inflated from its compressed bytes a chunk at a time.
 
     The sizes in the central directory are not trusted: this reads the compressed bytes and
