@@ -16,7 +16,6 @@ from audit.services import audit_log
 from core import registry
 from members.models import User
 from plans.conf import plans_setting
-from plans.figures import members_per_sector
 from plans.models import (
     AUTHOR,
     TRANSITIONS,
@@ -80,8 +79,6 @@ def data_panel(region: Region, *, now: dt.datetime | None = None) -> DataPanel:
     until = timezone.localdate(now)
     since = until - dt.timedelta(days=plans_setting("PANEL_DAYS"))
     raw = registry.region_panel(region, since=since, until=until)
-    if not raw.get("members"):
-        raw["members"] = members_per_sector(region)
     # Apps without figures return {}; keep only the ones that have something to show.
     figures = {app: block for app, block in raw.items() if block and block.get("figures")}
     return DataPanel(figures=figures, taken_at=now, since=since, until=until)
