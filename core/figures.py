@@ -35,12 +35,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils.translation import gettext as _
+
+from core.conf import feature_setting
 
 
 def min_group_size() -> int:
-    return int(settings.FNV["MIN_GROUP_SIZE"])
+    return int(feature_setting("MIN_GROUP_SIZE"))
 
 
 def below_minimum_text(minimum: int | None = None) -> str:

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.conf import feature_setting
 from core.roles import Role, acting_as
 from members.models import User
 
@@ -41,7 +42,7 @@ DEFAULTS = {
 def knob(name: str):
     """A setting of this feature: settings.FNV["APPOINTMENT_…"] or the default above."""
     key = f"APPOINTMENT_{name}"
-    return getattr(settings, "FNV", {}).get(key, DEFAULTS[key])
+    return feature_setting(key, DEFAULTS[key])
 
 
 def duration() -> timedelta:

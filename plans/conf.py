@@ -1,8 +1,9 @@
-"""Settings of the regioplannen with their defaults (override in settings.FNV_PLANS)."""
+"""Settings of the regioplannen with their defaults (override in settings.FNV as
+"PLANS_<NAME>", read through core.conf.feature_setting)."""
 
 from __future__ import annotations
 
-from django.conf import settings
+from core.conf import feature_setting
 
 DEFAULTS = {
     # Remind the regional officials this many days before the deadline (each once).
@@ -17,4 +18,4 @@ DEFAULTS = {
 
 
 def plans_setting(name: str):
-    return getattr(settings, "FNV_PLANS", {}).get(name, DEFAULTS[name])
+    return feature_setting(f"PLANS_{name}", DEFAULTS[name])

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +21,9 @@ from audit.models import AuditAction
 from audit.services import audit_log
 from core import bounds
 from core.access import get_visible_or_404, role_required
+from core.figures import min_group_size
 from core.roles import Role
+from members.http import AuthenticatedRequest
 from members.models import Employer, Member
 from regions.map import build_map
 from regions.models import Region
@@ -56,7 +57,9 @@ def _themes_grouped():
     return [(label, [t for t in themes if t.group == value]) for value, label in ThemeGroup.choices]
 
 
-def _save_session(form: SessionForm, request: HttpRequest, session=None) -> ConsultationSession:
+def _save_session(
+    form: SessionForm, request: AuthenticatedRequest, session=None
+) -> ConsultationSession:
     data = form.cleaned_data
     employer = form.employer_obj
     if data.get("employer") == NEW_EMPLOYER:
@@ -102,7 +105,7 @@ def _session_form_page(request, form, session=None) -> HttpResponse:
 
 @never_cache
 @role_required(Role.CONSULTANT)
-def session_new(request: HttpRequest) -> HttpResponse:
+def session_new(request: AuthenticatedRequest) -> HttpResponse:
     form = SessionForm(request.POST if request.method == "POST" else None, consultant=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -124,7 +127,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @role_required(Role.CONSULTANT)
-def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def session_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(
         ConsultationSession.objects.visible_to(request.user).correctable_by(request.user), pk=pk
     )
@@ -175,7 +178,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @role_required(Role.CONSULTANT, Role.ADMIN)
-def session_list(request: HttpRequest) -> HttpResponse:
+def session_list(request: AuthenticatedRequest) -> HttpResponse:
     sessions = (
         ConsultationSession.objects.visible_to(request.user)
         .select_related("employer", "member", "union_house")
@@ -187,7 +190,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.CONSULTANT, Role.ADMIN)
-def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     session = get_visible_or_404(ConsultationSession.objects, request.user, pk=pk)
     services.consent_withdraw(session=session, by=request.user)
     audit_log(
@@ -205,7 +208,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.CONSULTANT, Role.ADMIN)
-def employer_search_view(request: HttpRequest) -> HttpResponse:
+def employer_search_view(request: AuthenticatedRequest) -> HttpResponse:
     """The htmx autocomplete: radio buttons, so the keyboard alone can choose."""
     query = bounds.text_param(request.GET, "employer_query") or bounds.text_param(request.GET, "q")
     return render(
@@ -217,7 +220,7 @@ def employer_search_view(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @role_required(Role.ADMIN)
-def employer_review(request: HttpRequest) -> HttpResponse:
+def employer_review(request: AuthenticatedRequest) -> HttpResponse:
     proposed = (
         Employer.objects.filter(is_confirmed=False, merged_into__isnull=True)
         .select_related("sector", "proposed_by")
@@ -230,7 +233,7 @@ def employer_review(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ADMIN)
-def employer_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def employer_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     employer = get_object_or_404(Employer, pk=pk)
     try:
         services.employer_confirm(employer=employer, by=request.user)
@@ -242,7 +245,7 @@ def employer_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ADMIN)
-def employer_merge(request: HttpRequest, pk: int) -> HttpResponse:
+def employer_merge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Employer, pk=pk)
     form = MergeForm({"target": request.POST.get("target_other") or request.POST.get("target")})
     if form.is_valid():
@@ -267,7 +270,7 @@ def employer_merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @role_required(*SIGNAL_ROLES)
-def signal_list(request: HttpRequest) -> HttpResponse:
+def signal_list(request: AuthenticatedRequest) -> HttpResponse:
     signals = (
         Signal.objects.visible_to(request.user)
         .select_related("rule", "employer", "theme", "region", "sector")
@@ -281,7 +284,7 @@ def signal_list(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @role_required(*SIGNAL_ROLES)
-def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def signal_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     signal = get_visible_or_404(
         Signal.objects.select_related("rule", "employer", "theme", "region", "sector"),
         request.user,
@@ -310,19 +313,19 @@ def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_consent_recipient": request.user.role == Role.SECTOR_OFFICIAL,
             "chart": bar_chart(evidence.weeks, labels=week_labels),
             "act_form": ActForm(),
-            "min_group_size": settings.FNV["MIN_GROUP_SIZE"],
+            "min_group_size": min_group_size(),
         },
     )
 
 
 @require_POST
 @role_required(*SIGNAL_ROLES)
-def signal_act(request: HttpRequest, pk: int) -> HttpResponse:
+def signal_act(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     signal = get_visible_or_404(Signal.objects, request.user, pk=pk)
     form = ActForm(request.POST)
     if not form.is_valid():
         for error in form.non_field_errors():
-            messages.error(request, error)
+            messages.error(request, str(error))  # a str already; the stubs allow ValidationError
         return redirect("signals:signal", pk=signal.pk)
     step, data = form.cleaned_data["step"], form.cleaned_data
     try:
@@ -344,7 +347,7 @@ def signal_act(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @role_required(*SIGNAL_ROLES)
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
     preference, _created = NotificationPreference.objects.get_or_create(user=request.user)
     form = PreferenceForm(
         request.POST if request.method == "POST" else None,
@@ -374,7 +377,7 @@ def _visible_regions(user):
 
 @never_cache
 @role_required(Role.COORDINATOR, Role.ADMIN)
-def region_page(request: HttpRequest, code: str) -> HttpResponse:
+def region_page(request: AuthenticatedRequest, code: str) -> HttpResponse:
     region = get_object_or_404(_visible_regions(request.user).with_code(code))
     today = timezone.localdate()
     months, table = region_theme_months(region, until=today)
@@ -402,14 +405,14 @@ def region_page(request: HttpRequest, code: str) -> HttpResponse:
             "table": table,
             "chart": bar_chart(month_cells, labels=labels),
             "signals": signals[:100],
-            "min_group_size": settings.FNV["MIN_GROUP_SIZE"],
+            "min_group_size": min_group_size(),
         },
     )
 
 
 @never_cache
 @role_required(*SIGNAL_ROLES)
-def national_map(request: HttpRequest) -> HttpResponse:
+def national_map(request: AuthenticatedRequest) -> HttpResponse:
     since = timezone.now() - dt.timedelta(days=365)
     signal_counts = signal_counts_by_region(since=since)
     member_counts = dict(
@@ -468,7 +471,7 @@ def national_map(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @role_required(Role.MEMBER)
-def my_consents(request: HttpRequest) -> HttpResponse:
+def my_consents(request: AuthenticatedRequest) -> HttpResponse:
     """What the member allowed the union to share with a sector official, and a way to stop it."""
     consents = Consent.objects.visible_to(request.user).select_related(
         "session", "session__employer", "recipient_sector"
@@ -479,7 +482,7 @@ def my_consents(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.MEMBER)
-def my_consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def my_consent_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     consent = get_visible_or_404(Consent.objects.active(), request.user, pk=pk)
     services.consent_withdraw(session=consent.session, by=request.user)
     audit_log(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
+from core.conf import feature_setting
 from members.importing.format import TEXT_FIELDS
 from members.importing.locks import IMPORT_LOCK
 from members.importing.staging import delete_upload, drop_staging, staging_table
@@ -167,7 +167,7 @@ def _bulk_load(cursor: CursorWrapper, to_create: int) -> bool:
     Then the members table is locked for the rest of the transaction (readers wait). When the
     lock is not free within a few seconds, the rows are inserted the ordinary way instead.
     """
-    if to_create < settings.FNV["IMPORT_BULK_ROWS"]:
+    if to_create < feature_setting("IMPORT_BULK_ROWS"):
         return False
     cursor.execute("SELECT count(*) FROM members_member")
     if to_create * 2 < cursor.fetchone()[0]:

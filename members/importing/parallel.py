@@ -14,6 +14,7 @@ import urllib.parse
 from django.conf import settings
 from django.db import connection
 
+from core.conf import feature_setting
 from members.importing.checking import Lookups, RowChecker
 from members.importing.format import ImportCancelled, ImportRefused, map_header
 from members.importing.locks import HELPER_LOCK
@@ -23,7 +24,7 @@ from members.models import MemberImport
 
 
 def parallel_min_bytes() -> int:
-    return int(settings.FNV["IMPORT_PARALLEL_BYTES"])
+    return int(feature_setting("IMPORT_PARALLEL_BYTES"))
 
 
 def check_in_two_processes(

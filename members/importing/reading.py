@@ -16,8 +16,7 @@ import zipfile
 from collections.abc import Buffer, Callable, Iterator
 from dataclasses import dataclass
 
-from django.conf import settings
-
+from core.conf import feature_setting
 from members.importing.format import ImportRefused
 from members.importing.xlsx import XLSX_MAX_COLUMNS, XlsxLimits, check_xlsx, dutch_number
 
@@ -44,7 +43,7 @@ class FileInfo:
 
 
 def max_bytes() -> int:
-    return int(settings.FNV["IMPORT_MAX_BYTES"])
+    return int(feature_setting("IMPORT_MAX_BYTES"))
 
 
 def too_large_message(size: int) -> str:

@@ -19,8 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from django.conf import settings
-
+from core.conf import feature_setting
 from members.importing.format import ImportRefused
 
 MIB = 1024 * 1024
@@ -47,12 +46,13 @@ class XlsxLimits:
 
     @classmethod
     def portal(cls) -> XlsxLimits:
-        fnv = settings.FNV
         return cls(
-            unpacked=int(fnv.get("IMPORT_XLSX_MAX_UNPACKED", cls.unpacked)),
-            shared_strings=int(fnv.get("IMPORT_XLSX_MAX_SHARED_STRINGS", cls.shared_strings)),
-            rows=int(fnv.get("IMPORT_XLSX_MAX_ROWS", cls.rows)),
-            cells=int(fnv.get("IMPORT_XLSX_MAX_CELLS", cls.cells)),
+            unpacked=int(feature_setting("IMPORT_XLSX_MAX_UNPACKED", cls.unpacked)),
+            shared_strings=int(
+                feature_setting("IMPORT_XLSX_MAX_SHARED_STRINGS", cls.shared_strings)
+            ),
+            rows=int(feature_setting("IMPORT_XLSX_MAX_ROWS", cls.rows)),
+            cells=int(feature_setting("IMPORT_XLSX_MAX_CELLS", cls.cells)),
         )
 
 

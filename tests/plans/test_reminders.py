@@ -79,7 +79,7 @@ def test_a_new_deadline_gets_its_own_reminders(cast):
 
 
 def test_it_reminds_the_coordinators_when_a_review_waits_too_long(cast, settings):
-    settings.FNV_PLANS = {"REVIEW_WAITING_DAYS": 7}
+    settings.FNV = {**settings.FNV, "PLANS_REVIEW_WAITING_DAYS": 7}
     plan = make_plan(cast.region, status=PlanStatus.SUBMITTED)
     submitted = _at(dt.date(2026, 11, 1))
     make_version(plan, submitted_by=cast.regional_official, submitted_at=submitted)
