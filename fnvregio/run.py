@@ -144,7 +144,11 @@ def demo(args: argparse.Namespace) -> int:
                 process.kill()
         say("Gestopt. De gegevens blijven bewaard in var/ voor de volgende start.")
 
-    signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
+    def stop_and_exit(*_signal_args: object) -> None:
+        stop()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop_and_exit)
     if not wait_for(url + "healthz"):
         say("De webserver kwam niet op gang; zie de meldingen hierboven.")
         stop()

@@ -8,7 +8,7 @@ Written straight to the tables: no mails go out for demo data.
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
@@ -129,7 +129,7 @@ def seed(*, rng, fake) -> None:
         for weeks_back in range(1, 7):
             day = today - timedelta(weeks=weeks_back)
             day -= timedelta(days=(day.weekday() - 1) % 7)  # the Tuesday of that week
-            starts_at = timezone.make_aware(timezone.datetime.combine(day, time(10)), local_tz())
+            starts_at = timezone.make_aware(datetime.combine(day, time(10)), local_tz())
             pair = rng.sample(pool, 2)
             member = members[(weeks_back + 3) % len(members)]
             no_show = rng.random() < 0.1
