@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
@@ -21,10 +21,10 @@ from django.shortcuts import get_object_or_404
 type View = Callable[..., HttpResponseBase]
 
 
-def role_required(*roles: str) -> Callable[[View], View]:
+def role_required[V: View](*roles: str) -> Callable[[V], V]:
     """Anonymous visitors go to the login page; logged-in users without the role get 404."""
 
-    def decorator(view: View) -> View:
+    def decorator(view: V) -> V:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = request.user
@@ -35,7 +35,7 @@ def role_required(*roles: str) -> Callable[[View], View]:
             return view(request, *args, **kwargs)
 
         wrapper.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]  # read by the access test
-        return wrapper
+        return cast(V, wrapper)  # same signature: wraps passes the arguments through
 
     return decorator
 

@@ -13,7 +13,7 @@ from core.registry import home_tiles
 from core.roles import Role
 from fnvregio.tasks import HEARTBEAT_KEY
 
-HOME_TEMPLATES = {
+HOME_TEMPLATES: dict[str, str] = {
     Role.MEMBER: "home/member.html",
     Role.CONSULTANT: "home/consultant.html",
     Role.ADVISER: "home/adviser.html",

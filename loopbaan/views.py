@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -40,6 +42,7 @@ from loopbaan.slots import (
     search_slots,
     union_houses_nearest_first,
 )
+from members.http import AuthenticatedRequest
 from regions.models import UnionHouse
 
 
@@ -78,14 +81,14 @@ def _by_day(slots: list[Slot]) -> list[tuple]:
 
 
 @role_required(Role.MEMBER)
-def book_place(request: HttpRequest) -> HttpResponse:
+def book_place(request: AuthenticatedRequest) -> HttpResponse:
     member = _member_of(request)
     places = union_houses_nearest_first(member)
     return render(request, "loopbaan/book_place.html", {"places": places})
 
 
 @role_required(Role.MEMBER)
-def book_slots(request: HttpRequest, place: str) -> HttpResponse:
+def book_slots(request: AuthenticatedRequest, place: str) -> HttpResponse:
     _member_of(request)
     union_house_id, house = _place_or_404(place)
     slots = search_slots(union_house_id=union_house_id)
@@ -97,12 +100,18 @@ def book_slots(request: HttpRequest, place: str) -> HttpResponse:
 
 
 @role_required(Role.MEMBER)
-def book_confirm(request: HttpRequest, place: str, slot: str) -> HttpResponse:
+def book_confirm(request: AuthenticatedRequest, place: str, slot: str) -> HttpResponse:
     member = _member_of(request)
     union_house_id, house = _place_or_404(place)
     chosen = _slot_or_404(union_house_id, slot)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
-    context = {"house": house, "place": place, "slot": chosen, "form": form, "appointment": None}
+    context: dict[str, Any] = {
+        "house": house,
+        "place": place,
+        "slot": chosen,
+        "form": form,
+        "appointment": None,
+    }
     if request.method == "POST" and form.is_valid():
         try:
             appointment = services.appointment_book(
@@ -143,7 +152,7 @@ def _still_free(chosen: Slot, exclude_appointment_id: int | None = None) -> bool
 
 
 @role_required(Role.MEMBER)
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedRequest) -> HttpResponse:
     member = _member_of(request)
     appointments = (
         Appointment.objects.visible_to(request.user)
@@ -172,7 +181,7 @@ def _own_appointment(request: HttpRequest, token) -> Appointment:
 
 
 @role_required(Role.MEMBER)
-def manage(request: HttpRequest, token) -> HttpResponse:
+def manage(request: AuthenticatedRequest, token) -> HttpResponse:
     appointment = _own_appointment(request, token)
     return render(
         request,
@@ -187,7 +196,7 @@ def manage(request: HttpRequest, token) -> HttpResponse:
 
 @require_POST
 @role_required(Role.MEMBER)
-def cancel(request: HttpRequest, token) -> HttpResponse:
+def cancel(request: AuthenticatedRequest, token) -> HttpResponse:
     appointment = _own_appointment(request, token)
     try:
         services.appointment_cancel(appointment=appointment, user=request.user, request=request)
@@ -199,7 +208,7 @@ def cancel(request: HttpRequest, token) -> HttpResponse:
 
 
 @role_required(Role.MEMBER)
-def move_slots(request: HttpRequest, token, place: str) -> HttpResponse:
+def move_slots(request: AuthenticatedRequest, token, place: str) -> HttpResponse:
     # The path values first: nonsense is a 404 before anything is read or logged.
     union_house_id, house = _place_or_404(place)
     appointment = _own_appointment(request, token)
@@ -225,11 +234,16 @@ def move_slots(request: HttpRequest, token, place: str) -> HttpResponse:
 
 
 @role_required(Role.MEMBER)
-def move_confirm(request: HttpRequest, token, place: str, slot: str) -> HttpResponse:
+def move_confirm(request: AuthenticatedRequest, token, place: str, slot: str) -> HttpResponse:
     union_house_id, house = _place_or_404(place)
     chosen = _slot_or_404(union_house_id, slot)
     appointment = _own_appointment(request, token)
-    context = {"house": house, "place": place, "slot": chosen, "appointment": appointment}
+    context: dict[str, Any] = {
+        "house": house,
+        "place": place,
+        "slot": chosen,
+        "appointment": appointment,
+    }
     if request.method == "POST":
         try:
             services.appointment_move(
@@ -256,7 +270,7 @@ def move_confirm(request: HttpRequest, token, place: str, slot: str) -> HttpResp
 
 
 @role_required(Role.CONSULTANT)
-def agenda(request: HttpRequest) -> HttpResponse:
+def agenda(request: AuthenticatedRequest) -> HttpResponse:
     tz = local_tz()
     day = bounds.date_param(request.GET, "dag", bounds=bounds.AGENDA) or timezone.localdate()
     view = "dag" if request.GET.get("weergave") == "dag" else "week"
@@ -297,7 +311,7 @@ def _consultant_appointment(request: HttpRequest, pk: int) -> Appointment:
 
 
 @role_required(Role.CONSULTANT)
-def consultant_appointment(request: HttpRequest, pk: int) -> HttpResponse:
+def consultant_appointment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     appointment = _consultant_appointment(request, pk)
     report = AppointmentReport.objects.filter(appointment=appointment).first()
     return render(
@@ -314,7 +328,7 @@ def consultant_appointment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.CONSULTANT)
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     appointment = _consultant_appointment(request, pk)
     try:
         replacement = services.appointment_withdraw_consultant(
@@ -336,7 +350,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.CONSULTANT)
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     appointment = _consultant_appointment(request, pk)
     existing = AppointmentReport.objects.filter(appointment=appointment).first()
     initial = (
@@ -373,7 +387,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.CONSULTANT, Role.ADVISER)
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report_obj = get_visible_or_404(
         AppointmentReport.objects.select_related("appointment", "appointment__member"),
         request.user,
@@ -389,7 +403,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.CONSULTANT)
-def availability(request: HttpRequest) -> HttpResponse:
+def availability(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     action = request.POST.get("action") if request.method == "POST" else None
     hours_form = AvailabilityForm(
@@ -450,7 +464,7 @@ def availability(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.CONSULTANT)
-def availability_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def availability_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     services.availability_delete(
         availability=get_visible_or_404(Availability.objects, request.user, pk=pk)
     )
@@ -460,7 +474,7 @@ def availability_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.CONSULTANT)
-def blocked_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def blocked_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     get_visible_or_404(BlockedDay.objects, request.user, pk=pk).delete()
     messages.success(request, _("De dag is weer vrij."))
     return redirect("loopbaan:availability")
@@ -470,7 +484,7 @@ def blocked_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def occupancy(request: HttpRequest) -> HttpResponse:
+def occupancy(request: AuthenticatedRequest) -> HttpResponse:
     """Numbers per union house in the coordinator's regions; no members' questions."""
     regions = request.user.regions.all()
     now = timezone.now()
@@ -511,7 +525,7 @@ def occupancy(request: HttpRequest) -> HttpResponse:
     }
     rows = []
     for house in houses:
-        row = counts.get(house.pk, {})
+        row: Mapping[str, Any] = counts.get(house.pk, {})
         rows.append(
             {
                 "house": house,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -15,12 +17,14 @@ from django.views.decorators.http import require_GET, require_POST
 from core import bounds
 from core.access import get_visible_or_404, role_required
 from core.roles import Role
+from members.http import AuthenticatedRequest
 from plans import services
 from plans.forms import CommentForm, DeadlineForm, NoteForm, PlanStartForm, SectionsForm
 from plans.models import (
     AUTHOR,
     TRANSITIONS,
     CommentStatus,
+    PlanAction,
     PlanStatus,
     PlanVersion,
     RegionPlan,
@@ -30,6 +34,9 @@ from plans.models import (
 from plans.rendering import compare_texts, render_markdown
 from plans.selectors import is_region_coordinator, is_region_official
 from regions.models import Region
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # the type checker's own package (dev extra)
 
 PLAN_ROLES = (Role.REGIONAL_OFFICIAL, Role.COORDINATOR)
 
@@ -53,7 +60,7 @@ def _default_year() -> int:
 
 @require_GET
 @role_required(Role.REGIONAL_OFFICIAL, Role.COORDINATOR, Role.ADMIN)
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedRequest) -> HttpResponse:
     """All 35 regions with the status of their plan for one year (status only, no text)."""
     year = bounds.int_param(request.GET, "jaar", minimum=2000, maximum=2100) or _default_year()
     plans = {plan.region_id: plan for plan in RegionPlan.objects.filter(year=year)}
@@ -91,7 +98,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @role_required(Role.COORDINATOR)
-def awaiting_review(request: HttpRequest) -> HttpResponse:
+def awaiting_review(request: AuthenticatedRequest) -> HttpResponse:
     plans = (
         RegionPlan.objects.awaiting_review_by(request.user)
         .select_related("region")
@@ -105,7 +112,7 @@ def awaiting_review(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.REGIONAL_OFFICIAL)
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: AuthenticatedRequest) -> HttpResponse:
     form = PlanStartForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         region, year = form.cleaned_data["region"], form.cleaned_data["year"]
@@ -128,7 +135,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.REGIONAL_OFFICIAL)
-def next_year(request: HttpRequest, pk: int) -> HttpResponse:
+def next_year(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     try:
         new_plan = services.plan_start_next_year(user=request.user, plan=plan, request=request)
@@ -181,22 +188,23 @@ def _panel_context(plan: RegionPlan, version: PlanVersion | None) -> dict:
     }
 
 
-def _actions_for(user, plan: RegionPlan) -> list[tuple[str, str]]:
+def _actions_for(user, plan: RegionPlan) -> list[tuple[str, StrOrPromise]]:
     is_author = is_region_official(user, plan.region_id)
     is_reviewer = is_region_coordinator(user, plan.region_id)
     wrote_it = user.pk in plan.author_ids()
-    actions = []
+    actions: list[tuple[str, StrOrPromise]] = []
     for action, (sources, _target, who) in TRANSITIONS.items():
         if plan.status not in sources:
             continue
         if (who == AUTHOR and is_author) or (who != AUTHOR and is_reviewer and not wrote_it):
-            actions.append((action.value, action.label))
+            choice = PlanAction(action)
+            actions.append((choice.value, choice.label))
     return actions
 
 
 @require_GET
 @role_required(*PLAN_ROLES)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     user = request.user
     is_reviewer = is_region_coordinator(user, plan.region_id)
@@ -228,7 +236,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.REGIONAL_OFFICIAL)
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     if not plan.is_editable:
         messages.error(
@@ -261,7 +269,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.REGIONAL_OFFICIAL)
-def preview(request: HttpRequest) -> HttpResponse:
+def preview(request: AuthenticatedRequest) -> HttpResponse:
     """The htmx preview of one section: the same sanitised rendering as the plan page."""
     section = request.POST.get("section", "")
     if section not in Section.values:
@@ -272,7 +280,7 @@ def preview(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(*PLAN_ROLES)
-def transition(request: HttpRequest, pk: int) -> HttpResponse:
+def transition(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     action = request.POST.get("action", "")
     try:
@@ -291,7 +299,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*PLAN_ROLES)
-def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -319,7 +327,7 @@ def plan_url(plan: RegionPlan) -> str:
 
 @require_POST
 @role_required(*PLAN_ROLES)
-def comment_resolve(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+def comment_resolve(request: AuthenticatedRequest, pk: int, comment_pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     comment = get_object_or_404(SectionComment, plan=plan, pk=comment_pk)
     try:
@@ -333,7 +341,7 @@ def comment_resolve(request: HttpRequest, pk: int, comment_pk: int) -> HttpRespo
 
 @require_POST
 @role_required(Role.COORDINATOR)
-def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+def note_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     form = NoteForm(request.POST)
     if form.is_valid():
@@ -352,7 +360,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.COORDINATOR)
-def set_deadline(request: HttpRequest, pk: int) -> HttpResponse:
+def set_deadline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     form = DeadlineForm(request.POST)
     if form.is_valid():
@@ -375,7 +383,7 @@ def set_deadline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.COORDINATOR)
-def region_deadline(request: HttpRequest) -> HttpResponse:
+def region_deadline(request: AuthenticatedRequest) -> HttpResponse:
     """From the overview: a deadline for one of the coordinator's regions, plan or no plan yet."""
     region = get_object_or_404(request.user.regions.with_code(request.POST.get("region", "")))
     form = DeadlineForm(request.POST)
@@ -408,7 +416,7 @@ def region_deadline(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @role_required(*PLAN_ROLES)
-def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def version_detail(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
     plan = _plan(request, pk)
     version = get_object_or_404(plan.versions.select_related("submitted_by"), number=number)
     context = {
@@ -422,7 +430,7 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @require_GET
 @role_required(*PLAN_ROLES)
-def compare(request: HttpRequest, pk: int) -> HttpResponse:
+def compare(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Two versions side by side, the words that changed marked with <del> and <ins>."""
     plan = _plan(request, pk)
     versions = list(plan.versions.select_related("submitted_by").order_by("number"))
@@ -464,7 +472,7 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @role_required(*PLAN_ROLES)
-def print_view(request: HttpRequest, pk: int) -> HttpResponse:
+def print_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The plan on paper: its latest text, or the submitted version it is frozen in."""
     plan = _plan(request, pk)
     version = plan.latest_version if not plan.is_editable else None

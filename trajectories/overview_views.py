@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.access import get_visible_or_404, role_required
 from core.roles import Role
+from members.http import AuthenticatedRequest
 from trajectories import forms, services
 from trajectories.models import CollectiveCase, Trajectory
 from trajectories.selectors import figures_per_adviser, outcome_figures
 
 
 @role_required(Role.ADVISER, Role.COORDINATOR)
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedRequest) -> HttpResponse:
     cases = CollectiveCase.objects.visible_to(request.user).select_related("employer", "region")
     rows = [
         (case, outcome_figures(Trajectory.objects.filter(collective_case=case))) for case in cases
@@ -25,7 +26,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.ADVISER, Role.COORDINATOR)
-def case_new(request: HttpRequest) -> HttpResponse:
+def case_new(request: AuthenticatedRequest) -> HttpResponse:
     form = forms.CollectiveCaseForm(
         request.POST if request.method == "POST" else None, user=request.user
     )
@@ -42,7 +43,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.ADVISER, Role.COORDINATOR)
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = get_visible_or_404(
         CollectiveCase.objects.select_related("employer", "region"), request.user, pk=pk
     )
@@ -51,7 +52,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def outcomes(request: HttpRequest) -> HttpResponse:
+def outcomes(request: AuthenticatedRequest) -> HttpResponse:
     """Aggregated outcomes of the coordinator's regions: per region, collective case, adviser."""
     regions = request.user.regions.order_by("name")
     in_scope = Trajectory.objects.filter(region__in=regions)
@@ -69,7 +70,7 @@ def outcomes(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def coordinator_trajectories(request: HttpRequest) -> HttpResponse:
+def coordinator_trajectories(request: AuthenticatedRequest) -> HttpResponse:
     """Running trajectories of the coordinator's regions by number and adviser, to hand one
     over to another adviser. No participant names."""
     trajectories = (

@@ -6,6 +6,8 @@ Progress notes and plan versions are never shown here.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +19,7 @@ from audit.models import AuditAction
 from audit.services import audit_log
 from core.access import get_visible_or_404, role_required
 from core.roles import Role
+from members.http import AuthenticatedRequest
 from trajectories import services
 from trajectories.models import Enrolment, EnrolmentStatus, Trajectory, WorkshopSession
 
@@ -28,9 +31,9 @@ def _current(request: HttpRequest) -> Trajectory | None:
 
 
 @role_required(Role.MEMBER)
-def my_trajectory(request: HttpRequest) -> HttpResponse:
+def my_trajectory(request: AuthenticatedRequest) -> HttpResponse:
     trajectory = _current(request)
-    context = {"trajectory": trajectory}
+    context: dict[str, Any] = {"trajectory": trajectory}
     if trajectory is not None:
         plan = trajectory.plan
         context.update(
@@ -52,7 +55,7 @@ def my_trajectory(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.MEMBER)
-def my_workshops(request: HttpRequest) -> HttpResponse:
+def my_workshops(request: AuthenticatedRequest) -> HttpResponse:
     trajectory = _current(request)
     if trajectory is None:
         return redirect("trajectories:my_trajectory")
@@ -86,7 +89,7 @@ def my_workshops(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.MEMBER)
 @require_POST
-def enrol(request: HttpRequest, session_pk: int) -> HttpResponse:
+def enrol(request: AuthenticatedRequest, session_pk: int) -> HttpResponse:
     trajectory = _current(request)
     session = get_object_or_404(WorkshopSession.objects.upcoming(), pk=session_pk)
     if trajectory is None:
@@ -111,7 +114,7 @@ def enrol(request: HttpRequest, session_pk: int) -> HttpResponse:
 
 @role_required(Role.MEMBER, Role.ADVISER)
 @require_POST
-def cancel(request: HttpRequest, enrolment_pk: int) -> HttpResponse:
+def cancel(request: AuthenticatedRequest, enrolment_pk: int) -> HttpResponse:
     """Cancel a place (the member their own, the adviser one of their participant's)."""
     enrolment = get_visible_or_404(
         Enrolment.objects.select_related("trajectory"), request.user, pk=enrolment_pk

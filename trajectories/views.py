@@ -20,6 +20,7 @@ from audit.services import audit_log
 from core import bounds
 from core.access import get_visible_or_404, role_required
 from core.roles import Role
+from members.http import AuthenticatedRequest
 from trajectories import forms, services
 from trajectories.models import (
     AdviserAssignment,
@@ -54,7 +55,7 @@ def _trajectory(request: HttpRequest, pk: int) -> Trajectory:
 
 
 @role_required(Role.ADVISER)
-def intake_queue(request: HttpRequest) -> HttpResponse:
+def intake_queue(request: AuthenticatedRequest) -> HttpResponse:
     requests = (
         IntakeRequest.objects.visible_to(request.user)
         .open()
@@ -65,7 +66,7 @@ def intake_queue(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.ADVISER)
-def intake_new(request: HttpRequest) -> HttpResponse:
+def intake_new(request: AuthenticatedRequest) -> HttpResponse:
     form = forms.DirectIntakeForm(
         request.POST if request.method == "POST" else None, user=request.user
     )
@@ -102,7 +103,7 @@ def intake_new(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.ADVISER)
-def intake_take(request: HttpRequest, pk: int) -> HttpResponse:
+def intake_take(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     intake = get_visible_or_404(
         IntakeRequest.objects.open().select_related("member", "participant", "region"),
         request.user,
@@ -131,7 +132,7 @@ def intake_take(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.ADVISER)
 @require_POST
-def intake_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def intake_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     intake = get_visible_or_404(IntakeRequest.objects.open(), request.user, pk=pk)
     try:
         services.intake_withdraw(by=request.user, intake_request=intake)
@@ -145,7 +146,7 @@ def intake_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.ADVISER)
-def my_trajectories(request: HttpRequest) -> HttpResponse:
+def my_trajectories(request: AuthenticatedRequest) -> HttpResponse:
     trajectories = (
         Trajectory.objects.visible_to(request.user)
         .select_related("member", "participant", "region", "collective_case")
@@ -169,7 +170,7 @@ def my_trajectories(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.ADVISER)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     trajectory = _trajectory(request, pk)
     plan = trajectory.plan
     context = {
@@ -222,7 +223,7 @@ def _back(pk: int, anchor: str = "") -> HttpResponse:
 
 @role_required(Role.ADVISER)
 @require_POST
-def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     trajectory = _trajectory(request, pk)
     form = forms.GoalForm(request.POST)
     if form.is_valid():
@@ -238,7 +239,7 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.ADVISER)
 @require_POST
-def goal_update(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+def goal_update(request: AuthenticatedRequest, pk: int, goal_pk: int) -> HttpResponse:
     trajectory = _trajectory(request, pk)
     goal = get_object_or_404(
         Goal.objects.visible_to(request.user), pk=goal_pk, plan__trajectory=trajectory
@@ -264,7 +265,7 @@ def goal_update(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 
 @role_required(Role.ADVISER)
 @require_POST
-def plan_agree(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_agree(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     trajectory = _trajectory(request, pk)
     form = forms.AgreePlanForm(request.POST)
     if form.is_valid():
@@ -284,7 +285,7 @@ def plan_agree(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.ADVISER)
 @require_POST
-def review_hold(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
+def review_hold(request: AuthenticatedRequest, pk: int, review_pk: int) -> HttpResponse:
     trajectory = _trajectory(request, pk)
     review = get_object_or_404(
         PlanReview.objects.visible_to(request.user), pk=review_pk, trajectory=trajectory
@@ -299,7 +300,7 @@ def review_hold(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
 
 @role_required(Role.ADVISER)
 @require_POST
-def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+def note_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     trajectory = _trajectory(request, pk)
     form = forms.NoteForm(request.POST, prefix="note")
     if form.is_valid():
@@ -317,7 +318,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.ADVISER)
 @require_POST
-def summary_share(request: HttpRequest, pk: int) -> HttpResponse:
+def summary_share(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     trajectory = _trajectory(request, pk)
     form = forms.SummaryForm(request.POST, prefix="summary")
     if form.is_valid():
@@ -332,7 +333,7 @@ def summary_share(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.ADVISER)
-def workshops_for(request: HttpRequest, pk: int) -> HttpResponse:
+def workshops_for(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The adviser enrols their participant in a session (or on its waiting list)."""
     trajectory = _trajectory(request, pk)
     if request.method == "POST":
@@ -373,7 +374,7 @@ def workshops_for(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.ADVISER)
 @require_POST
-def attendance(request: HttpRequest, enrolment_pk: int) -> HttpResponse:
+def attendance(request: AuthenticatedRequest, enrolment_pk: int) -> HttpResponse:
     enrolment = get_visible_or_404(
         Enrolment.objects.select_related("session", "trajectory"), request.user, pk=enrolment_pk
     )
@@ -388,7 +389,7 @@ def attendance(request: HttpRequest, enrolment_pk: int) -> HttpResponse:
 
 
 @role_required(Role.ADVISER)
-def end(request: HttpRequest, pk: int) -> HttpResponse:
+def end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     trajectory = _trajectory(request, pk)
     if trajectory.is_finished:
         messages.error(request, _("Dit traject is al beëindigd."))
@@ -428,7 +429,7 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.ADVISER, Role.COORDINATOR)
-def reassign(request: HttpRequest, pk: int) -> HttpResponse:
+def reassign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The adviser hands their trajectory over, or a coordinator of the region does. The
     coordinator sees the number, status and adviser only, never the participant's name."""
     trajectory = get_object_or_404(
