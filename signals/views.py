@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +21,7 @@ from audit.models import AuditAction
 from audit.services import audit_log
 from core import bounds
 from core.access import get_visible_or_404, role_required
+from core.figures import min_group_size
 from core.roles import Role
 from members.http import AuthenticatedRequest
 from members.models import Employer, Member
@@ -313,7 +313,7 @@ def signal_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "is_consent_recipient": request.user.role == Role.SECTOR_OFFICIAL,
             "chart": bar_chart(evidence.weeks, labels=week_labels),
             "act_form": ActForm(),
-            "min_group_size": settings.FNV["MIN_GROUP_SIZE"],
+            "min_group_size": min_group_size(),
         },
     )
 
@@ -405,7 +405,7 @@ def region_page(request: AuthenticatedRequest, code: str) -> HttpResponse:
             "table": table,
             "chart": bar_chart(month_cells, labels=labels),
             "signals": signals[:100],
-            "min_group_size": settings.FNV["MIN_GROUP_SIZE"],
+            "min_group_size": min_group_size(),
         },
     )
 
