@@ -9,6 +9,8 @@ its send. A crash between claim and commit rolls the mark back and the next run 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+from typing import Any
 
 from celery import shared_task
 from django.db import transaction
@@ -23,7 +25,11 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="loopbaan.tasks.send_appointment_mail", ignore_result=True, acks_late=True)
 def send_appointment_mail(
-    appointment_id: int, kind: str, recipient_ids: list[int], sequence: int, extra=None
+    appointment_id: int,
+    kind: str,
+    recipient_ids: list[int],
+    sequence: int,
+    extra: dict[str, Any] | None = None,
 ) -> int:
     """Send one kind of appointment mail to each recipient once (per calendar sequence)."""
     sent = 0
@@ -46,7 +52,7 @@ def send_appointment_mail(
     return sent
 
 
-def _claim_next(now, skipped: set[int]) -> Reminder | None:
+def _claim_next(now: datetime, skipped: set[int]) -> Reminder | None:
     return (
         Reminder.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(

@@ -20,14 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.claims import handle_once_in_batches
-from trajectories.models import Enrolment, EnrolmentStatus, PlanReview
+from trajectories.models import Enrolment, EnrolmentStatus, PlanReview, Trajectory
 
 BATCH = 100
 REVIEW_DAYS_AHEAD = 3
 SESSION_HOURS_AHEAD = 24
 
 
-def _email_of(trajectory) -> str:
+def _email_of(trajectory: Trajectory) -> str:
     person = trajectory.member or trajectory.participant
     return person.email if person else ""
 
