@@ -50,6 +50,8 @@ def seed(*, rng, fake) -> None:
     if not consultants:
         return
     themes = {t.name: t for t in Theme.objects.filter(is_active=True)}
+    if not themes:
+        return  # the themes come with a migration; a flushed test database may have none
     employers = list(Employer.objects.confirmed().filter(is_demo=True))
     members = list(Member.objects.filter(is_demo=True).order_by("pk")[:400])
 
@@ -82,7 +84,7 @@ def seed(*, rng, fake) -> None:
             rng.choice(consultants),
             days_back=rng.randint(0, 180),
             employer=rng.choice(employers) if employers and i % 3 == 0 else None,
-            chosen=rng.sample(theme_list, k=rng.choice([1, 1, 2])),
+            chosen=rng.sample(theme_list, k=min(len(theme_list), rng.choice([1, 1, 2]))),
         )
     for name, theme_names, count, within in CLUSTERS:
         employer = Employer.objects.filter(name=name).first()
@@ -93,7 +95,8 @@ def seed(*, rng, fake) -> None:
                 consultants[i % len(consultants)],
                 days_back=rng.randint(0, within),
                 employer=employer,
-                chosen=[themes[t] for t in theme_names if t in themes][: 1 + i % 2],
+                chosen=[themes[t] for t in theme_names if t in themes][: 1 + i % 2]
+                or theme_list[:1],
                 consent=i % 2 == 0,
             )
     run_detection(full=True)

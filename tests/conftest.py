@@ -7,16 +7,19 @@
 from __future__ import annotations
 
 import time
+from importlib import import_module
 
 import pytest
 from allauth.account.internal.flows.login import (
     _AUTHENTICATION_METHODS_USER_SESSION_KEY,
     AUTHENTICATION_METHODS_SESSION_KEY,
 )
+from django.apps import apps as django_apps
 
 from core.roles import Role
 from regions.models import Municipality, PostcodeArea, Region
 from regions.reference import load_reference_data
+from signals.models import Theme
 from tests.factories import MemberFactory, SectorFactory, UnionHouseFactory, UserFactory, region
 
 
@@ -33,9 +36,13 @@ def login(client, user) -> None:
 
 
 def ensure_reference_data() -> None:
-    """Transactional tests flush the database, data migrations included: load it again."""
+    """Transactional tests flush the database, data migrations included: load it again (the
+    regions' reference data, and the signals' themes and detection rules)."""
     if not Region.objects.exists():
         load_reference_data(Region, Municipality, PostcodeArea)
+    if not Theme.objects.exists():
+        seed_themes_and_rules = import_module("signals.migrations.0002_seed_themes_and_rules").seed
+        seed_themes_and_rules(django_apps, None)
 
 
 @pytest.fixture(autouse=True)
