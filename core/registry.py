@@ -9,6 +9,8 @@ The shared pages and tasks collect from here; nothing in the settings lists the 
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import import_module
@@ -61,7 +63,7 @@ def _declared(kind: str) -> list[tuple[str, Callable[..., Any]]]:
     return found
 
 
-def home_tiles(user) -> list[Tile]:
+def home_tiles(user: Any) -> list[Tile]:
     tiles: list[Tile] = []
     for _label, provider in _declared("home_tiles"):
         tiles.extend(provider(user))
@@ -72,7 +74,7 @@ def region_panel_providers() -> list[tuple[str, Callable[..., dict]]]:
     return _declared("region_panel")
 
 
-def region_panel(region, *, since, until) -> dict:
+def region_panel(region: Any, *, since: dt.date, until: dt.date) -> dict[str, dict]:
     """A region's figures from every app, keyed by app label."""
     return {
         label: provider(region, since=since, until=until)
@@ -80,19 +82,19 @@ def region_panel(region, *, since, until) -> dict:
     }
 
 
-def run_demo_seeders(*, rng, fake) -> None:
+def run_demo_seeders(*, rng: random.Random, fake: Any) -> None:
     for _label, seed in _declared("demo_seed"):
         seed(rng=rng, fake=fake)
 
 
-def apply_retention(*, now, days: dict[str, int]) -> dict[str, int]:
+def apply_retention(*, now: dt.datetime, days: dict[str, int]) -> dict[str, int]:
     report: dict[str, int] = {}
     for _label, handler in _declared("retention"):
         report.update(handler(now=now, days=days))
     return report
 
 
-def erase_member(*, member) -> dict[str, int]:
+def erase_member(*, member: Any) -> dict[str, int]:
     report: dict[str, int] = {}
     for _label, handler in _declared("erasure"):
         report.update(handler(member=member))
