@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model
 from django.http import HttpRequest
 
+from audit import context
 from audit.models import AuditAction, AuditEntry
 
 
@@ -23,6 +24,9 @@ def audit_log(
 ) -> AuditEntry:
     """Record one access. Pass `obj` or `object_type`/`object_id`; never pass note text as detail.
 
+    Views pass the request (for reads); services pass the acting `user` only, and the address
+    and path of the request being served are taken from `audit.context`.
+
     `subject_member_id` is the member whose data it is (for "who looked at my record").
     """
     if user is None and request is not None:
@@ -33,6 +37,8 @@ def audit_log(
         object_id = object_id or obj.pk
     if action not in AuditAction.values:
         raise ValueError(f"Unknown audit action {action!r}")
+    # A service passes only the user: address and path come from the request being served.
+    where = context.of_request(request) if request is not None else context.current()
     return AuditEntry.objects.create(
         # audit sits below members and cannot name the user model, which the plugin expects.
         actor=actor,  # type: ignore[misc]
@@ -42,7 +48,6 @@ def audit_log(
         object_id=str(object_id),
         subject_member_id=subject_member_id,
         detail=detail.replace("\x00", "\ufffd")[:200],
-        ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
-        # PostgreSQL text cannot hold a NUL byte: a hostile path must not fail the request.
-        path=request.path.replace("\x00", "\ufffd")[:300] if request is not None else "",
+        ip_address=where.ip_address if where else None,
+        path=where.path if where else "",
     )

@@ -100,3 +100,30 @@ def test_a_nul_byte_in_a_logged_path_does_not_fail_the_request(cast, rf):
     entry = audit_log(request=request, action="view", object_type="x", detail="a\x00b")
     entry.refresh_from_db()
     assert "\x00" not in entry.path and "\x00" not in entry.detail
+
+
+def test_a_write_by_a_service_records_the_address_and_page_of_the_request(cast, client):
+    """Services pass only the acting user; the middleware gives the entry its address and path
+    (trajectory services used to leave them empty)."""
+    from django.urls import reverse
+
+    from audit.models import AuditEntry
+    from tests.conftest import login
+    from tests.trajectories.factories import active_trajectory
+    from trajectories.models import ProgressNote
+
+    route = active_trajectory(adviser=cast.adviser, member=cast.member)
+    login(client, cast.adviser)
+    url = reverse("trajectories:note_add", args=[route.pk])
+    client.post(url, {"note-text": "Belde over de vacature"}, REMOTE_ADDR="198.51.100.7")
+    note = ProgressNote.objects.get(trajectory=route)
+    entry = AuditEntry.objects.get(object_type="trajectories.progressnote", object_id=str(note.pk))
+    assert entry.actor == cast.adviser
+    assert entry.ip_address == "198.51.100.7" and entry.path == url
+
+
+def test_outside_a_request_a_service_write_has_no_address(db):
+    from audit.services import audit_log
+
+    entry = audit_log(action="delete", object_type="retention", detail="nachtelijk")
+    assert entry.ip_address is None and entry.path == ""
