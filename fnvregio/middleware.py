@@ -6,9 +6,13 @@ from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import logout
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+
+from members import enrolment
+from members.adapters import UnreadableSecret
+from members.mfa_forms import UNREADABLE_MESSAGE, report_unreadable_secret
 
 
 class ClientAddressMiddleware:
@@ -71,14 +75,8 @@ class StaffTwoFactorMiddleware:
     def process_exception(self, request, exception):
         """A stored second factor that no configured key decrypts (MFA_ENCRYPTION_KEY changed
         without its fallback) outside the login form: a clear page and a log line, not a 500."""
-        from members.adapters import UnreadableSecret
-
         if not isinstance(exception, UnreadableSecret):
             return None
-        from django.shortcuts import render
-
-        from members.mfa_forms import UNREADABLE_MESSAGE, report_unreadable_secret
-
         report_unreadable_secret(request.user)
         return render(
             request, "members/mfa_unreadable.html", {"message": UNREADABLE_MESSAGE}, status=503
@@ -90,8 +88,6 @@ class StaffTwoFactorMiddleware:
             return None
         has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         if not has_totp:
-            from members import enrolment
-
             invitation_prefix = reverse("mfa_invitation", kwargs={"token": "-"})[:-2]
             if path.startswith(invitation_prefix) or path in {
                 reverse(name) for name in _ENROLMENT_EXEMPT_NAMES
