@@ -23,7 +23,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.core import signing
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +32,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.models import AuditAction
 from audit.services import audit_log
+from core.mail import send_templated_mail
 from members.models import User
 
 INVITATION_DAYS = 7
@@ -60,16 +60,9 @@ def invitation_link(user) -> str:
 def send_invitation(user) -> str:
     """Mail a fresh enrolment link to the account's own address (Django's mail backend)."""
     link = invitation_link(user)
-    send_mail(
-        _("Stel je tweede factor in voor FNV Regio"),
-        _(
-            "Beste {name},\n\n"
-            "Medewerkers loggen in op FNV Regio met hun wachtwoord en een code uit een "
-            "authenticator-app. Open deze link, log in en stel de app in ({days} dagen geldig, "
-            "één keer te gebruiken):\n\n{link}\n\n"
-            "Heb je dit niet verwacht? Neem dan contact op met een beheerder van FNV Regio.\n"
-        ).format(name=user.get_short_name(), days=INVITATION_DAYS, link=link),
-        None,
+    send_templated_mail(
+        "members/mail/mfa_invitation",
+        {"name": user.get_short_name(), "days": INVITATION_DAYS, "link": link},
         [user.email],
     )
     return link

@@ -19,7 +19,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import mail_admins, send_mail
+from django.core.mail import mail_admins
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import audit_log
+from core.mail import send_templated_mail, templated_message
 from members.importing import (
     apply_import,
     can_apply,
@@ -259,16 +260,13 @@ def correction_request_create(
     link = settings.SITE_URL + reverse(
         "admin:members_correctionrequest_change", args=[correction.pk]
     )
-    body = (
-        f"Lid {member.member_number} vraagt om een correctie van de gegevens.\n"
-        f"Bekijk het verzoek in het beheer: {link}\n"
-    )
-    subject = "Correctieverzoek van een lid"
     # The request text stays in the portal: mail may travel unencrypted.
+    context = {"member_number": member.member_number, "link": link}
     if admins:
-        send_mail(subject, body, None, admins)
+        send_templated_mail("members/mail/correction_request", context, admins)
     else:
-        mail_admins(subject, body)
+        message = templated_message("members/mail/correction_request", context, [])
+        mail_admins(message.subject, message.body)
     return correction
 
 

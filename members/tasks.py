@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
 
+from core.mail import send_templated_mail
 from members.importing import apply_import, validate_import
 from members.importing.status import abandon_stale_imports, fail_import, mark_interrupted_imports
 from members.models import ImportStatus, Member, MemberImport
@@ -67,15 +67,7 @@ def send_activation_mail(member_id: int) -> bool:
     link = settings.SITE_URL + reverse(
         "members:activate_confirm", kwargs={"token": activation_token(member)}
     )
-    send_mail(
-        "Activeer je account op FNV Regio",
-        (
-            f"Beste {member.display_name},\n\n"
-            "Je hebt gevraagd om een account op FNV Regio. Kies je wachtwoord via deze link "
-            f"(48 uur geldig):\n\n{link}\n\n"
-            "Heb je dit niet zelf gevraagd? Dan kun je deze mail negeren.\n"
-        ),
-        None,
-        [member.email],
+    send_templated_mail(
+        "members/mail/activation", {"name": member.display_name, "link": link}, [member.email]
     )
     return True

@@ -13,13 +13,12 @@ import datetime
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from core.claims import handle_once_in_batches
+from core.mail import send_templated_mail
 from trajectories.models import Enrolment, EnrolmentStatus, PlanReview, Trajectory
 
 BATCH = 100
@@ -58,18 +57,13 @@ def send_review_reminders() -> int:
 def _mail_review_reminder(review: PlanReview) -> None:
     trajectory = review.trajectory
     # The mail names the trajectory number only: no personal data in the inbox.
-    send_mail(
-        _("Evaluatie plan van aanpak op %(date)s") % {"date": review.due_on.strftime("%d-%m-%Y")},
-        _(
-            "Voor traject %(number)s staat een evaluatie van het plan van aanpak "
-            "gepland op %(date)s.\n\nBekijk het traject: %(url)s"
-        )
-        % {
+    send_templated_mail(
+        "trajectories/mail/review_reminder",
+        {
             "number": trajectory.pk,
-            "date": review.due_on.strftime("%d-%m-%Y"),
+            "due_on": review.due_on,
             "url": _site(reverse("trajectories:detail", kwargs={"pk": trajectory.pk})),
         },
-        None,
         [trajectory.adviser.email],
     )
 
@@ -102,25 +96,23 @@ def send_session_reminders() -> int:
     )
 
 
+def _when(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).strftime("%d-%m-%Y %H:%M")
+
+
 def _mail_session_reminder(enrolment: Enrolment) -> None:
     address = _email_of(enrolment.trajectory)
     if not address:
         return  # marked all the same: there is no one to remind
     session = enrolment.session
-    send_mail(
-        _("Herinnering: %(title)s") % {"title": session.workshop.title},
-        _(
-            "Je bent ingeschreven voor %(title)s op %(when)s, %(where)s.\n\n"
-            "Kun je niet? Meld je af via %(url)s, dan kan iemand van de "
-            "wachtlijst je plaats krijgen."
-        )
-        % {
+    send_templated_mail(
+        "trajectories/mail/session_reminder",
+        {
             "title": session.workshop.title,
-            "when": timezone.localtime(session.starts_at).strftime("%d-%m-%Y %H:%M"),
+            "when": _when(session.starts_at),
             "where": session.location,
             "url": _site(reverse("trajectories:my_workshops")),
         },
-        None,
         [address],
     )
 
@@ -143,18 +135,13 @@ def send_moved_up_mail(enrolment_id: int) -> bool:
         address = _email_of(enrolment.trajectory)
         if address:
             session = enrolment.session
-            send_mail(
-                _("Er is een plaats vrij: %(title)s") % {"title": session.workshop.title},
-                _(
-                    "Goed nieuws: er is een plaats vrijgekomen bij %(title)s op %(when)s. "
-                    "Je staat nu ingeschreven.\n\nAfmelden kan via %(url)s"
-                )
-                % {
+            send_templated_mail(
+                "trajectories/mail/moved_up",
+                {
                     "title": session.workshop.title,
-                    "when": timezone.localtime(session.starts_at).strftime("%d-%m-%Y %H:%M"),
+                    "when": _when(session.starts_at),
                     "url": _site(reverse("trajectories:my_workshops")),
                 },
-                None,
                 [address],
             )
         enrolment.moved_up_mail_sent = True
