@@ -10,21 +10,13 @@ import unicodedata
 from datetime import UTC
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template import Context
-from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress
 
+from core.mail import templated_message
 from loopbaan.models import Appointment, knob
 from loopbaan.slots import next_free_slots
-
-
-def _render(name: str, context: dict) -> str:
-    """Plain-text mail: no HTML escaping."""
-    return get_template(name).template.render(Context(context, autoescape=False))
-
 
 # kind → (template, calendar method or None)
 KINDS: dict[str, tuple[str, str | None]] = {
@@ -122,13 +114,8 @@ def build_message(appointment: Appointment, *, kind: str, recipient, extra=None)
         context["next_slots"] = next_free_slots(
             union_house_id=appointment.union_house_id, after=appointment.starts_at
         )
-    with translation.override("nl"):
-        subject = _render(f"loopbaan/mail/{template}_subject.txt", context).strip()
-        body = _render(f"loopbaan/mail/{template}.txt", context)
-    message = EmailMultiAlternatives(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-        body=body,
-        to=[recipient_address(appointment, recipient)],
+    message = templated_message(
+        f"loopbaan/mail/{template}", context, [recipient_address(appointment, recipient)]
     )
     if method:
         message.attach(
