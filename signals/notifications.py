@@ -13,13 +13,11 @@ import datetime as dt
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from core.mail import send_templated_mail
 from core.roles import Role
 from members.models import User
 from signals.models import (
@@ -154,15 +152,9 @@ def send_signal_emails() -> int:
     )
     sent = 0
     for notification in _claim(pending):
-        body = render_to_string(
-            "signals/email/notification.txt",
+        send_templated_mail(
+            "signals/mail/notification",
             {"notification": notification, "url": _signal_url(notification)},
-        )
-        send_mail(
-            f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{notification.get_kind_display()}: "
-            f"{notification.signal.title}",
-            body,
-            None,
             [notification.recipient.email],
         )
         sent += 1
@@ -182,14 +174,9 @@ def send_daily_digest() -> int:
             )
             if not claimed:
                 continue
-            body = render_to_string(
-                "signals/email/digest.txt",
+            send_templated_mail(
+                "signals/mail/digest",
                 {"items": [(n, _signal_url(n)) for n in claimed]},
-            )
-            send_mail(
-                f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}" + _("Signalen van vandaag"),
-                body,
-                None,
                 [claimed[0].recipient.email],
             )
             sent += 1
