@@ -15,7 +15,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -177,12 +176,11 @@ def appointment_book(
     slot: Slot,
     question: str = "",
     now: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> Appointment:
     """Book a slot for a member with two free consultants; SlotTakenError when just taken."""
     now = now or timezone.now()
     try:
-        return _book(member=member, slot=slot, question=question, now=now, request=request)
+        return _book(member=member, slot=slot, question=question, now=now)
     except IntegrityError as error:
         if "consultant_never_double_booked" not in str(error):
             raise
@@ -195,9 +193,7 @@ def appointment_book(
         ) from None
 
 
-def _book(
-    *, member: Member, slot: Slot, question: str, now: datetime, request: HttpRequest | None
-) -> Appointment:
+def _book(*, member: Member, slot: Slot, question: str, now: datetime) -> Appointment:
     with transaction.atomic():
         member = (
             Member.objects.select_for_update(of=("self",)).select_related("user").get(pk=member.pk)
@@ -247,8 +243,7 @@ def _book(
         recipients = [member.user_id, *pair]
         _ensure_reminders(appointment, recipients, now, fresh=True)
         audit_log(
-            request=request,
-            user=None if request is not None else member.user,
+            user=member.user,
             action="create",
             obj=appointment,
             subject_member_id=member.pk,
@@ -263,21 +258,18 @@ def appointment_move(
     slot: Slot,
     user: User,
     now: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> Appointment:
     """Move to another slot (same row, same manage link); keeps the consultants when free."""
     now = now or timezone.now()
     try:
-        return _move(appointment=appointment, slot=slot, user=user, now=now, request=request)
+        return _move(appointment=appointment, slot=slot, user=user, now=now)
     except _Taken:
         raise SlotTakenError(
             slot_search.next_free_slots(union_house_id=slot.union_house_id, after=slot.starts_at)
         ) from None
 
 
-def _move(
-    *, appointment: Appointment, slot: Slot, user: User, now: datetime, request: HttpRequest | None
-) -> Appointment:
+def _move(*, appointment: Appointment, slot: Slot, user: User, now: datetime) -> Appointment:
     with transaction.atomic():
         appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
         if not appointment.can_change(now):
@@ -331,7 +323,6 @@ def _move(
         assert member_user_id is not None
         _ensure_reminders(appointment, [member_user_id, *pair], now)
         audit_log(
-            request=request,
             user=user,
             action="change",
             obj=appointment,
@@ -351,7 +342,6 @@ def appointment_cancel(
     appointment: Appointment,
     user: User,
     now: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> Appointment:
     """Cancel: the member until the cutoff, an admin any time before the start."""
     now = now or timezone.now()
@@ -374,7 +364,6 @@ def appointment_cancel(
         appointment.save(update_fields=["status", "cancelled_at", "sequence"])
         Reminder.objects.filter(appointment=appointment, sent_at__isnull=True).delete()
         audit_log(
-            request=request,
             user=user,
             action="change",
             obj=appointment,
@@ -390,7 +379,6 @@ def appointment_withdraw_consultant(
     appointment: Appointment,
     consultant: User,
     now: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> User | None:
     """A consultant drops out. Returns the replacement, or None when nobody is free: then the
     member is told (with other slots) and the appointment shows on the coordinators' list."""
@@ -445,7 +433,6 @@ def appointment_withdraw_consultant(
         appointment.needs_consultant = replacement_id is None
         appointment.save(update_fields=["sequence", "needs_consultant"])
         audit_log(
-            request=request,
             user=consultant,
             action="change",
             obj=appointment,
@@ -473,7 +460,6 @@ def report_save(
     no_show: str = "",
     notes: str = "",
     now: datetime | None = None,
-    request: HttpRequest | None = None,
 ) -> AppointmentReport:
     """The consultants' report after the talk. A referral to an individual trajectory is
     handed to the trajectories app once (members.events.trajectory_referral_made)."""
@@ -514,7 +500,6 @@ def report_save(
                 note="",
             )
         audit_log(
-            request=request,
             user=consultant,
             action="create" if created else "change",
             obj=report,

@@ -118,7 +118,6 @@ def book_confirm(request: AuthenticatedRequest, place: str, slot: str) -> HttpRe
                 member=member,
                 slot=chosen,
                 question=form.cleaned_data["question"],
-                request=request,
             )
         except services.SlotTakenError as error:
             context.update(taken=True, error=error.messages[0], next_slots=error.next_slots)
@@ -199,7 +198,7 @@ def manage(request: AuthenticatedRequest, token) -> HttpResponse:
 def cancel(request: AuthenticatedRequest, token) -> HttpResponse:
     appointment = _own_appointment(request, token)
     try:
-        services.appointment_cancel(appointment=appointment, user=request.user, request=request)
+        services.appointment_cancel(appointment=appointment, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -246,9 +245,7 @@ def move_confirm(request: AuthenticatedRequest, token, place: str, slot: str) ->
     }
     if request.method == "POST":
         try:
-            services.appointment_move(
-                appointment=appointment, slot=chosen, user=request.user, request=request
-            )
+            services.appointment_move(appointment=appointment, slot=chosen, user=request.user)
         except services.SlotTakenError as error:
             context.update(taken=True, error=error.messages[0], next_slots=error.next_slots)
             return render(request, "loopbaan/confirm.html", context, status=409)
@@ -332,7 +329,7 @@ def withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     appointment = _consultant_appointment(request, pk)
     try:
         replacement = services.appointment_withdraw_consultant(
-            appointment=appointment, consultant=request.user, request=request
+            appointment=appointment, consultant=request.user
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -370,7 +367,6 @@ def report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             saved = services.report_save(
                 appointment=appointment,
                 consultant=request.user,
-                request=request,
                 **form.cleaned_data,
             )
         except ValidationError as exc:

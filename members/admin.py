@@ -90,7 +90,7 @@ class UserAdmin(PermissionLabelsMixin, BaseUserAdmin):
         done = 0
         for user in queryset:
             if user.is_staff_role:
-                enrolment.reset_second_factor(user, request=request)
+                enrolment.reset_second_factor(user, by=request.user)
                 done += 1
         skipped = queryset.count() - done
         messages.success(

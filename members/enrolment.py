@@ -68,12 +68,13 @@ def send_invitation(user) -> str:
     return link
 
 
-def reset_second_factor(user, *, request=None) -> str:
-    """Remove every authenticator of `user` and mail a fresh enrolment link."""
+def reset_second_factor(user, *, by=None) -> str:
+    """Remove every authenticator of `user` and mail a fresh enrolment link (`by`: the admin
+    who asked, none from the shell)."""
     Authenticator.objects.filter(user=user).delete()
     link = send_invitation(user)
     audit_log(
-        request=request,
+        user=by,
         action=AuditAction.CHANGE,
         obj=user,
         detail="tweede factor verwijderd; uitnodiging verstuurd",

@@ -23,7 +23,6 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,9 +45,7 @@ PERSONAL_FIELDS = [
 
 
 @transaction.atomic
-def member_erase(
-    *, member: Member, actor: User, request: HttpRequest | None = None
-) -> dict[str, int]:
+def member_erase(*, member: Member, actor: User) -> dict[str, int]:
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.erased_at is not None:
         raise ValidationError(_("Dit lid is al gewist."))
@@ -73,7 +70,6 @@ def member_erase(
         report["login_sessions_ended"] = _end_sessions(user_id=user.pk)
         user.delete()  # the login, its email addresses and authenticators go with it
     audit_log(
-        request=request,
         user=actor,
         action=AuditAction.ERASE,
         object_type="members.member",

@@ -21,7 +21,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import mail_admins
 from django.db import transaction
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -62,7 +61,6 @@ def import_create(
     detail: str,
     file_path: str = "",
     dry_run: bool = False,
-    request: HttpRequest | None = None,
     **fields: Any,
 ) -> MemberImport:
     """Record a new import (portal, command line or admin) and write it to the audit log."""
@@ -76,15 +74,11 @@ def import_create(
             dry_run=dry_run,
             **fields,
         )
-        audit_log(
-            request=request, user=user, action=AuditAction.IMPORT, obj=member_import, detail=detail
-        )
+        audit_log(user=user, action=AuditAction.IMPORT, obj=member_import, detail=detail)
     return member_import
 
 
-def import_upload(
-    *, user: User, uploaded: UploadedFile, mode: str, request: HttpRequest | None = None
-) -> MemberImport:
+def import_upload(*, user: User, uploaded: UploadedFile, mode: str) -> MemberImport:
     """Store the upload and start checking it in the background (preview comes next)."""
     if mode not in ImportMode.values:
         raise ValidationError("Onbekende manier van importeren.")
@@ -105,7 +99,6 @@ def import_upload(
             file_size=uploaded.size,
             mode=mode,
             detail=f"upload, manier {mode}",
-            request=request,
         )
         validate_member_import.delay_on_commit(member_import.pk)  # type: ignore[attr-defined]  # celery-types: shared_task gives Task, Django's app makes DjangoTask
     return member_import
@@ -123,9 +116,7 @@ def import_check(*, member_import: MemberImport) -> MemberImport:
         raise
 
 
-def import_confirm(
-    *, member_import: MemberImport, user: User, request: HttpRequest | None = None
-) -> MemberImport:
+def import_confirm(*, member_import: MemberImport, user: User) -> MemberImport:
     """The admin saw the preview and confirms: apply in the background."""
     reason = can_apply(member_import)
     if reason:
@@ -137,7 +128,6 @@ def import_confirm(
         if not claimed:
             raise ValidationError("Deze import is al bevestigd of gestopt.")
         audit_log(
-            request=request,
             user=user,
             action=AuditAction.IMPORT,
             obj=member_import,
@@ -171,9 +161,7 @@ def import_finish(
     return member_import
 
 
-def import_cancel(
-    *, member_import: MemberImport, user: User, request: HttpRequest | None = None
-) -> MemberImport:
+def import_cancel(*, member_import: MemberImport, user: User) -> MemberImport:
     """Stop an import that is not being applied; a running check stops at its next step.
 
     A check or apply that no process runs any more (its worker died; interrupted or not yet
@@ -190,7 +178,6 @@ def import_cancel(
     MemberImport.objects.filter(pk=member_import.pk).update(cancel_requested=True)
     member_import.refresh_from_db()
     audit_log(
-        request=request,
         user=user,
         action=AuditAction.IMPORT,
         obj=member_import,
@@ -201,9 +188,7 @@ def import_cancel(
     return member_import
 
 
-def import_retry(
-    *, member_import: MemberImport, user: User, request: HttpRequest | None = None
-) -> MemberImport:
+def import_retry(*, member_import: MemberImport, user: User) -> MemberImport:
     """Start an interrupted import again: the check from the file, or the apply from the
     checked rows (the apply is one transaction: a dead one left nothing half-written)."""
     if member_import.status != ImportStatus.INTERRUPTED:
@@ -227,7 +212,6 @@ def import_retry(
         if not claimed:
             raise ValidationError("Deze import is al opnieuw gestart of gestopt.")
         audit_log(
-            request=request,
             user=user,
             action=AuditAction.IMPORT,
             obj=member_import,
@@ -239,9 +223,7 @@ def import_retry(
     return member_import
 
 
-def correction_request_create(
-    *, member: Member, text: str, request: HttpRequest | None = None
-) -> CorrectionRequest:
+def correction_request_create(*, member: Member, text: str) -> CorrectionRequest:
     """Store a member's correction request and tell the admins."""
     text = text.strip()
     if not text:
@@ -251,7 +233,7 @@ def correction_request_create(
         correction.full_clean()
         correction.save()
         audit_log(
-            request=request,
+            user=member.user,
             action=AuditAction.CREATE,
             obj=correction,
             subject_member_id=member.pk,
@@ -270,9 +252,7 @@ def correction_request_create(
     return correction
 
 
-def member_account_create(
-    *, member: Member, password: str, request: HttpRequest | None = None
-) -> User:
+def member_account_create(*, member: Member, password: str) -> User:
     """Activation: a member account (role member, email verified) linked to the member."""
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)
@@ -295,7 +275,6 @@ def member_account_create(
         member.user = user
         member.save(update_fields=["user", "updated_at"])
         audit_log(
-            request=request,
             user=user,
             action=AuditAction.CREATE,
             obj=user,
@@ -305,11 +284,10 @@ def member_account_create(
     return user
 
 
-def activation_link_send(*, member: Member, request: HttpRequest | None = None) -> None:
+def activation_link_send(*, member: Member) -> None:
     """Mail the member a link to activate an account (after the transaction, in the background)."""
     transaction.on_commit(lambda: send_activation_mail.delay(member.pk))
     audit_log(
-        request=request,
         action=AuditAction.CHANGE,
         obj=member,
         subject_member_id=member.pk,

@@ -77,7 +77,6 @@ def _import_list(request: HttpRequest, handler: LimitedUploadHandler) -> HttpRes
                     user=request.user,
                     uploaded=form.cleaned_data["file"],
                     mode=form.cleaned_data["mode"],
-                    request=request,
                 )
             except ValidationError as error:
                 form.add_error("file", error)
@@ -132,7 +131,7 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     member_import = get_visible_or_404(MemberImport.objects, request.user, pk=pk)
     try:
-        services.import_confirm(member_import=member_import, user=request.user, request=request)
+        services.import_confirm(member_import=member_import, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("members:import_detail", pk=pk)
@@ -144,7 +143,7 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     member_import = get_visible_or_404(MemberImport.objects, request.user, pk=pk)
     if request.method == "POST":
         try:
-            services.import_cancel(member_import=member_import, user=request.user, request=request)
+            services.import_cancel(member_import=member_import, user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -159,7 +158,7 @@ def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Start an interrupted import again (its check, or its apply)."""
     member_import = get_visible_or_404(MemberImport.objects, request.user, pk=pk)
     try:
-        services.import_retry(member_import=member_import, user=request.user, request=request)
+        services.import_retry(member_import=member_import, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -274,7 +273,7 @@ def member_activate(request: HttpRequest) -> HttpResponse:
         if member is None:
             _record_failure(request, data["member_number"])
         elif _mail_allowed(member):
-            services.activation_link_send(member=member, request=request)
+            services.activation_link_send(member=member)
         return render(request, "members/activate_sent.html")
     return render(request, "members/activate.html", {"form": form})
 
@@ -292,9 +291,7 @@ def member_activate_confirm(request: HttpRequest, token: str) -> HttpResponse:
     form = SetPasswordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_account_create(
-                member=member, password=form.cleaned_data["password1"], request=request
-            )
+            services.member_account_create(member=member, password=form.cleaned_data["password1"])
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -329,9 +326,7 @@ def my_correction(request: HttpRequest) -> HttpResponse:
     member = _own_member(request)
     form = CorrectionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.correction_request_create(
-            member=member, text=form.cleaned_data["text"], request=request
-        )
+        services.correction_request_create(member=member, text=form.cleaned_data["text"])
         messages.success(request, _("Je verzoek is verstuurd. Een beheerder neemt het op."))
         return redirect("members:my_data")
     return render(request, "members/correction.html", {"form": form, "member": member})
@@ -378,7 +373,7 @@ def member_erase_view(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_visible_or_404(Member.objects.filter(erased_at__isnull=True), request.user, pk=pk)
     form = EraseConfirmForm(request.POST if request.method == "POST" else None, member=member)
     if request.method == "POST" and form.is_valid():
-        report = member_erase(member=member, actor=request.user, request=request)
+        report = member_erase(member=member, actor=request.user)
         messages.success(
             request,
             _("De persoonsgegevens van het lid zijn gewist (%(count)d onderdelen aangepast).")

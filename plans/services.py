@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,7 +93,6 @@ def plan_create(
     region: Region,
     year: int,
     copy_from: RegionPlan | None = None,
-    request: HttpRequest | None = None,
 ) -> RegionPlan:
     """Start a region's plan for a year; a regional official of the region does this."""
     if not is_region_official(user, region.pk):
@@ -128,17 +126,13 @@ def plan_create(
         # The carried-over text was written by last year's authors: they stay authors, so none
         # of them can approve it later as coordinator.
         plan.authors.add(*copy_from.authors.all(), user)
-    audit_log(request=request, user=user, action=AuditAction.CREATE, obj=plan)
+    audit_log(user=user, action=AuditAction.CREATE, obj=plan)
     return plan
 
 
-def plan_start_next_year(
-    *, user: User, plan: RegionPlan, request: HttpRequest | None = None
-) -> RegionPlan:
+def plan_start_next_year(*, user: User, plan: RegionPlan) -> RegionPlan:
     """Start next year's plan from this one: same text, a fresh draft, the deadline a year on."""
-    new_plan = plan_create(
-        user=user, region=plan.region, year=plan.year + 1, copy_from=plan, request=request
-    )
+    new_plan = plan_create(user=user, region=plan.region, year=plan.year + 1, copy_from=plan)
     if plan.deadline and not new_plan.deadline:
         try:
             new_plan.deadline = plan.deadline.replace(year=plan.deadline.year + 1)
@@ -149,9 +143,7 @@ def plan_start_next_year(
 
 
 @transaction.atomic
-def plan_save_sections(
-    *, user: User, plan: RegionPlan, sections: dict[str, str], request: HttpRequest | None = None
-) -> None:
+def plan_save_sections(*, user: User, plan: RegionPlan, sections: dict[str, str]) -> None:
     """Save the authors' text; only while the plan is a draft or changes are requested."""
     plan = RegionPlan.objects.select_for_update().get(pk=plan.pk)
     _require_author(user, plan)
@@ -179,13 +171,11 @@ def plan_save_sections(
     plan.full_clean()
     plan.save(update_fields=["sections", "updated_at"])
     plan.authors.add(user)
-    audit_log(request=request, user=user, action=AuditAction.CHANGE, obj=plan, detail="tekst")
+    audit_log(user=user, action=AuditAction.CHANGE, obj=plan, detail="tekst")
 
 
 @transaction.atomic
-def plan_transition(
-    *, user: User, plan: RegionPlan, action: str, request: HttpRequest | None = None
-) -> RegionPlan:
+def plan_transition(*, user: User, plan: RegionPlan, action: str) -> RegionPlan:
     """Move a plan one step through its workflow, or refuse with a message a person understands.
 
     Submitting and resubmitting freeze the text and the data panel into a new version.
@@ -212,7 +202,6 @@ def plan_transition(
     else:
         getattr(plan, action)()
     audit_log(
-        request=request,
         user=user,
         action=AuditAction.CHANGE,
         obj=plan,
@@ -242,9 +231,7 @@ def _freeze_version(*, plan: RegionPlan, user: User) -> PlanVersion:
 
 
 @transaction.atomic
-def plan_set_deadline(
-    *, user: User, region: Region, year: int, deadline: dt.date, request: HttpRequest | None = None
-) -> RegionPlan:
+def plan_set_deadline(*, user: User, region: Region, year: int, deadline: dt.date) -> RegionPlan:
     """A coordinator sets the region's deadline for a year (the plan is created if need be)."""
     if not is_region_coordinator(user, region.pk):
         raise ValidationError(
@@ -267,9 +254,7 @@ def plan_set_deadline(
             # key that no reminder of the new deadline uses.
             sent.key = f"old{sent.pk}-{sent.key}"[:30]
             sent.save(update_fields=["key"])
-        audit_log(
-            request=request, user=user, action=AuditAction.CHANGE, obj=plan, detail="deadline"
-        )
+        audit_log(user=user, action=AuditAction.CHANGE, obj=plan, detail="deadline")
     return plan
 
 
@@ -284,9 +269,7 @@ def _require_participant(user: User, plan: RegionPlan) -> None:
 
 
 @transaction.atomic
-def comment_add(
-    *, user: User, plan: RegionPlan, section: str, text: str, request: HttpRequest | None = None
-) -> SectionComment:
+def comment_add(*, user: User, plan: RegionPlan, section: str, text: str) -> SectionComment:
     """A comment on one section, by a reviewer or an author of the region."""
     _require_participant(user, plan)
     if plan.status == PlanStatus.APPROVED:
@@ -300,32 +283,26 @@ def comment_add(
     )
     comment.full_clean()
     comment.save()
-    audit_log(request=request, user=user, action=AuditAction.CREATE, obj=comment)
+    audit_log(user=user, action=AuditAction.CREATE, obj=comment)
     return comment
 
 
 @transaction.atomic
-def comment_resolve(
-    *, user: User, comment: SectionComment, request: HttpRequest | None = None
-) -> SectionComment:
+def comment_resolve(*, user: User, comment: SectionComment) -> SectionComment:
     _require_participant(user, comment.plan)
     if not comment.resolve(by=user):
         raise ValidationError(_("Deze opmerking was al afgehandeld."))
-    audit_log(
-        request=request, user=user, action=AuditAction.CHANGE, obj=comment, detail="afgehandeld"
-    )
+    audit_log(user=user, action=AuditAction.CHANGE, obj=comment, detail="afgehandeld")
     return comment
 
 
 @transaction.atomic
-def note_add(
-    *, user: User, plan: RegionPlan, text: str, request: HttpRequest | None = None
-) -> ReviewerNote:
+def note_add(*, user: User, plan: RegionPlan, text: str) -> ReviewerNote:
     """A private note for the region's coordinators; the authors never see it."""
     if not is_region_coordinator(user, plan.region_id):
         raise ValidationError(_("Alleen regiocoördinatoren van deze regio maken notities."))
     note = ReviewerNote(plan=plan, author=user, text=(text or "").strip())
     note.full_clean()
     note.save()
-    audit_log(request=request, user=user, action=AuditAction.CREATE, obj=note)
+    audit_log(user=user, action=AuditAction.CREATE, obj=note)
     return note

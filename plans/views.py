@@ -123,7 +123,6 @@ def start(request: AuthenticatedRequest) -> HttpResponse:
                 region=region,
                 year=year,
                 copy_from=previous if request.POST.get("copy") else None,
-                request=request,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -138,7 +137,7 @@ def start(request: AuthenticatedRequest) -> HttpResponse:
 def next_year(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     try:
-        new_plan = services.plan_start_next_year(user=request.user, plan=plan, request=request)
+        new_plan = services.plan_start_next_year(user=request.user, plan=plan)
     except ValidationError as error:
         _messages_from(request, error)
         return redirect("plans:detail", pk=plan.pk)
@@ -250,9 +249,7 @@ def edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_save_sections(
-                user=request.user, plan=plan, sections=form.cleaned_data, request=request
-            )
+            services.plan_save_sections(user=request.user, plan=plan, sections=form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -284,9 +281,7 @@ def transition(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     action = request.POST.get("action", "")
     try:
-        plan = services.plan_transition(
-            user=request.user, plan=plan, action=action, request=request
-        )
+        plan = services.plan_transition(user=request.user, plan=plan, action=action)
     except ValidationError as error:
         _messages_from(request, error)
     else:
@@ -309,7 +304,6 @@ def comment_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 plan=plan,
                 section=form.cleaned_data["section"],
                 text=form.cleaned_data["text"],
-                request=request,
             )
         except ValidationError as error:
             _messages_from(request, error)
@@ -331,7 +325,7 @@ def comment_resolve(request: AuthenticatedRequest, pk: int, comment_pk: int) -> 
     plan = _plan(request, pk)
     comment = get_object_or_404(SectionComment, plan=plan, pk=comment_pk)
     try:
-        services.comment_resolve(user=request.user, comment=comment, request=request)
+        services.comment_resolve(user=request.user, comment=comment)
     except ValidationError as error:
         _messages_from(request, error)
     else:
@@ -346,9 +340,7 @@ def note_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            services.note_add(
-                user=request.user, plan=plan, text=form.cleaned_data["text"], request=request
-            )
+            services.note_add(user=request.user, plan=plan, text=form.cleaned_data["text"])
         except ValidationError as error:
             _messages_from(request, error)
         else:
@@ -370,7 +362,6 @@ def set_deadline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 region=plan.region,
                 year=plan.year,
                 deadline=form.cleaned_data["deadline"],
-                request=request,
             )
         except ValidationError as error:
             _messages_from(request, error)
@@ -399,7 +390,6 @@ def region_deadline(request: AuthenticatedRequest) -> HttpResponse:
                 region=region,
                 year=year,
                 deadline=form.cleaned_data["deadline"],
-                request=request,
             )
         except ValidationError as error:
             _messages_from(request, error)
