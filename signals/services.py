@@ -12,6 +12,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.services import audit_log
 from core.roles import Role
 from members.models import Employer, Member, Sector, User
 from regions.models import Region, UnionHouse
@@ -184,6 +186,12 @@ def session_log(
     session.save()
     _write_themes(session, details.themes)
     _set_consent(session, given=details.consent_to_share, by=consultant)
+    audit_log(
+        user=consultant,
+        action=AuditAction.CREATE,
+        obj=session,
+        subject_member_id=session.member_id,
+    )
     return session
 
 
@@ -207,6 +215,7 @@ def session_update(
     session.save()
     _write_themes(session, details.themes)
     _set_consent(session, given=details.consent_to_share, by=by)
+    audit_log(user=by, action=AuditAction.CHANGE, obj=session, subject_member_id=session.member_id)
     return session
 
 
@@ -215,6 +224,15 @@ def consent_withdraw(*, session: ConsultationSession, by: User | None = None) ->
     """Withdraw consent now: from this moment no view shows the member's identity or summary."""
     updated = session.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
     ConsultationSession.objects.filter(pk=session.pk).update(consent_to_share=False)
+    audit_log(
+        user=by,
+        action=AuditAction.CHANGE,
+        obj=session,
+        subject_member_id=session.member_id,
+        detail="toestemming ingetrokken door het lid"
+        if by is not None and by.role == Role.MEMBER
+        else "toestemming ingetrokken",
+    )
     return updated
 
 
@@ -314,7 +332,9 @@ def employer_merge(*, source: Employer, target: Employer, by: User) -> Employer:
 # --- signal lifecycle (compare-and-swap) ------------------------------------------------------
 
 
-def _transition(signal: Signal, *, from_statuses: list[str], **changes: Any) -> Signal:
+def _transition(
+    signal: Signal, *, by: User, step: str, from_statuses: list[str], **changes: Any
+) -> Signal:
     updated = Signal.objects.filter(pk=signal.pk, status__in=from_statuses).update(
         updated_at=timezone.now(), **changes
     )
@@ -325,6 +345,7 @@ def _transition(signal: Signal, *, from_statuses: list[str], **changes: Any) -> 
             )
         )
     signal.refresh_from_db()
+    audit_log(user=by, action=AuditAction.CHANGE, obj=signal, detail=step)
     return signal
 
 
@@ -332,6 +353,8 @@ def _transition(signal: Signal, *, from_statuses: list[str], **changes: Any) -> 
 def signal_acknowledge(*, signal: Signal, by: User) -> Signal:
     return _transition(
         signal,
+        by=by,
+        step="acknowledge",
         from_statuses=[SignalStatus.OPEN],
         status=SignalStatus.ACKNOWLEDGED,
         acknowledged_at=timezone.now(),
@@ -345,6 +368,8 @@ def signal_start(*, signal: Signal, by: User, action: str) -> Signal:
         raise ValidationError(_("Kies welke actie is ondernomen."))
     return _transition(
         signal,
+        by=by,
+        step="start",
         from_statuses=[SignalStatus.ACKNOWLEDGED],
         status=SignalStatus.IN_PROGRESS,
         action=action,
@@ -357,6 +382,8 @@ def signal_close(*, signal: Signal, by: User, outcome: str) -> Signal:
         raise ValidationError(_("Beschrijf de uitkomst."))
     return _transition(
         signal,
+        by=by,
+        step="close",
         from_statuses=[SignalStatus.ACKNOWLEDGED, SignalStatus.IN_PROGRESS],
         status=SignalStatus.CLOSED,
         outcome=outcome.strip(),
@@ -371,6 +398,8 @@ def signal_dismiss(*, signal: Signal, by: User, reason: str) -> Signal:
         raise ValidationError(_("Geef een reden."))
     return _transition(
         signal,
+        by=by,
+        step="dismiss",
         from_statuses=[SignalStatus.OPEN, SignalStatus.ACKNOWLEDGED, SignalStatus.IN_PROGRESS],
         status=SignalStatus.DISMISSED,
         dismiss_reason=reason.strip(),

@@ -110,13 +110,7 @@ def session_new(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                session = _save_session(form, request)
-                audit_log(
-                    request=request,
-                    action=AuditAction.CREATE,
-                    obj=session,
-                    subject_member_id=session.member_id,
-                )
+                _save_session(form, request)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -137,12 +131,6 @@ def session_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             try:
                 with transaction.atomic():
                     _save_session(form, request, session)
-                    audit_log(
-                        request=request,
-                        action=AuditAction.CHANGE,
-                        obj=session,
-                        subject_member_id=session.member_id,
-                    )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -193,13 +181,6 @@ def session_list(request: AuthenticatedRequest) -> HttpResponse:
 def consent_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     session = get_visible_or_404(ConsultationSession.objects, request.user, pk=pk)
     services.consent_withdraw(session=session, by=request.user)
-    audit_log(
-        request=request,
-        action=AuditAction.CHANGE,
-        obj=session,
-        subject_member_id=session.member_id,
-        detail="consent withdrawn",
-    )
     messages.success(request, _("De toestemming is ingetrokken."))
     return redirect("signals:session_list")
 
@@ -340,7 +321,6 @@ def signal_act(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        audit_log(request=request, action=AuditAction.CHANGE, obj=signal, detail=step)
         messages.success(request, _("Het signaal is bijgewerkt."))
     return redirect("signals:signal", pk=signal.pk)
 
@@ -485,13 +465,6 @@ def my_consents(request: AuthenticatedRequest) -> HttpResponse:
 def my_consent_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     consent = get_visible_or_404(Consent.objects.active(), request.user, pk=pk)
     services.consent_withdraw(session=consent.session, by=request.user)
-    audit_log(
-        request=request,
-        action=AuditAction.CHANGE,
-        obj=consent,
-        subject_member_id=consent.member_id,
-        detail="consent withdrawn by member",
-    )
     messages.success(
         request,
         _(

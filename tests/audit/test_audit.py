@@ -127,3 +127,35 @@ def test_outside_a_request_a_service_write_has_no_address(db):
 
     entry = audit_log(action="delete", object_type="retention", detail="nachtelijk")
     assert entry.ip_address is None and entry.path == ""
+
+
+def test_signal_steps_and_consent_withdrawals_are_recorded_by_the_services(cast, client):
+    """The services record their writes (views only their reads): whatever calls them, the
+    entry names the actor, and in a request its address and page."""
+    from django.urls import reverse
+
+    from audit.models import AuditEntry
+    from signals import services
+    from signals.models import Consent
+    from tests.conftest import login
+    from tests.signals.helpers import log_session
+    from tests.signals.test_consent_recipients import _signal
+
+    session = log_session(cast, member=cast.member, consent=True)
+    created = AuditEntry.objects.get(object_type="signals.consultationsession", action="create")
+    assert created.actor == cast.consultant and created.subject_member_id == cast.member.pk
+
+    signal = _signal(kind="employer_cluster", key="employer:x", sector=cast.sector)
+    login(client, cast.sector_official)
+    url = reverse("signals:signal_act", args=[signal.pk])
+    client.post(url, {"step": "acknowledge"}, REMOTE_ADDR="203.0.113.9")
+    step = AuditEntry.objects.get(object_type="signals.signal", action="change")
+    assert step.detail == "acknowledge" and step.actor == cast.sector_official
+    assert step.ip_address == "203.0.113.9" and step.path == url
+
+    services.consent_withdraw(session=session, by=cast.member_user)
+    withdrawn = AuditEntry.objects.filter(
+        object_type="signals.consultationsession", action="change"
+    ).get()
+    assert withdrawn.detail == "toestemming ingetrokken door het lid"
+    assert not Consent.objects.filter(session=session, withdrawn_at__isnull=True).exists()
