@@ -411,7 +411,8 @@ def signal_dismiss(*, signal: Signal, by: User, reason: str) -> Signal:
 # --- notifications ----------------------------------------------------------------------------
 
 
-def notification_mark_read(*, user: User, notification_id: int) -> None:
-    SignalNotification.objects.filter(
-        pk=notification_id, recipient=user, read_at__isnull=True
+def notifications_mark_read(*, user: User, signal: Signal) -> int:
+    """The person has read what they were told about this signal."""
+    return SignalNotification.objects.filter(
+        signal=signal, recipient=user, read_at__isnull=True
     ).update(read_at=timezone.now())

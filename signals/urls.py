@@ -35,4 +35,5 @@ urlpatterns = [
     path("signalen/regio/<str:code>/", views.region_page, name="region"),
     path("signalen/<int:pk>/", views.signal_detail, name="signal"),
     path("signalen/<int:pk>/actie/", views.signal_act, name="signal_act"),
+    path("signalen/<int:pk>/gelezen/", views.signal_read, name="signal_read"),
 ]

@@ -281,15 +281,17 @@ def signal_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             subject_member_id=session.member_id,
             detail="shared with consent",
         )
-    SignalNotification.objects.filter(
+    # Reading a page writes nothing but its audit entry: the person marks what they read.
+    unread = SignalNotification.objects.filter(
         signal=signal, recipient=request.user, read_at__isnull=True
-    ).update(read_at=timezone.now())
+    ).count()
     week_labels = [dt.date.fromisoformat(c.label).strftime("%d-%m") for c in evidence.weeks]
     return render(
         request,
         "signals/signal_detail.html",
         {
             "signal": signal,
+            "unread": unread,
             "evidence": evidence,
             "is_consent_recipient": request.user.role == Role.SECTOR_OFFICIAL,
             "chart": bar_chart(evidence.weeks, labels=week_labels),
@@ -322,6 +324,16 @@ def signal_act(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Het signaal is bijgewerkt."))
+    return redirect("signals:signal", pk=signal.pk)
+
+
+@require_POST
+@role_required(*SIGNAL_ROLES)
+def signal_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    signal = get_visible_or_404(Signal.objects, request.user, pk=pk)
+    services.notifications_mark_read(user=request.user, signal=signal)
+    if request.POST.get("next") == "inbox":
+        return redirect("signals:inbox")
     return redirect("signals:signal", pk=signal.pk)
 
 

@@ -126,4 +126,10 @@ ROWS: list[Access] = [
         probe=False,
         reason="POST only; tested in tests/signals/test_lifecycle.py",
     ),
+    Access(
+        "signals:signal_read",
+        SIGNAL_ROLES,
+        probe=False,
+        reason="POST only; tested in tests/signals/test_notifications.py",
+    ),
 ]

@@ -116,3 +116,24 @@ def test_an_acknowledged_signal_gets_no_reminder(cast):
     signal = _employer_signal(cast, cast.sector)
     signal_acknowledge(signal=signal, by=cast.sector_official)
     assert send_reminders(now=timezone.now() + dt.timedelta(days=30)) == 0
+
+
+def test_opening_a_signal_writes_nothing_but_marking_it_read_does(cast, login_as):
+    """No writes on GET: the notification stays unread until the official marks it read."""
+    from django.urls import reverse
+
+    from signals.models import SignalNotification
+    from tests.signals.test_consent_recipients import _signal
+
+    signal = _signal(kind="employer_cluster", key="employer:y", sector=cast.sector)
+    SignalNotification.objects.create(signal=signal, recipient=cast.sector_official, kind="new")
+    client = login_as(cast.sector_official)
+    page = client.get(reverse("signals:signal", args=[signal.pk])).content.decode()
+    assert "1 ongelezen melding" in page
+    assert SignalNotification.objects.get().read_at is None
+    response = client.post(reverse("signals:signal_read", args=[signal.pk]))
+    assert response.status_code == 302
+    assert SignalNotification.objects.get().read_at is not None
+    other = login_as(cast.other_sector_official)
+    foreign = _signal(kind="employer_cluster", key="employer:z", sector=cast.sector)
+    assert other.post(reverse("signals:signal_read", args=[foreign.pk])).status_code == 404
