@@ -37,7 +37,7 @@ from django.utils import timezone  # noqa: E402
 from core.roles import Role  # noqa: E402
 from members.models import Member, User  # noqa: E402
 from regions.models import Region  # noqa: E402
-from trajectories import services  # noqa: E402
+from trajectories import enrolling, services  # noqa: E402
 from trajectories.models import (  # noqa: E402
     Enrolment,
     IntakeRequest,
@@ -106,7 +106,7 @@ def main() -> None:
         try:
             barrier.wait()
             for t in chunk:
-                services.enrol(by=adviser, trajectory=t, session=session)
+                enrolling.enrol(by=adviser, trajectory=t, session=session)
         finally:
             connection.close()
 

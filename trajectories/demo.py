@@ -19,7 +19,7 @@ from django.utils import timezone
 from core.roles import Role
 from members.models import Employer, Member, Sector, User
 from regions.models import Region, UnionHouse
-from trajectories import services
+from trajectories import enrolling, services
 from trajectories.models import (
     CollectiveCase,
     CollectiveCaseKind,
@@ -193,7 +193,7 @@ def seed(*, rng, fake) -> None:
             services.note_add(
                 by=adviser, trajectory=t, text="Gemotiveerd; twijfelt nog over de reistijd."
             )
-            services.enrol(by=adviser, trajectory=t, session=sessions[0])
+            enrolling.enrol(by=adviser, trajectory=t, session=sessions[0])
 
         # --- a non-member in the mobility team, and the intake queue --------------------------
         participant = services.participant_create(

@@ -20,7 +20,7 @@ from audit.services import audit_log
 from core.access import get_visible_or_404, role_required
 from core.roles import Role
 from members.http import AuthenticatedRequest
-from trajectories import services
+from trajectories import enrolling
 from trajectories.models import Enrolment, EnrolmentStatus, Trajectory, WorkshopSession
 
 
@@ -95,7 +95,7 @@ def enrol(request: AuthenticatedRequest, session_pk: int) -> HttpResponse:
     if trajectory is None:
         return redirect("trajectories:my_trajectory")
     try:
-        enrolment = services.enrol(by=request.user, trajectory=trajectory, session=session)
+        enrolment = enrolling.enrol(by=request.user, trajectory=trajectory, session=session)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -120,7 +120,7 @@ def cancel(request: AuthenticatedRequest, enrolment_pk: int) -> HttpResponse:
         Enrolment.objects.select_related("trajectory"), request.user, pk=enrolment_pk
     )
     try:
-        services.enrolment_cancel(by=request.user, enrolment=enrolment)
+        enrolling.enrolment_cancel(by=request.user, enrolment=enrolment)
         messages.success(request, _("De inschrijving is afgemeld."))
     except ValidationError as error:
         for message in error.messages:

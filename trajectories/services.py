@@ -18,12 +18,12 @@ from audit.services import audit_log
 from core.roles import Role
 from members.models import Employer, Member, Sector, User
 from regions.models import Region
+from trajectories.access import require_adviser_of, subject_of
+from trajectories.enrolling import enrolment_cancel
 from trajectories.models import (
     ActionPlan,
     AdviserAssignment,
     CollectiveCase,
-    Enrolment,
-    EnrolmentStatus,
     Goal,
     GoalStatus,
     IntakeRequest,
@@ -36,20 +36,9 @@ from trajectories.models import (
     ProgressNote,
     Trajectory,
     TrajectoryStatus,
-    WorkshopSession,
 )
-from trajectories.tasks import send_moved_up_mail
 
 logger = logging.getLogger(__name__)
-
-
-def _subject(trajectory: Trajectory) -> int | None:
-    return trajectory.member_id
-
-
-def _require_adviser_of(user: User, trajectory: Trajectory) -> None:
-    if not (user.role == Role.ADVISER and trajectory.adviser_id == user.pk):
-        raise ValidationError(_("Alleen de trajectadviseur van dit traject kan dit doen."))
 
 
 # --- intake ------------------------------------------------------------------------------------
@@ -206,7 +195,7 @@ def intake_take(
         user=adviser,
         action=AuditAction.CREATE,
         obj=trajectory,
-        subject_member_id=_subject(trajectory),
+        subject_member_id=subject_of(trajectory),
         detail=f"uit intake {intake_request.pk}",
     )
     return trajectory
@@ -268,7 +257,7 @@ def trajectory_reassign(
         user=by,
         action=AuditAction.CHANGE,
         obj=trajectory,
-        subject_member_id=_subject(trajectory),
+        subject_member_id=subject_of(trajectory),
         detail=f"overgedragen aan gebruiker {new_adviser.pk}",
     )
     return assignment
@@ -292,7 +281,7 @@ def _record_version(*, plan: ActionPlan, by: User, change: str) -> PlanVersion |
 
 
 def _check_plan_editable(plan: ActionPlan, by: User) -> None:
-    _require_adviser_of(by, plan.trajectory)
+    require_adviser_of(by, plan.trajectory)
     if plan.trajectory.is_finished:
         raise ValidationError(_("Het plan van een beëindigd traject kan niet meer veranderen."))
 
@@ -310,7 +299,7 @@ def goal_add(*, by: User, plan: ActionPlan, description: str, due_on: datetime.d
         action=AuditAction.CHANGE,
         obj=plan.trajectory,
         detail="doel toegevoegd",
-        subject_member_id=_subject(plan.trajectory),
+        subject_member_id=subject_of(plan.trajectory),
     )
     return goal
 
@@ -351,7 +340,7 @@ def goal_update(
         action=AuditAction.CHANGE,
         obj=plan.trajectory,
         detail="doel gewijzigd",
-        subject_member_id=_subject(plan.trajectory),
+        subject_member_id=subject_of(plan.trajectory),
     )
     return goal
 
@@ -394,7 +383,7 @@ def plan_agree(
         action=AuditAction.CHANGE,
         obj=trajectory,
         detail="plan afgesproken",
-        subject_member_id=_subject(trajectory),
+        subject_member_id=subject_of(trajectory),
     )
     assert version is not None
     return version
@@ -421,7 +410,7 @@ def review_hold(
     """Mark a review as held and plan the next one after the interval. Returns the next."""
     review = PlanReview.objects.select_for_update().select_related("trajectory").get(pk=review.pk)
     trajectory = review.trajectory
-    _require_adviser_of(by, trajectory)
+    require_adviser_of(by, trajectory)
     if review.held_on:
         raise ValidationError(_("Deze evaluatie is al gehouden."))
     if trajectory.status != TrajectoryStatus.ACTIVE:
@@ -434,25 +423,27 @@ def review_hold(
         action=AuditAction.CHANGE,
         obj=trajectory,
         detail="evaluatie gehouden",
-        subject_member_id=_subject(trajectory),
+        subject_member_id=subject_of(trajectory),
     )
     return _schedule_review(trajectory, after=review.held_on, weeks=plan.review_interval_weeks)
 
 
 @transaction.atomic
 def note_add(*, by: User, trajectory: Trajectory, text: str) -> ProgressNote:
-    _require_adviser_of(by, trajectory)
+    require_adviser_of(by, trajectory)
     note = ProgressNote(trajectory=trajectory, author=by, text=text)
     note.full_clean()
     note.save()
-    audit_log(user=by, action=AuditAction.CREATE, obj=note, subject_member_id=_subject(trajectory))
+    audit_log(
+        user=by, action=AuditAction.CREATE, obj=note, subject_member_id=subject_of(trajectory)
+    )
     return note
 
 
 @transaction.atomic
 def summary_share(*, by: User, trajectory: Trajectory, text: str) -> Trajectory:
     """The adviser chooses what the participant sees as a summary of the guidance."""
-    _require_adviser_of(by, trajectory)
+    require_adviser_of(by, trajectory)
     trajectory.shared_summary = text.strip()
     trajectory.shared_summary_updated_at = timezone.now()
     trajectory.save(update_fields=["shared_summary", "shared_summary_updated_at"])
@@ -461,7 +452,7 @@ def summary_share(*, by: User, trajectory: Trajectory, text: str) -> Trajectory:
         action=AuditAction.CHANGE,
         obj=trajectory,
         detail="samenvatting gedeeld",
-        subject_member_id=_subject(trajectory),
+        subject_member_id=subject_of(trajectory),
     )
     return trajectory
 
@@ -486,7 +477,7 @@ def trajectory_end(
     Open waiting-list places and future enrolments are cancelled."""
     # Read the status as it is in the database now (the row stays locked until commit).
     trajectory = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
-    _require_adviser_of(by, trajectory)
+    require_adviser_of(by, trajectory)
     outcome = Outcome(
         trajectory=trajectory,
         kind=kind,
@@ -508,105 +499,10 @@ def trajectory_end(
         user=by,
         action=AuditAction.CHANGE,
         obj=trajectory,
-        subject_member_id=_subject(trajectory),
+        subject_member_id=subject_of(trajectory),
         detail=f"beëindigd: {trajectory.status}, uitkomst {kind}",
     )
     return outcome
-
-
-# --- workshops ---------------------------------------------------------------------------------
-
-
-def _may_enrol_for(by: User, trajectory: Trajectory) -> bool:
-    if by.role == Role.ADVISER:
-        return trajectory.adviser_id == by.pk
-    if by.role == Role.MEMBER:
-        return trajectory.member is not None and trajectory.member.user_id == by.pk
-    return False
-
-
-@transaction.atomic
-def enrol(*, by: User, trajectory: Trajectory, session: WorkshopSession) -> Enrolment:
-    """A place in the session, or on its waiting list when it is full. The session row is
-    locked, so concurrent enrolments are counted one after the other and never exceed it."""
-    if not _may_enrol_for(by, trajectory):
-        raise ValidationError(_("Je kunt alleen voor je eigen traject inschrijven."))
-    session = (
-        WorkshopSession.objects.select_for_update().select_related("workshop").get(pk=session.pk)
-    )
-    if trajectory.is_finished:
-        raise ValidationError(_("Inschrijven kan alleen tijdens een lopend traject."))
-    if session.starts_at <= timezone.now() or not session.workshop.is_active:
-        raise ValidationError(_("Voor deze bijeenkomst kun je je niet meer inschrijven."))
-    if session.enrolments.active().filter(trajectory=trajectory).exists():
-        raise ValidationError(_("Je staat al ingeschreven of op de wachtlijst."))
-    taken = session.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
-    status = EnrolmentStatus.ENROLLED if taken < session.capacity else EnrolmentStatus.WAITING
-    enrolment = Enrolment.objects.create(
-        session=session, trajectory=trajectory, status=status, enrolled_by=by
-    )
-    audit_log(
-        user=by, action=AuditAction.CREATE, obj=enrolment, subject_member_id=_subject(trajectory)
-    )
-    return enrolment
-
-
-@transaction.atomic
-def enrolment_cancel(*, by: User, enrolment: Enrolment, audit: bool = True) -> Enrolment | None:
-    """Cancel a place; when it was a real place, the first on the waiting list moves up and
-    hears about it by mail. Returns the enrolment that moved up, if any."""
-    trajectory = enrolment.trajectory
-    if not _may_enrol_for(by, trajectory):
-        raise ValidationError(_("Je kunt alleen je eigen inschrijvingen afmelden."))
-    session = WorkshopSession.objects.select_for_update().get(pk=enrolment.session_id)
-    enrolment = Enrolment.objects.get(pk=enrolment.pk)
-    if enrolment.status == EnrolmentStatus.CANCELLED:
-        raise ValidationError(_("Deze inschrijving is al afgemeld."))
-    was_enrolled = enrolment.status == EnrolmentStatus.ENROLLED
-    enrolment.status = EnrolmentStatus.CANCELLED
-    enrolment.cancelled_at = timezone.now()
-    enrolment.save(update_fields=["status", "cancelled_at"])
-    if audit:
-        audit_log(
-            user=by,
-            action=AuditAction.CHANGE,
-            obj=enrolment,
-            detail="afgemeld",
-            subject_member_id=_subject(trajectory),
-        )
-    if not was_enrolled or session.starts_at <= timezone.now():
-        return None
-    promoted = (
-        session.enrolments.filter(status=EnrolmentStatus.WAITING)
-        .order_by("created_at", "pk")
-        .first()
-    )
-    if promoted is None:
-        return None
-    promoted.status = EnrolmentStatus.ENROLLED
-    promoted.promoted_at = timezone.now()
-    promoted.save(update_fields=["status", "promoted_at"])
-    send_moved_up_mail.delay_on_commit(promoted.pk)  # type: ignore[attr-defined]  # celery-types: shared_task gives Task, Django's app makes DjangoTask
-    return promoted
-
-
-@transaction.atomic
-def attendance_record(*, by: User, enrolment: Enrolment, attended: bool) -> Enrolment:
-    _require_adviser_of(by, enrolment.trajectory)
-    if enrolment.status != EnrolmentStatus.ENROLLED:
-        raise ValidationError(_("Alleen bij een inschrijving hoort een aanwezigheid."))
-    if enrolment.session.starts_at > timezone.now():
-        raise ValidationError(_("Aanwezigheid vul je in als de bijeenkomst begonnen is."))
-    enrolment.attended = attended
-    enrolment.save(update_fields=["attended"])
-    audit_log(
-        user=by,
-        action=AuditAction.CHANGE,
-        obj=enrolment,
-        detail="aanwezigheid",
-        subject_member_id=_subject(enrolment.trajectory),
-    )
-    return enrolment
 
 
 # --- collective cases --------------------------------------------------------------------------

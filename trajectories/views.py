@@ -21,7 +21,7 @@ from core import bounds
 from core.access import get_visible_or_404, role_required
 from core.roles import Role
 from members.http import AuthenticatedRequest
-from trajectories import forms, services
+from trajectories import enrolling, forms, services
 from trajectories.models import (
     AdviserAssignment,
     Enrolment,
@@ -341,7 +341,7 @@ def workshops_for(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             WorkshopSession.objects.upcoming(), pk=bounds.int_param(request.POST, "session")
         )
         try:
-            enrolment = services.enrol(by=request.user, trajectory=trajectory, session=session)
+            enrolment = enrolling.enrol(by=request.user, trajectory=trajectory, session=session)
         except ValidationError as error:
             _errors(request, error)
         else:
@@ -379,7 +379,7 @@ def attendance(request: AuthenticatedRequest, enrolment_pk: int) -> HttpResponse
         Enrolment.objects.select_related("session", "trajectory"), request.user, pk=enrolment_pk
     )
     try:
-        services.attendance_record(
+        enrolling.attendance_record(
             by=request.user, enrolment=enrolment, attended=request.POST.get("attended") == "yes"
         )
         messages.success(request, _("Aanwezigheid vastgelegd."))

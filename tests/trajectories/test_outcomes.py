@@ -11,7 +11,7 @@ from django.utils import timezone
 from members.models import Sector
 from tests.factories import EmployerFactory
 from tests.trajectories import factories as f
-from trajectories import services
+from trajectories import enrolling, services
 from trajectories.models import Enrolment, Outcome, Trajectory, TrajectoryStatus
 from trajectories.panel import region_panel
 from trajectories.selectors import figures_per_adviser, outcome_figures
@@ -58,7 +58,7 @@ def test_an_intake_cannot_be_completed_and_nothing_is_recorded(cast):
 
 def test_ending_cancels_future_workshop_places(cast):
     trajectory = f.active_trajectory(adviser=cast.adviser)
-    services.enrol(by=cast.adviser, trajectory=trajectory, session=f.session())
+    enrolling.enrol(by=cast.adviser, trajectory=trajectory, session=f.session())
     services.trajectory_end(by=cast.adviser, trajectory=trajectory, kind="other")
     assert Enrolment.objects.get(trajectory=trajectory).status == "cancelled"
 

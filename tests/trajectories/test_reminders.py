@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tests.conftest import Cast, ensure_reference_data
 from tests.trajectories import factories as f
-from trajectories import services, tasks
+from trajectories import enrolling, services, tasks
 from trajectories.models import PlanReview
 
 
@@ -58,8 +58,8 @@ def test_a_session_reminder_goes_to_each_enrolled_participant_once(cast):
     session = f.session(capacity=1, starts_in=datetime.timedelta(hours=20))
     first = f.active_trajectory(adviser=cast.adviser)
     second = f.active_trajectory(adviser=cast.adviser)
-    services.enrol(by=cast.adviser, trajectory=first, session=session)
-    services.enrol(by=cast.adviser, trajectory=second, session=session)  # waiting list
+    enrolling.enrol(by=cast.adviser, trajectory=first, session=session)
+    enrolling.enrol(by=cast.adviser, trajectory=second, session=session)  # waiting list
     mail.outbox.clear()
     assert tasks.send_session_reminders() == 1
     assert tasks.send_session_reminders() == 0
@@ -68,7 +68,7 @@ def test_a_session_reminder_goes_to_each_enrolled_participant_once(cast):
 
 def test_a_session_next_week_is_not_reminded_yet(cast):
     session = f.session(starts_in=datetime.timedelta(days=7))
-    services.enrol(
+    enrolling.enrol(
         by=cast.adviser, trajectory=f.active_trajectory(adviser=cast.adviser), session=session
     )
     assert tasks.send_session_reminders() == 0
@@ -83,7 +83,7 @@ def test_concurrent_reminder_runs_send_each_reminder_once():
         _due_review(cast)
     session = f.session(capacity=10, starts_in=datetime.timedelta(hours=5))
     for _ in range(5):
-        services.enrol(
+        enrolling.enrol(
             by=cast.adviser, trajectory=f.active_trajectory(adviser=cast.adviser), session=session
         )
     mail.outbox.clear()

@@ -12,6 +12,7 @@ from audit.models import AuditEntry
 from core.registry import home_tiles
 from tests.conftest import login
 from tests.trajectories import factories as f
+from trajectories import enrolling
 from trajectories.models import (
     Enrolment,
     IntakeRequest,
@@ -146,9 +147,8 @@ def test_the_participant_enrols_and_cancels_and_the_waiting_list_moves_up(client
     mine = Enrolment.objects.get(trajectory=own)
     assert mine.status == "enrolled"
     other = f.active_trajectory(adviser=cast.adviser)
-    from trajectories import services
 
-    waiting = services.enrol(by=cast.adviser, trajectory=other, session=session)
+    waiting = enrolling.enrol(by=cast.adviser, trajectory=other, session=session)
     assert waiting.status == "waiting"
     page = client.get(reverse("trajectories:my_workshops")).content.decode()
     assert "Solliciteren met LinkedIn" in page

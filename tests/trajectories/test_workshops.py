@@ -12,7 +12,7 @@ from django.db import connection
 from tests.conftest import Cast, ensure_reference_data
 from tests.factories import MemberFactory, UserFactory
 from tests.trajectories import factories as f
-from trajectories import services
+from trajectories import enrolling
 from trajectories.models import Enrolment, EnrolmentStatus
 
 
@@ -23,7 +23,7 @@ def _participants(cast, n):
 def test_enrolments_beyond_capacity_go_to_the_waiting_list_in_order(cast):
     session = f.session(capacity=2)
     statuses = [
-        services.enrol(by=cast.adviser, trajectory=t, session=session).status
+        enrolling.enrol(by=cast.adviser, trajectory=t, session=session).status
         for t in _participants(cast, 4)
     ]
     assert statuses == ["enrolled", "enrolled", "waiting", "waiting"]
@@ -34,12 +34,12 @@ def test_cancelling_a_place_moves_the_first_waiting_up_and_mails_them(
 ):
     session = f.session(capacity=1)
     first, second, third = _participants(cast, 3)
-    place = services.enrol(by=cast.adviser, trajectory=first, session=session)
-    waiting = services.enrol(by=cast.adviser, trajectory=second, session=session)
-    services.enrol(by=cast.adviser, trajectory=third, session=session)
+    place = enrolling.enrol(by=cast.adviser, trajectory=first, session=session)
+    waiting = enrolling.enrol(by=cast.adviser, trajectory=second, session=session)
+    enrolling.enrol(by=cast.adviser, trajectory=third, session=session)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        promoted = services.enrolment_cancel(by=cast.adviser, enrolment=place)
+        promoted = enrolling.enrolment_cancel(by=cast.adviser, enrolment=place)
     assert promoted.pk == waiting.pk
     waiting.refresh_from_db()
     assert waiting.status == EnrolmentStatus.ENROLLED
@@ -57,29 +57,29 @@ def test_cancelling_a_place_moves_the_first_waiting_up_and_mails_them(
 def test_cancelling_a_waiting_place_moves_nobody(cast):
     session = f.session(capacity=1)
     first, second = _participants(cast, 2)
-    services.enrol(by=cast.adviser, trajectory=first, session=session)
-    waiting = services.enrol(by=cast.adviser, trajectory=second, session=session)
-    assert services.enrolment_cancel(by=cast.adviser, enrolment=waiting) is None
+    enrolling.enrol(by=cast.adviser, trajectory=first, session=session)
+    waiting = enrolling.enrol(by=cast.adviser, trajectory=second, session=session)
+    assert enrolling.enrolment_cancel(by=cast.adviser, enrolment=waiting) is None
     assert Enrolment.objects.get(trajectory=first).status == "enrolled"
 
 
 def test_the_same_participant_cannot_enrol_twice(cast):
     session = f.session()
     trajectory = f.active_trajectory(adviser=cast.adviser)
-    services.enrol(by=cast.adviser, trajectory=trajectory, session=session)
+    enrolling.enrol(by=cast.adviser, trajectory=trajectory, session=session)
     with pytest.raises(ValidationError, match="al ingeschreven"):
-        services.enrol(by=cast.adviser, trajectory=trajectory, session=session)
+        enrolling.enrol(by=cast.adviser, trajectory=trajectory, session=session)
 
 
 def test_a_member_enrols_only_for_their_own_trajectory(cast):
     session = f.session()
     mine = f.active_trajectory(adviser=cast.adviser, member=cast.member)
     theirs = f.active_trajectory(adviser=cast.adviser)
-    assert services.enrol(by=cast.member_user, trajectory=mine, session=session)
+    assert enrolling.enrol(by=cast.member_user, trajectory=mine, session=session)
     with pytest.raises(ValidationError):
-        services.enrol(by=cast.member_user, trajectory=theirs, session=session)
+        enrolling.enrol(by=cast.member_user, trajectory=theirs, session=session)
     with pytest.raises(ValidationError):
-        services.enrol(by=cast.other_adviser, trajectory=theirs, session=session)
+        enrolling.enrol(by=cast.other_adviser, trajectory=theirs, session=session)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -101,7 +101,7 @@ def test_concurrent_enrolments_never_exceed_capacity():
     def enrol(user, trajectory) -> None:
         try:
             barrier.wait()
-            services.enrol(by=user, trajectory=trajectory, session=session)
+            enrolling.enrol(by=user, trajectory=trajectory, session=session)
         except Exception as error:  # noqa: BLE001  (collected and asserted below)
             errors.append(error)
         finally:
@@ -126,7 +126,7 @@ def test_concurrent_cancellations_and_enrolments_keep_the_session_within_capacit
     cast = Cast()
     session = f.session(capacity=2)
     existing = [f.active_trajectory(adviser=cast.adviser) for _ in range(4)]
-    enrolments = [services.enrol(by=cast.adviser, trajectory=t, session=session) for t in existing]
+    enrolments = [enrolling.enrol(by=cast.adviser, trajectory=t, session=session) for t in existing]
     newcomers = [f.active_trajectory(adviser=cast.adviser) for _ in range(4)]
     barrier = threading.Barrier(6)
     errors: list[Exception] = []
@@ -141,10 +141,10 @@ def test_concurrent_cancellations_and_enrolments_keep_the_session_within_capacit
             connection.close()
 
     actions = [
-        lambda e=enrolments[0]: services.enrolment_cancel(by=cast.adviser, enrolment=e),
-        lambda e=enrolments[1]: services.enrolment_cancel(by=cast.adviser, enrolment=e),
+        lambda e=enrolments[0]: enrolling.enrolment_cancel(by=cast.adviser, enrolment=e),
+        lambda e=enrolments[1]: enrolling.enrolment_cancel(by=cast.adviser, enrolment=e),
         *[
-            lambda t=t: services.enrol(by=cast.adviser, trajectory=t, session=session)
+            lambda t=t: enrolling.enrol(by=cast.adviser, trajectory=t, session=session)
             for t in newcomers
         ],
     ]
