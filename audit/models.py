@@ -6,6 +6,7 @@ deletes rows older than their period. The note text of sessions or reports is ne
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -70,3 +71,13 @@ class AuditEntry(models.Model):
         if actor is None:  # through select_related, a missing row reads as None
             return _("verwijderd account %(id)s") % {"id": self.actor_id}
         return str(actor)
+
+    @property
+    def what(self) -> str:
+        """In plain words what was done to which kind of data ("voortgangsnotitie aangemaakt"),
+        for "who looked at my record"."""
+        try:
+            kind = str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            kind = _("gegevens")
+        return f"{kind} {self.get_action_display()}"

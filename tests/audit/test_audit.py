@@ -159,3 +159,29 @@ def test_signal_steps_and_consent_withdrawals_are_recorded_by_the_services(cast,
     ).get()
     assert withdrawn.detail == "toestemming ingetrokken door het lid"
     assert not Consent.objects.filter(session=session, withdrawn_at__isnull=True).exists()
+
+
+def test_who_looked_at_my_record_says_in_plain_words_what_was_done(cast, client):
+    from django.urls import reverse
+
+    from tests.conftest import login
+    from tests.trajectories.factories import active_trajectory
+    from trajectories import services
+
+    route = active_trajectory(adviser=cast.adviser, member=cast.member)
+    services.note_add(by=cast.adviser, trajectory=route, text="Gebeld")
+    login(client, cast.member_user)
+    page = client.get(reverse("audit:my_record_access")).content.decode()
+    assert "Voortgangsnotitie aangemaakt" in page or "voortgangsnotitie aangemaakt" in page.lower()
+
+
+def test_my_data_shows_an_address_without_a_street_without_a_leading_comma(cast, client):
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    cast.member.street, cast.member.house_number, cast.member.city = "", "", "Utrecht"
+    cast.member.save()
+    login(client, cast.member_user)
+    page = client.get(reverse("members:my_data")).content.decode()
+    assert "<dd>3511 AB Utrecht</dd>" in " ".join(page.split()).replace("<dd> ", "<dd>")
