@@ -79,5 +79,5 @@ class AuditEntry(models.Model):
         try:
             kind = str(apps.get_model(self.object_type)._meta.verbose_name)
         except (LookupError, ValueError):
-            kind = _("gegevens")
+            kind = str(_("gegevens"))
         return f"{kind} {self.get_action_display()}"
