@@ -19,6 +19,9 @@ class Command(BaseCommand):
             if login.totp_secret:
                 line += f"   TOTP-geheim: {login.totp_secret}"
             self.stdout.write(line)
+        staff = next((login.email for login in logins if login.totp_secret), "E-MAILADRES")
+        # The command as it runs from the project folder, in the demo's own environment.
         self.stdout.write(
-            "Huidige TOTP-code van een medewerker: python manage.py totp_code E-MAILADRES"
+            "Huidige TOTP-code van een medewerker (in een tweede terminal, in deze map):\n"
+            f"  DJANGO_DEBUG=1 .venv/bin/python manage.py totp_code {staff}"
         )
