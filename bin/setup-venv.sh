@@ -41,13 +41,18 @@ fnv_setup_venv() {
         echo "[fnv-regio] Python: $python ($("$python" --version 2>&1))"
         rm -rf .venv
         "$python" -m venv .venv || { echo "Could not create .venv with $python (is the venv module installed?)" >&2; exit 1; }
-        .venv/bin/python -m pip install --quiet --upgrade pip
+        .venv/bin/python -m pip install --quiet --upgrade pip >.venv/install.log 2>&1
     fi
     wanted=".[${1:-dev}]"
     stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)-${1:-dev}"
     if [ ! -f "$stamp" ]; then
-        echo "[fnv-regio] Installing dependencies into .venv …"
-        .venv/bin/python -m pip install --quiet -e "$wanted" || { echo "Installing the dependencies failed." >&2; exit 1; }
+        echo "[fnv-regio] Installing dependencies into .venv (a few minutes the first time; details in .venv/install.log) …"
+        # pip's own output goes to a file: the terminal keeps the runner's lines; shown on failure.
+        if ! .venv/bin/python -m pip install --quiet -e "$wanted" >>.venv/install.log 2>&1; then
+            tail -n 40 .venv/install.log >&2
+            echo "Installing the dependencies failed; all of pip's output is in .venv/install.log." >&2
+            exit 1
+        fi
         rm -f .venv/.installed-*
         touch "$stamp"
     fi

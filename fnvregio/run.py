@@ -77,6 +77,14 @@ def demo(args: argparse.Namespace) -> int:
     port = args.port or find_free_port(8000)
     url = f"http://127.0.0.1:{port}/"
     env.setdefault("SITE_URL", url.rstrip("/"))
+    # The processes write to var/log/ (the web server's access log included), so the terminal
+    # shows only the runner's own lines and the block with the address and the logins.
+    log_dir = var_dir / "log"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    logs = {
+        name: open(log_dir / f"{name}.log", "a", encoding="utf-8")  # noqa: SIM115 (closed in stop())
+        for name in ("web", "worker", "beat")
+    }
     processes = {
         "web": subprocess.Popen(
             [
@@ -97,6 +105,8 @@ def demo(args: argparse.Namespace) -> int:
             ],
             env=env,
             cwd=BASE_DIR,
+            stdout=logs["web"],
+            stderr=subprocess.STDOUT,
         ),
         "worker": subprocess.Popen(
             [
@@ -113,6 +123,8 @@ def demo(args: argparse.Namespace) -> int:
             ],
             env=env,
             cwd=BASE_DIR,
+            stdout=logs["worker"],
+            stderr=subprocess.STDOUT,
         ),
         "beat": subprocess.Popen(
             [
@@ -129,6 +141,8 @@ def demo(args: argparse.Namespace) -> int:
             ],
             env=env,
             cwd=BASE_DIR,
+            stdout=logs["beat"],
+            stderr=subprocess.STDOUT,
         ),
     }
 
@@ -142,6 +156,8 @@ def demo(args: argparse.Namespace) -> int:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+        for handle in logs.values():
+            handle.close()
         say("Gestopt. De gegevens blijven bewaard in var/ voor de volgende start.")
 
     def stop_and_exit(*_signal_args: object) -> None:
@@ -150,17 +166,23 @@ def demo(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, stop_and_exit)
     if not wait_for(url + "healthz"):
-        say("De webserver kwam niet op gang; zie de meldingen hierboven.")
+        say(f"De webserver kwam niet op gang; zie {log_dir / 'web.log'}.")
         stop()
         return 1
-    print(seed.stdout, flush=True)
-    say(f"Mail van het portaal komt in {var_dir / 'mail'}.")
+    print("", flush=True)
+    print(seed.stdout.rstrip(), flush=True)
+    print("", flush=True)
+    say(f"Mail van het portaal komt in {var_dir / 'mail'}; logboeken in {log_dir}.")
     say(f"Het portaal draait op {url}   (stoppen: Ctrl-C)")
     try:
         while all(process.poll() is None for process in processes.values()):
             time.sleep(1)
         failed = [name for name, process in processes.items() if process.poll() is not None]
-        say(f"Proces gestopt: {', '.join(failed)}; alles wordt afgesloten.")
+        say(
+            f"Proces gestopt: {', '.join(failed)}; alles wordt afgesloten. Zie "
+            + ", ".join(str(log_dir / f"{name}.log") for name in failed)
+            + "."
+        )
         stop()
         return 1
     except KeyboardInterrupt:

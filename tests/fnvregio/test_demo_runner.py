@@ -81,5 +81,10 @@ def test_start_demo_serves_a_dutch_login_page_and_stops_on_ctrl_c(tmp_path):
     rest = process.stdout.read()
     assert process.returncode == 0, rest[-2000:]
     assert "Gestopt" in rest
+    # The terminal shows the runner's lines, not the processes' logs: those are in var/log/.
+    terminal = printed + rest
+    assert "GET /accounts/login/" not in terminal and "celery@" not in terminal
+    web_log = (tmp_path / "var" / "log" / "web.log").read_text()
+    assert "GET /accounts/login/" in web_log
     postmaster = tmp_path / "var" / "postgres" / "postmaster.pid"
     assert not postmaster.exists(), "the embedded PostgreSQL was left running"
