@@ -9,6 +9,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -64,6 +65,16 @@ def current_fernet() -> Fernet:
 
 class MFAAdapter(DefaultMFAAdapter):
     """Encrypts TOTP secrets and recovery-code seeds at rest, with rotatable keys."""
+
+    # A code works once: a second login within the same 30 seconds was refused with only
+    # "Ongeldige code.", without saying to wait for the next one.
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": _(
+            "Deze code klopt niet of is al gebruikt. Een code werkt één keer: wacht op de "
+            "volgende code in je app (elke 30 seconden een nieuwe) en probeer het opnieuw."
+        ),
+    }
 
     def encrypt(self, text: str) -> str:
         return current_fernet().encrypt(text.encode()).decode()

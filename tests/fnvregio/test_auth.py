@@ -68,6 +68,8 @@ def test_a_totp_code_works_only_once(client):
     _password_step(client, user)
     response = client.post(reverse("mfa_authenticate"), {"code": code})
     assert response.status_code == 200
+    # ... and says to wait for the next code, not only that it is wrong
+    assert "wacht op de volgende code" in response.content.decode()
     assert not client.get(reverse("home")).context["user"].is_authenticated
 
 
