@@ -18,7 +18,8 @@ from members.models import Member, MemberStatus
 
 
 def _sector_rows(region, active: int) -> list[list]:
-    if active < min_group_size():
+    minimum = min_group_size()
+    if active < minimum:
         return []
     rows = (
         Member.objects.filter(region=region, status=MemberStatus.ACTIVE)
@@ -28,7 +29,7 @@ def _sector_rows(region, active: int) -> list[list]:
     )
     items, rest = [], 0
     for name, n in rows:
-        if n >= min_group_size() and name:
+        if n >= minimum and name:
             items.append((name, n))
         else:
             rest += n

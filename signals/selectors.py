@@ -68,7 +68,8 @@ class Evidence:
     weeks: list[Cell]
     places: list[Cell]
     themes: list[Cell]
-    shared: list[ConsultationSession]  # sessions whose member consented (and did not withdraw)
+    shared: list[ConsultationSession]  # sessions whose member consented to share with the viewer
+    viewer_may_be_named: bool  # a consent can name the viewer (else they see counts only)
 
 
 def consent_sectors_of(viewer) -> tuple[str, set[int]]:
@@ -92,7 +93,7 @@ def signal_evidence(signal: Signal, *, viewer) -> Evidence:
     total = len(sessions)
     shared = [s for s in sessions if sector_ids and s.consent_reaching(sector_ids, role)]
     if total < min_group_size():
-        return Evidence(total, [], [], [], shared)
+        return Evidence(total, [], [], [], shared, bool(sector_ids))
     weeks: Counter[dt.date] = Counter()
     for s in sessions:
         weeks[s.day - dt.timedelta(days=s.day.weekday())] += 1
@@ -110,6 +111,7 @@ def signal_evidence(signal: Signal, *, viewer) -> Evidence:
         places=suppress(sorted(places.items())),
         themes=suppress(themes.most_common()),
         shared=shared,
+        viewer_may_be_named=bool(sector_ids),
     )
 
 

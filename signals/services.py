@@ -203,9 +203,7 @@ def session_update(
     session = ConsultationSession.objects.select_for_update().get(pk=session.pk)
     if session.consultant_id != by.pk or not session.is_correctable:
         raise ValidationError(_("Dit gesprek kan niet meer worden gewijzigd."))
-    _check_session(
-        consultant=by, place=details.place, union_house=details.union_house, themes=details.themes
-    )
+    # _write_details checks the details; a refusal there rolls the recount back with the rest.
     old_theme_ids = list(session.sessiontheme_set.values_list("theme_id", flat=True))
     _count_themes(session, old_theme_ids, -1)
     session.sessiontheme_set.all().delete()

@@ -293,7 +293,6 @@ def signal_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "signal": signal,
             "unread": unread,
             "evidence": evidence,
-            "is_consent_recipient": request.user.role == Role.SECTOR_OFFICIAL,
             "chart": bar_chart(evidence.weeks, labels=week_labels),
             "act_form": ActForm(),
             "min_group_size": min_group_size(),
