@@ -29,6 +29,27 @@ class Tile:
 
 
 @dataclass(frozen=True)
+class Fact:
+    """One line on a public page about a place: "Volgende loopbaanafspraak vrij" and its value."""
+
+    label: str
+    value: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """An upcoming event anyone may see (an information meeting), for the public pages."""
+
+    title: str
+    starts_at: dt.datetime
+    place: str  # a union house's name and city, or "Online"
+    url: str
+    region_code: str = ""
+    house_id: int | None = None
+
+
+@dataclass(frozen=True)
 class Contributions:
     """Dotted paths to what an app contributes; an empty string: nothing of that kind."""
 
@@ -39,6 +60,9 @@ class Contributions:
     retention: str = ""  # (*, now, days) -> dict[str, int]; run nightly
     erasure: str = ""  # (*, member) -> dict[str, int]; run when a member is erased
     receivers: str = ""  # () -> None; connects the app's receivers when Django is ready
+    house_facts: str = ""  # (house, *, now) -> list[Fact]; on a union house's public page
+    public_agenda: str = ""  # (*, region, house, now, limit) -> list[AgendaItem]
+    region_trends: str = ""  # (regions, *, months) -> list of trend series; see the dashboard
 
 
 class PortalAppConfig(AppConfig):
@@ -80,6 +104,25 @@ def region_panel(region: Any, *, since: dt.date, until: dt.date) -> dict[str, di
         label: provider(region, since=since, until=until)
         for label, provider in region_panel_providers()
     }
+
+
+def house_facts(house: Any, *, now: dt.datetime) -> list[Fact]:
+    """What the apps say about a union house (the next free career appointment, the next
+    meeting there), for its public page."""
+    facts: list[Fact] = []
+    for _label, provider in _declared("house_facts"):
+        facts.extend(provider(house, now=now))
+    return facts
+
+
+def public_agenda(
+    *, region: Any = None, house: Any = None, now: dt.datetime, limit: int = 5
+) -> list[AgendaItem]:
+    """Upcoming public events from every app, soonest first; `region`/`house` None: all."""
+    items: list[AgendaItem] = []
+    for _label, provider in _declared("public_agenda"):
+        items.extend(provider(region=region, house=house, now=now, limit=limit))
+    return sorted(items, key=lambda item: item.starts_at)[:limit]
 
 
 def run_demo_seeders(*, rng: random.Random, fake: Any) -> None:
