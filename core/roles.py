@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     REGIONAL_OFFICIAL = "regional_official", _("Regiobestuurder")
     COORDINATOR = "coordinator", _("Regiocoördinator")
     SECTOR_OFFICIAL = "sector_official", _("Sectorbestuurder")
+    LEGAL = "legal", _("Juridisch medewerker")
     ADMIN = "admin", _("Beheerder")
 
 

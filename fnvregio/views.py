@@ -20,6 +20,7 @@ HOME_TEMPLATES: dict[str, str] = {
     Role.REGIONAL_OFFICIAL: "home/regional_official.html",
     Role.COORDINATOR: "home/coordinator.html",
     Role.SECTOR_OFFICIAL: "home/sector_official.html",
+    Role.LEGAL: "home/legal.html",
     Role.ADMIN: "home/admin.html",
 }
 
