@@ -22,6 +22,7 @@ COLUMNS = [
     ("regional_official", "regiobestuurder"),
     ("coordinator", "regiocoördinator"),
     ("sector_official", "sectorbestuurder"),
+    ("legal", "juridisch"),
     ("admin", "beheerder"),
 ]
 

@@ -110,6 +110,7 @@ class Cast:
             email="andersector@example.nl", role=Role.SECTOR_OFFICIAL
         )
         self.other_sector_official.sectors.add(self.other_sector)
+        self.legal = UserFactory(email="juridisch@example.nl", role=Role.LEGAL)
         self.admin = UserFactory(
             email="beheer@example.nl", role=Role.ADMIN, is_staff=True, is_superuser=True
         )
@@ -124,6 +125,7 @@ class Cast:
             Role.REGIONAL_OFFICIAL: self.regional_official,
             Role.COORDINATOR: self.coordinator,
             Role.SECTOR_OFFICIAL: self.sector_official,
+            Role.LEGAL: self.legal,
             Role.ADMIN: self.admin,
         }
 

@@ -80,6 +80,7 @@ ROLES = [
     "regional_official",
     "coordinator",
     "sector_official",
+    "legal",
     "admin",
 ]
 
