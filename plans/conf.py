@@ -14,6 +14,15 @@ DEFAULTS = {
     "PANEL_DAYS": 365,
     # Hour of the day (local time) at which deadline reminders become due.
     "REMINDER_HOUR": 9,
+    # After a missed deadline, remind the regional officials every this many days until the
+    # plan is submitted; the same while requested changes wait for the authors.
+    "OVERDUE_REMINDER_DAYS": 7,
+    "CHANGES_WAITING_DAYS": 7,
+    # (month, day) by which every region should have started next year's plan; after it, a
+    # region without one is reminded every OVERDUE_REMINDER_DAYS days.
+    "START_BY": (10, 1),
+    # Weekday (0 = Monday) of the coordinators' weekly overview of what awaits them; None: none.
+    "DIGEST_WEEKDAY": 0,
 }
 
 

@@ -409,6 +409,8 @@ class ReviewerNote(models.Model):
 class ReminderKind(models.TextChoices):
     DEADLINE = "deadline", _("Deadline nadert")
     REVIEW_WAITING = "review_waiting", _("Beoordeling wacht")
+    OVERDUE = "overdue", _("Deadline verstreken")
+    CHANGES_WAITING = "changes_waiting", _("Gevraagde wijzigingen wachten")
 
 
 class PlanReminder(models.Model):
@@ -444,3 +446,52 @@ class PlanReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} / {self.get_kind_display()} {self.key}"
+
+
+class NotStartedReminder(models.Model):
+    """A weekly reminder to a region that has not started its plan for a year, once the date
+    by which every region should have started has passed (PLANS_START_BY). There is no plan
+    to hang it on, so it is kept per region and year; otherwise it works as PlanReminder."""
+
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.CASCADE, related_name="+", verbose_name=_("regio")
+    )
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    key = models.CharField(_("sleutel"), max_length=30)
+    due_at = models.DateTimeField(_("versturen vanaf"))
+    sent_at = models.DateTimeField(_("verstuurd op"), null=True, blank=True)
+    recipient_count = models.PositiveSmallIntegerField(_("aantal ontvangers"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        verbose_name = _("herinnering: nog niet begonnen")
+        verbose_name_plural = _("herinneringen: nog niet begonnen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year", "key"], name="plan_not_started_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.year} {self.key}"
+
+
+class CoordinatorDigest(models.Model):
+    """The weekly overview a coordinator gets of what awaits them; one row per coordinator and
+    week, made before it is sent, so that two runs at once send it once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("week"), max_length=12)
+    sent_at = models.DateTimeField(_("verstuurd op"), null=True, blank=True)
+    item_count = models.PositiveSmallIntegerField(_("aantal punten"), default=0)
+
+    class Meta:
+        verbose_name = _("weekoverzicht coördinator")
+        verbose_name_plural = _("weekoverzichten coördinatoren")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="plan_digest_once_per_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.key}"

@@ -131,7 +131,17 @@ def plan_create(
 
 
 def plan_start_next_year(*, user: User, plan: RegionPlan) -> RegionPlan:
-    """Start next year's plan from this one: same text, a fresh draft, the deadline a year on."""
+    """Start next year's plan from this one: same text, a fresh draft, the deadline a year on.
+    Only from an approved plan: a draft or a plan in review is not finished yet."""
+    if plan.status != PlanStatus.APPROVED:
+        raise ValidationError(
+            _(
+                "Het plan %(next)s kan pas vanuit dit plan beginnen als dit plan is "
+                "goedgekeurd. Begin het anders als nieuw plan."
+            ),
+            params={"next": plan.year + 1},
+            code="not_approved",
+        )
     new_plan = plan_create(user=user, region=plan.region, year=plan.year + 1, copy_from=plan)
     if plan.deadline and not new_plan.deadline:
         try:

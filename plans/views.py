@@ -32,7 +32,12 @@ from plans.models import (
     SectionComment,
 )
 from plans.rendering import compare_texts, render_markdown
-from plans.selectors import is_region_coordinator, is_region_official
+from plans.selectors import (
+    is_region_coordinator,
+    is_region_official,
+    overdue_plans,
+    start_by,
+)
 from regions.models import Region
 
 if TYPE_CHECKING:
@@ -63,16 +68,25 @@ def _default_year() -> int:
 def overview(request: AuthenticatedRequest) -> HttpResponse:
     """All 35 regions with the status of their plan for one year (status only, no text)."""
     year = bounds.int_param(request.GET, "jaar", minimum=2000, maximum=2100) or _default_year()
+    only_late = request.GET.get("achter") == "1"
+    today = timezone.localdate()
     plans = {plan.region_id: plan for plan in RegionPlan.objects.filter(year=year)}
+    late_ids = set(overdue_plans(today).filter(year=year).values_list("pk", flat=True))
+    # A region without a plan is late once the day to have started next year's plan passed.
+    not_started_late = year == today.year + 1 and today >= start_by(today.year)
     visible_ids = set(RegionPlan.objects.visible_to(request.user).values_list("pk", flat=True))
     own_region_ids = set(request.user.regions.values_list("pk", flat=True))
     rows = []
     for region in Region.objects.order_by("code"):
         plan = plans.get(region.pk)
+        late = plan.pk in late_ids if plan is not None else not_started_late
+        if only_late and not late:
+            continue
         rows.append(
             {
                 "region": region,
                 "plan": plan,
+                "late": late,
                 "linked": plan is not None and plan.pk in visible_ids,
                 "own": region.pk in own_region_ids,
             }
@@ -88,6 +102,8 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
         "rows": rows,
         "status_counts": [(PlanStatus(s).label, n) for s, n in counts.items()],
         "missing": 35 - len(plans),
+        "late_count": len(late_ids) + (35 - len(plans) if not_started_late else 0),
+        "only_late": only_late,
         "my_plans": RegionPlan.objects.visible_to(request.user)
         .select_related("region")
         .order_by("-year", "region__name")[:50],

@@ -19,6 +19,13 @@ from tests.factories import UserFactory
 from tests.plans.helpers import make_plan, make_version
 
 
+@pytest.fixture(autouse=True)
+def one_kind_at_a_time(settings):
+    """Each test here is about the reminders of one plan; the weekly digest and the reminders
+    to regions that have not started are tested in test_plan_cycle.py."""
+    settings.FNV = {**settings.FNV, "PLANS_DIGEST_WEEKDAY": None, "PLANS_START_BY": (12, 31)}
+
+
 def _at(day: dt.date, hour: int = 12) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 

@@ -276,9 +276,9 @@ def test_the_lists_take_a_fixed_number_of_queries(cast, client, django_assert_nu
         plan = make_plan(Region.objects.get(code=code), status=PlanStatus.SUBMITTED)
         make_version(plan)
     login(client, cast.coordinator)
-    # session, user, TOTP check; plans of the year, visible plan ids, own region ids, the 35
-    # regions, the years, my plans; savepoint, session update, release.
-    with django_assert_num_queries(12):
+    # session, user, TOTP check; plans of the year, late plan ids, visible plan ids, own region
+    # ids, the 35 regions, the years, my plans; savepoint, session update, release.
+    with django_assert_num_queries(13):
         assert client.get(reverse("plans:overview"), {"jaar": 2027}).status_code == 200
     # session, user, TOTP check; the waiting plans with their open-comment counts; savepoint,
     # session update, release.
