@@ -77,7 +77,16 @@ SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
 # The portal's own apps, bottom first (docs/DEVELOPING.md); each declares what it contributes
 # to shared pages, beat and retention in its apps.py (core.registry).
-PORTAL_APPS = ["regions", "members", "audit", "loopbaan", "trajectories", "signals", "plans"]
+PORTAL_APPS = [
+    "regions",
+    "members",
+    "audit",
+    "loopbaan",
+    "trajectories",
+    "signals",
+    "plans",
+    "meetings",
+]
 INSTALLED_APPS = [
     "fnvregio.apps.PortalAdminConfig",
     "django.contrib.auth",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("regioplannen/", include("plans.urls")),
     path("trajecten/", include("trajectories.urls")),
     path("afspraken/", include("loopbaan.urls")),
+    path("bijeenkomsten/", include("meetings.urls")),
     path("", include("signals.urls")),
     path("leden/", include("members.urls")),
     path("beheer/", admin.site.urls),

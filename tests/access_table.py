@@ -24,6 +24,7 @@ from tests.access_table_base import (  # noqa: F401  (re-exported for the tests 
     Access,
 )
 from tests.loopbaan.access_rows import ROWS as LOOPBAAN_ROWS
+from tests.meetings.access_rows import ROWS as MEETINGS_ROWS
 from tests.members.access_rows import ROWS as MEMBERS_ROWS
 from tests.plans.access_rows import ROWS as PLANS_ROWS
 from tests.signals.access_rows import ROWS as SIGNALS_ROWS
@@ -122,4 +123,5 @@ ACCESS_TABLE: list[Access] = [
     *TRAJECTORIES_ROWS,
     *SIGNALS_ROWS,
     *PLANS_ROWS,
+    *MEETINGS_ROWS,
 ]
