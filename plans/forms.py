@@ -23,20 +23,21 @@ class PlanStartForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year + 1
 
 
-class SectionsForm(forms.Form):
-    """One Markdown text area per section."""
+class SectionForm(forms.Form):
+    """One section's Markdown, with the fingerprint of the text the author started from."""
 
-    def __init__(self, *args, **kwargs):
+    text = forms.CharField(
+        required=False,
+        max_length=MAX_SECTION_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 18, "class": "plan-textarea"}),
+    )
+    seen = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args, section: Section, **kwargs):
         super().__init__(*args, **kwargs)
-        for section in Section:
-            self.fields[section.value] = forms.CharField(
-                label=section.label,
-                required=False,
-                max_length=MAX_SECTION_LENGTH,
-                strip=True,
-                help_text=SECTION_HELP[section],
-                widget=forms.Textarea(attrs={"rows": 8, "class": "plan-textarea"}),
-            )
+        self.fields["text"].label = section.label
+        self.fields["text"].help_text = SECTION_HELP[section]
 
 
 class CommentForm(forms.Form):

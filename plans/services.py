@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.models import AuditAction
+from audit.models import AuditAction, AuditEntry
 from audit.services import audit_log
 from core import registry
 from members.models import User
@@ -152,27 +153,45 @@ def plan_start_next_year(*, user: User, plan: RegionPlan) -> RegionPlan:
     return new_plan
 
 
-@transaction.atomic
-def plan_save_sections(*, user: User, plan: RegionPlan, sections: dict[str, str]) -> None:
-    """Save the authors' text; only while the plan is a draft or changes are requested."""
-    plan = RegionPlan.objects.select_for_update().get(pk=plan.pk)
-    _require_author(user, plan)
+def _clean_section(key: str, text: str | None) -> str:
+    if key not in Section.values:
+        raise ValidationError(_("Onbekend onderdeel: %(key)s"), params={"key": key})
+    text = (text or "").replace("\r\n", "\n").replace("\x00", "").strip()
+    if len(text) > MAX_SECTION_LENGTH:
+        raise ValidationError(
+            _("Het onderdeel ‘%(section)s’ is te lang (hoogstens %(max)s tekens)."),
+            params={"section": Section(key).label, "max": MAX_SECTION_LENGTH},
+        )
+    return text
+
+
+def _require_editable(plan: RegionPlan) -> None:
     if not plan.is_editable:
         raise ValidationError(
             _("Dit plan heeft de status ‘%(status)s’ en kan nu niet worden gewijzigd."),
             params={"status": plan.get_status_display()},
             code="not_editable",
         )
+
+
+def section_fingerprint(text: str) -> str:
+    """What an editor saw of a section when they started, to notice a change by someone else."""
+    return hashlib.sha256((text or "").encode()).hexdigest()[:16]
+
+
+# An autosave writes the audit trail at most once per this period, per plan and author.
+AUTOSAVE_AUDIT_EVERY = dt.timedelta(minutes=10)
+
+
+@transaction.atomic
+def plan_save_sections(*, user: User, plan: RegionPlan, sections: dict[str, str]) -> None:
+    """Save the authors' text; only while the plan is a draft or changes are requested."""
+    plan = RegionPlan.objects.select_for_update().get(pk=plan.pk)
+    _require_author(user, plan)
+    _require_editable(plan)
     cleaned = {}
     for key, text in sections.items():
-        if key not in Section.values:
-            raise ValidationError(_("Onbekend onderdeel: %(key)s"), params={"key": key})
-        text = (text or "").replace("\r\n", "\n").strip()
-        if len(text) > MAX_SECTION_LENGTH:
-            raise ValidationError(
-                _("Het onderdeel ‘%(section)s’ is te lang (hoogstens %(max)s tekens)."),
-                params={"section": Section(key).label, "max": MAX_SECTION_LENGTH},
-            )
+        text = _clean_section(key, text)
         if text:
             cleaned[key] = text
     if cleaned == (plan.sections or {}):
@@ -182,6 +201,59 @@ def plan_save_sections(*, user: User, plan: RegionPlan, sections: dict[str, str]
     plan.save(update_fields=["sections", "updated_at"])
     plan.authors.add(user)
     audit_log(user=user, action=AuditAction.CHANGE, obj=plan, detail="tekst")
+
+
+@transaction.atomic
+def plan_save_section(
+    *,
+    user: User,
+    plan: RegionPlan,
+    section: str,
+    text: str,
+    seen: str | None = None,
+    autosave: bool = False,
+) -> str:
+    """Save one section and return its new fingerprint.
+
+    `seen` is the fingerprint of the text the editor started from: when someone else saved the
+    section since, nothing is saved and the editor is told (their text stays in their form).
+    An autosave writes the audit trail at most once per AUTOSAVE_AUDIT_EVERY.
+    """
+    plan = RegionPlan.objects.select_for_update().get(pk=plan.pk)
+    _require_author(user, plan)
+    _require_editable(plan)
+    text = _clean_section(section, text)
+    sections = dict(plan.sections or {})
+    current = sections.get(section, "")
+    if seen is not None and seen != section_fingerprint(current) and text != current:
+        raise ValidationError(
+            _(
+                "Iemand anders heeft ‘%(section)s’ intussen gewijzigd. Je tekst is niet "
+                "opgeslagen: neem de wijzigingen hieronder over in je tekst en sla opnieuw op."
+            ),
+            params={"section": Section(section).label},
+            code="conflict",
+        )
+    if text == current:
+        return section_fingerprint(current)
+    if text:
+        sections[section] = text
+    else:
+        sections.pop(section, None)
+    plan.sections = sections
+    plan.full_clean()
+    plan.save(update_fields=["sections", "updated_at"])
+    plan.authors.add(user)
+    recently = AuditEntry.objects.filter(
+        actor_id=user.pk,
+        object_type=plan._meta.label_lower,
+        object_id=str(plan.pk),
+        detail="tekst",
+        at__gte=timezone.now() - AUTOSAVE_AUDIT_EVERY,
+    ).exists()
+    if not (autosave and recently):
+        audit_log(user=user, action=AuditAction.CHANGE, obj=plan, detail="tekst")
+    return section_fingerprint(text)
 
 
 @transaction.atomic

@@ -11,6 +11,8 @@ urlpatterns = [
     path("deadline/", views.region_deadline, name="region_deadline"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/bewerken/", views.edit, name="edit"),
+    path("<int:pk>/bewerken/<slug:section>/", views.edit_section, name="edit_section"),
+    path("<int:pk>/bewerken/<slug:section>/automatisch/", views.autosave, name="autosave"),
     path("<int:pk>/status/", views.transition, name="transition"),
     path("<int:pk>/opmerkingen/", views.comment_add, name="comment_add"),
     path(

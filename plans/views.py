@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from core.access import get_visible_or_404, role_required
 from core.roles import Role
 from members.http import AuthenticatedRequest
 from plans import services
-from plans.forms import CommentForm, DeadlineForm, NoteForm, PlanStartForm, SectionsForm
+from plans.forms import CommentForm, DeadlineForm, NoteForm, PlanStartForm, SectionForm
 from plans.models import (
     AUTHOR,
     TRANSITIONS,
@@ -250,34 +250,139 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "plans/detail.html", context)
 
 
+def _editable_plan_or_redirect(request: AuthenticatedRequest, pk: int):
+    plan = _plan(request, pk)
+    if plan.is_editable:
+        return plan, None
+    messages.error(
+        request,
+        _("Dit plan heeft de status ‘%(status)s’ en kan nu niet worden gewijzigd.")
+        % {"status": plan.get_status_display()},
+    )
+    return plan, redirect("plans:detail", pk=plan.pk)
+
+
+@require_GET
 @role_required(Role.REGIONAL_OFFICIAL)
 def edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    if not plan.is_editable:
-        messages.error(
-            request,
-            _("Dit plan heeft de status ‘%(status)s’ en kan nu niet worden gewijzigd.")
-            % {"status": plan.get_status_display()},
-        )
-        return redirect("plans:detail", pk=plan.pk)
-    form = SectionsForm(
-        request.POST if request.method == "POST" else None, initial=plan.sections or {}
+    """The sections of the plan, each with its state, to write one at a time."""
+    plan, refused = _editable_plan_or_redirect(request, pk)
+    if refused:
+        return refused
+    open_counts = dict(
+        plan.comments.filter(status=CommentStatus.OPEN)
+        .values_list("section")
+        .annotate(n=Count("pk"))
+        .values_list("section", "n")
     )
+    sections = plan.sections or {}
+    rows = [
+        {
+            "section": section,
+            "words": len(sections.get(section.value, "").split()),
+            "open_comments": open_counts.get(section.value, 0),
+        }
+        for section in Section
+    ]
+    written = sum(1 for row in rows if row["words"])
+    context = {"plan": plan, "rows": rows, "written": written, "total": len(rows)}
+    return render(request, "plans/edit.html", context)
+
+
+@role_required(Role.REGIONAL_OFFICIAL)
+def edit_section(request: AuthenticatedRequest, pk: int, section: str) -> HttpResponse:
+    """One section: its text, help, open comments, a preview and the data panel beside it.
+    Saved with the button, and automatically while typing (htmx, `autosave`)."""
+    if section not in Section.values:
+        raise Http404
+    plan, refused = _editable_plan_or_redirect(request, pk)
+    if refused:
+        return refused
+    current = (plan.sections or {}).get(section, "")
+    form = SectionForm(
+        request.POST if request.method == "POST" else None,
+        section=Section(section),
+        initial={"text": current, "seen": services.section_fingerprint(current)},
+    )
+    conflict_text = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_save_sections(user=request.user, plan=plan, sections=form.cleaned_data)
+            services.plan_save_section(
+                user=request.user,
+                plan=plan,
+                section=section,
+                text=form.cleaned_data["text"],
+                seen=form.cleaned_data["seen"] or None,
+            )
         except ValidationError as error:
             form.add_error(None, error)
+            if getattr(error, "code", "") == "conflict":
+                plan.refresh_from_db()
+                conflict_text = (plan.sections or {}).get(section, "")
+                # Saving again now means: my text, knowing theirs.
+                form.data = form.data.copy()
+                form.data["seen"] = services.section_fingerprint(conflict_text)
         else:
             messages.success(request, _("De tekst is opgeslagen."))
-            return redirect("plans:edit", pk=plan.pk)
-    open_comments = plan.comments.filter(status=CommentStatus.OPEN).select_related("author")
-    by_section: dict[str, list] = {}
-    for comment in open_comments:
-        by_section.setdefault(comment.section, []).append(comment)
-    fields = [(form[section.value], by_section.get(section.value, [])) for section in Section]
-    context = {"plan": plan, "form": form, "fields": fields, **_panel_context(plan, None)}
-    return render(request, "plans/edit.html", context)
+            following = _following_section(section)
+            if request.POST.get("next") and following:
+                return redirect("plans:edit_section", pk=plan.pk, section=following.value)
+            return redirect("plans:edit_section", pk=plan.pk, section=section)
+    comments = plan.comments.filter(status=CommentStatus.OPEN, section=section).select_related(
+        "author"
+    )
+    order = list(Section)
+    index = order.index(Section(section))
+    context = {
+        "plan": plan,
+        "form": form,
+        "section": Section(section),
+        "comments": comments,
+        "conflict_text": conflict_text,
+        "previous": order[index - 1] if index > 0 else None,
+        "following": _following_section(section),
+        "position": index + 1,
+        "total": len(order),
+        **_panel_context(plan, None),
+    }
+    return render(request, "plans/edit_section.html", context)
+
+
+def _following_section(section: str) -> Section | None:
+    order = list(Section)
+    index = order.index(Section(section))
+    return order[index + 1] if index + 1 < len(order) else None
+
+
+@require_POST
+@role_required(Role.REGIONAL_OFFICIAL)
+def autosave(request: AuthenticatedRequest, pk: int, section: str) -> HttpResponse:
+    """htmx: save one section while its author types; answers with a status line (and the new
+    fingerprint, swapped into the form out of band). Never a 4xx for a person to read: the
+    line says what happened."""
+    if section not in Section.values:
+        raise Http404
+    plan = _plan(request, pk)
+    form = SectionForm(request.POST, section=Section(section))
+    context: dict = {"section": section}
+    if not form.is_valid():
+        context["error"] = " ".join(
+            str(message) for messages_ in form.errors.values() for message in messages_
+        )
+    else:
+        try:
+            context["seen"] = services.plan_save_section(
+                user=request.user,
+                plan=plan,
+                section=section,
+                text=form.cleaned_data["text"],
+                seen=form.cleaned_data["seen"] or None,
+                autosave=True,
+            )
+            context["saved_at"] = timezone.localtime()
+        except ValidationError as error:
+            context["error"] = " ".join(error.messages)
+    return render(request, "plans/_autosave.html", context)
 
 
 @require_POST
@@ -287,7 +392,8 @@ def preview(request: AuthenticatedRequest) -> HttpResponse:
     section = request.POST.get("section", "")
     if section not in Section.values:
         return HttpResponse(status=400)
-    text = request.POST.get(section, "")[: services.MAX_SECTION_LENGTH]
+    # The section's own page posts "text"; a form of several sections posts by section name.
+    text = request.POST.get("text", request.POST.get(section, ""))[: services.MAX_SECTION_LENGTH]
     return render(request, "plans/_preview.html", {"html": render_markdown(text)})
 
 

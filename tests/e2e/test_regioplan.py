@@ -40,16 +40,26 @@ def test_a_plan_goes_from_draft_to_approved(page, browser, live_server, live_cas
     page.get_by_role("combobox", name="Regio").select_option(label="Midden-Utrecht")
     page.get_by_role("spinbutton", name="Jaar").fill("2027")
     page.get_by_role("button", name="Beginnen").click()
-    context_field = page.get_by_label("Context en arbeidsmarktanalyse (tekort- en krimpberoepen)")
+    # One section at a time: the index, then the section's own page.
+    page.get_by_role(
+        "link", name="Context en arbeidsmarktanalyse (tekort- en krimpberoepen)"
+    ).click()
+    context_field = page.get_by_label("Tekst")
     context_field.fill("Krapte in de **zorg**; krimp bij banken. <script>alert(1)</script>")
-    page.get_by_role("button", name="Voorbeeld Context en arbeidsmarktanalyse").click()
+    page.get_by_role("button", name="Voorbeeld").click()
     preview = page.locator("#preview-context")
     preview.locator("strong", has_text="zorg").wait_for()
     assert preview.locator("script").count() == 0
-    page.get_by_label("Resultaten en indicatoren").fill("- 3 afspraken over van werk naar werk")
-    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("button", name="Opslaan", exact=True).click()
     page.get_by_text("De tekst is opgeslagen.").wait_for()
     assert serious_accessibility_violations(page) == []
+    # The last section, saved by autosave alone: typing and waiting is enough.
+    page.get_by_role("link", name="Alle onderdelen").click()
+    page.get_by_role("link", name="Resultaten en indicatoren").click()
+    page.get_by_label("Tekst").fill("- 3 afspraken over van werk naar werk")
+    page.get_by_text("Automatisch opgeslagen om").wait_for(timeout=15000)
+    page.get_by_role("link", name="Alle onderdelen").click()
+    page.get_by_text("2 van de 15 onderdelen hebben tekst").wait_for()
     page.get_by_role("link", name="Terug naar het plan").click()
     page.get_by_role("button", name="Indienen").click()
     page.get_by_text("Het plan heeft nu de status ‘Ingediend’.").wait_for()
@@ -77,12 +87,15 @@ def test_a_plan_goes_from_draft_to_approved(page, browser, live_server, live_cas
     # The author sees the comment beside the section, changes the text and resubmits.
     page.reload()
     page.get_by_role("link", name="Tekst bewerken").click()
+    page.get_by_text("1 open opmerking").wait_for()
+    page.get_by_role("link", name="Resultaten en indicatoren").click()
     assert page.get_by_text("Hoeveel leden willen jullie helpen?").is_visible()
-    page.get_by_label("Resultaten en indicatoren").fill(
+    page.get_by_label("Tekst").fill(
         "- 3 afspraken over van werk naar werk\n- 250 leden geholpen door Loopbaan FNV"
     )
-    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("button", name="Opslaan", exact=True).click()
     page.get_by_text("De tekst is opgeslagen.").wait_for()
+    page.get_by_role("link", name="Alle onderdelen").click()
     page.get_by_role("link", name="Terug naar het plan").click()
     page.locator("#onderdeel-results").get_by_role("button", name="Afhandelen").click()
     page.get_by_text("De opmerking is afgehandeld.").wait_for()

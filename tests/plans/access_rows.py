@@ -23,6 +23,14 @@ def _foreign(cast):
     return {"pk": make_plan(cast.other_region).pk}
 
 
+def _own_section(cast):
+    return {**_own(cast), "section": "themes"}
+
+
+def _foreign_section(cast):
+    return {**_foreign(cast), "section": "themes"}
+
+
 def _own_version(cast):
     return {"pk": plan_with_versions(cast.region).pk, "number": 1}
 
@@ -55,6 +63,21 @@ ROWS: list[Access] = [
     Access("plans:detail", NOBODY, kwargs=_foreign, label="foreign"),
     Access("plans:edit", frozenset({REGIONAL_OFFICIAL}), kwargs=_own),
     Access("plans:edit", NOBODY, kwargs=_foreign, label="foreign"),
+    Access(
+        "plans:edit_section",
+        frozenset({REGIONAL_OFFICIAL}),
+        kwargs=_own_section,
+        methods=("GET", "POST"),
+    ),
+    Access("plans:edit_section", NOBODY, kwargs=_foreign_section, label="foreign"),
+    Access(
+        "plans:autosave",
+        frozenset({REGIONAL_OFFICIAL}),
+        kwargs=_own_section,
+        probe=False,
+        reason=POST_ONLY,
+        methods=("POST",),
+    ),
     Access("plans:transition", PLAN_ROLES, probe=False, reason=POST_ONLY, methods=("POST",)),
     Access("plans:comment_add", PLAN_ROLES, probe=False, reason=POST_ONLY, methods=("POST",)),
     Access("plans:comment_resolve", PLAN_ROLES, probe=False, reason=POST_ONLY, methods=("POST",)),

@@ -61,7 +61,9 @@ def test_a_draft_shows_the_live_panel_with_the_date_it_was_taken(cast, fake_pane
     plan = make_plan(cast.region)
     fake_panel["members"] = 321
     login(client, cast.regional_official)
-    page = client.get(reverse("plans:edit", kwargs={"pk": plan.pk})).content.decode()
+    page = client.get(
+        reverse("plans:edit_section", kwargs={"pk": plan.pk, "section": "context"})
+    ).content.decode()
     assert ">321<" in page
     assert "Opgehaald op" in page and "worden deze cijfers vastgelegd" in page
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from core.roles import Role
+from plans import services
 from plans.home import tiles
 from plans.models import (
     CommentStatus,
@@ -28,38 +29,121 @@ def _url(name, plan, **extra):
     return reverse(f"plans:{name}", kwargs={"pk": plan.pk, **extra})
 
 
-def test_an_author_writes_and_saves_the_sections(cast, client):
+def test_an_author_writes_one_section_at_a_time(cast, client):
     plan = make_plan(cast.region, sections={})
     login(client, cast.regional_official)
-    data = {section.value: "" for section in Section}
-    data["funds"] = "ESF+ voor **omscholing** naar de zorg"
-    response = client.post(_url("edit", plan), data)
+    index = client.get(_url("edit", plan)).content.decode()
+    assert index.count('href="/regioplannen/') >= len(Section)
+    assert "0 van de 15 onderdelen hebben tekst" in index
+    page = client.get(_url("edit_section", plan, section="funds")).content.decode()
+    assert "Fondsen: ESF, EFRO, JTF en O&amp;O-fondsen" in page
+    assert 'name="text"' in page and page.count("<textarea") == 1
+    response = client.post(
+        _url("edit_section", plan, section="funds"),
+        {"text": "ESF+ voor **omscholing** naar de zorg", "seen": "", "next": "1"},
+    )
+    # "Opslaan en volgende onderdeel" goes on to the next section.
     assert response.status_code == 302
+    assert response.url == _url("edit_section", plan, section="sectors")
     plan.refresh_from_db()
     assert plan.sections == {"funds": "ESF+ voor **omscholing** naar de zorg"}
     assert cast.regional_official in plan.authors.all()
     assert AuditEntry.objects.filter(object_type="plans.regionplan", action="change").exists()
     page = client.get(_url("detail", plan)).content.decode()
     assert "<strong>omscholing</strong>" in page
+    assert "1 van de 15 onderdelen hebben tekst" in client.get(_url("edit", plan)).content.decode()
 
 
-def test_the_edit_page_shows_open_comments_next_to_their_section(cast, client):
+def test_an_unknown_section_is_404(cast, client):
+    plan = make_plan(cast.region)
+    login(client, cast.regional_official)
+    assert client.get(_url("edit_section", plan, section="nope")).status_code == 404
+    assert client.post(_url("autosave", plan, section="nope"), {"text": "x"}).status_code == 404
+
+
+def test_the_section_page_shows_its_open_comments(cast, client):
     plan = make_plan(cast.region, status=PlanStatus.CHANGES_REQUESTED)
     SectionComment.objects.create(
         plan=plan, section="themes", author=cast.coordinator, text="Noem de RMT"
     )
     login(client, cast.regional_official)
-    page = client.get(_url("edit", plan)).content.decode()
+    assert "1 open opmerking" in client.get(_url("edit", plan)).content.decode()
+    page = client.get(_url("edit_section", plan, section="themes")).content.decode()
     assert "Noem de RMT" in page
+    other = client.get(_url("edit_section", plan, section="context")).content.decode()
+    assert "Noem de RMT" not in other
 
 
 def test_a_submitted_plan_cannot_be_edited(cast, client):
     plan = make_plan(cast.region, status=PlanStatus.SUBMITTED)
     login(client, cast.regional_official)
-    response = client.post(_url("edit", plan), {"context": "Nieuw"})
+    response = client.post(_url("edit_section", plan, section="context"), {"text": "Nieuw"})
     assert response.status_code == 302
+    response = client.post(_url("autosave", plan, section="context"), {"text": "Nieuw"})
+    assert "Niet automatisch opgeslagen" in response.content.decode()
     plan.refresh_from_db()
     assert plan.sections["context"].startswith("Krapte")
+
+
+def test_autosave_saves_and_returns_the_new_fingerprint(cast, client):
+    plan = make_plan(cast.region)
+    login(client, cast.regional_official)
+    seen = services.section_fingerprint(plan.sections["context"])
+    response = client.post(
+        _url("autosave", plan, section="context"), {"text": "Eerste versie", "seen": seen}
+    )
+    body = response.content.decode()
+    assert "Automatisch opgeslagen om" in body
+    new_seen = services.section_fingerprint("Eerste versie")
+    assert f'value="{new_seen}"' in body and 'hx-swap-oob="true"' in body
+    # Typing on: the next autosave starts from what was saved.
+    client.post(
+        _url("autosave", plan, section="context"), {"text": "Tweede versie", "seen": new_seen}
+    )
+    plan.refresh_from_db()
+    assert plan.sections["context"] == "Tweede versie"
+    # Autosaves are audited at most once per ten minutes; a saved form always.
+    changes = AuditEntry.objects.filter(object_type="plans.regionplan", action="change")
+    assert changes.count() == 1
+    client.post(
+        _url("edit_section", plan, section="context"),
+        {"text": "Derde versie", "seen": services.section_fingerprint("Tweede versie")},
+    )
+    assert changes.count() == 2
+
+
+def test_two_authors_at_once_never_overwrite_each_other(cast, client):
+    plan = make_plan(cast.region)
+    second = UserFactory(role=Role.REGIONAL_OFFICIAL)
+    second.regions.add(cast.region)
+    seen = services.section_fingerprint(plan.sections["context"])
+    # The second author saves first.
+    services.plan_save_section(
+        user=second, plan=plan, section="context", text="Tekst van de tweede", seen=seen
+    )
+    login(client, cast.regional_official)
+    response = client.post(
+        _url("edit_section", plan, section="context"), {"text": "Mijn tekst", "seen": seen}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Iemand anders heeft ‘Context en arbeidsmarktanalyse" in page
+    assert "Tekst van de tweede" in page  # theirs, to merge
+    assert "Mijn tekst" in page  # mine, kept in the form
+    plan.refresh_from_db()
+    assert plan.sections["context"] == "Tekst van de tweede"
+    # Autosave refuses the same way.
+    auto = client.post(
+        _url("autosave", plan, section="context"), {"text": "Mijn tekst", "seen": seen}
+    ).content.decode()
+    assert "Niet automatisch opgeslagen" in auto
+    # Saving again from the page (which now carries their fingerprint) is a deliberate choice.
+    again = services.section_fingerprint("Tekst van de tweede")
+    client.post(
+        _url("edit_section", plan, section="context"), {"text": "Mijn tekst", "seen": again}
+    )
+    plan.refresh_from_db()
+    assert plan.sections["context"] == "Mijn tekst"
 
 
 def test_the_transition_view_refuses_with_a_clear_message(cast, client):
@@ -200,7 +284,8 @@ POST_VIEWS = [
     ("note_add", {"text": "x"}),
     ("deadline", {"deadline": "2026-12-01"}),
     ("next_year", {}),
-    ("edit", {"context": "overschreven"}),
+    ("edit_section", {"text": "overschreven"}),
+    ("autosave", {"text": "overschreven"}),
 ]
 
 
@@ -210,7 +295,8 @@ def test_writes_to_a_foreign_plan_are_404_and_change_nothing(cast, client, name,
     plan = make_plan(cast.other_region)
     before = (plan.status, plan.sections, plan.deadline)
     login(client, getattr(cast, who))
-    assert client.post(_url(name, plan), data).status_code == 404
+    extra = {"section": "context"} if name in ("edit_section", "autosave") else {}
+    assert client.post(_url(name, plan, **extra), data).status_code == 404
     plan.refresh_from_db()
     assert (plan.status, plan.sections, plan.deadline) == before
     assert not SectionComment.objects.exists() and not ReviewerNote.objects.exists()
