@@ -190,6 +190,7 @@ def seed_demo(member_count: int = 3000, seed: int = 2026) -> list[DemoLogin]:
     add("sectorbestuurder", "Fatima El Amrani", Role.SECTOR_OFFICIAL).sectors.add(
         sectors["Handel"], sectors["Food"]
     )
+    add("juridisch", "Noor de Graaf", Role.LEGAL)  # the legal department (referrals)
     add("beheer", "Beheerder Demo", Role.ADMIN, is_staff=True, is_superuser=True)
 
     if not Member.objects.filter(user=member_user).exists():
