@@ -50,6 +50,22 @@ class AgendaItem:
 
 
 @dataclass(frozen=True)
+class Trend:
+    """One monthly series for the region dashboards: a count per month for every region.
+
+    `per_region` maps a region's pk to its counts, one per month of the `months` asked for (in
+    that order); a region without any count may be left out (all zeros). The dashboard sums
+    the regions for the national line. `protect` False: the counts are of things, not people
+    (plan versions), and the minimum-group rule does not apply."""
+
+    key: str  # unique over the portal: "members.joined"
+    title: str
+    section: str  # the heading it is shown under: "Leden"
+    per_region: dict[int, list[int]]
+    protect: bool = True
+
+
+@dataclass(frozen=True)
 class Contributions:
     """Dotted paths to what an app contributes; an empty string: nothing of that kind."""
 
@@ -123,6 +139,16 @@ def public_agenda(
     for _label, provider in _declared("public_agenda"):
         items.extend(provider(region=region, house=house, now=now, limit=limit))
     return sorted(items, key=lambda item: item.starts_at)[:limit]
+
+
+def region_trends(regions: Any, *, months: list[dt.date]) -> list[Trend]:
+    """Monthly series from every app for the dashboards. `regions`: the regions to count (a
+    queryset or list of Region), or None for all of them; `months`: the first days of the
+    months, oldest first. Each provider aggregates in SQL per region and month."""
+    trends: list[Trend] = []
+    for _label, provider in _declared("region_trends"):
+        trends.extend(provider(regions, months=months))
+    return trends
 
 
 def run_demo_seeders(*, rng: random.Random, fake: Any) -> None:

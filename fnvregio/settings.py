@@ -86,6 +86,8 @@ PORTAL_APPS = [
     "signals",
     "plans",
     "meetings",
+    "labourmarket",
+    "dashboard",
 ]
 INSTALLED_APPS = [
     "fnvregio.apps.PortalAdminConfig",

@@ -16,6 +16,8 @@ urlpatterns = [
     path("trajecten/", include("trajectories.urls")),
     path("afspraken/", include("loopbaan.urls")),
     path("bijeenkomsten/", include("meetings.urls")),
+    path("dashboard/", include("dashboard.urls")),
+    path("arbeidsmarkt/", include("labourmarket.urls")),
     path("", include("signals.urls")),
     path("leden/", include("members.urls")),
     path("beheer/", admin.site.urls),

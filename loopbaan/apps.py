@@ -9,6 +9,7 @@ class LoopbaanConfig(registry.PortalAppConfig):
     contributes = registry.Contributions(
         home_tiles="loopbaan.home.tiles",
         region_panel="loopbaan.panel.region_panel",
+        region_trends="loopbaan.trends.region_trends",
         demo_seed="loopbaan.demo.seed",
         beat_schedule="loopbaan.schedule.BEAT_SCHEDULE",
         retention="loopbaan.retention.apply_retention",

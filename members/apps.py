@@ -9,6 +9,7 @@ class MembersConfig(registry.PortalAppConfig):
     contributes = registry.Contributions(
         home_tiles="members.home.tiles",
         region_panel="members.panel.region_panel",
+        region_trends="members.trends.region_trends",
         beat_schedule="members.schedule.BEAT_SCHEDULE",
         retention="members.retention.apply_retention",
         receivers="members.receivers.connect",

@@ -8,6 +8,7 @@ class PlansConfig(registry.PortalAppConfig):
     verbose_name = _("Regioplannen")
     contributes = registry.Contributions(
         home_tiles="plans.home.tiles",
+        region_trends="plans.trends.region_trends",
         demo_seed="plans.demo.seed",
         beat_schedule="plans.schedule.BEAT_SCHEDULE",
     )

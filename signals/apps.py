@@ -9,6 +9,7 @@ class SignalsConfig(registry.PortalAppConfig):
     contributes = registry.Contributions(
         home_tiles="signals.home.tiles",
         region_panel="signals.panel.region_panel",
+        region_trends="signals.trends.region_trends",
         demo_seed="signals.demo.seed",
         beat_schedule="signals.schedule.BEAT_SCHEDULE",
         retention="signals.retention.apply_retention",

@@ -23,6 +23,8 @@ from tests.access_table_base import (  # noqa: F401  (re-exported for the tests 
     STAFF,
     Access,
 )
+from tests.dashboard.access_rows import ROWS as DASHBOARD_ROWS
+from tests.labourmarket.access_rows import ROWS as LABOURMARKET_ROWS
 from tests.loopbaan.access_rows import ROWS as LOOPBAAN_ROWS
 from tests.meetings.access_rows import ROWS as MEETINGS_ROWS
 from tests.members.access_rows import ROWS as MEMBERS_ROWS
@@ -123,5 +125,7 @@ ACCESS_TABLE: list[Access] = [
     *TRAJECTORIES_ROWS,
     *SIGNALS_ROWS,
     *PLANS_ROWS,
+    *DASHBOARD_ROWS,
+    *LABOURMARKET_ROWS,
     *MEETINGS_ROWS,
 ]

@@ -9,6 +9,7 @@ class TrajectoriesConfig(registry.PortalAppConfig):
     contributes = registry.Contributions(
         home_tiles="trajectories.home.tiles",
         region_panel="trajectories.panel.region_panel",
+        region_trends="trajectories.trends.region_trends",
         demo_seed="trajectories.demo.seed",
         beat_schedule="trajectories.schedule.BEAT_SCHEDULE",
         retention="trajectories.retention.apply_retention",
