@@ -10,7 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/tweede-factor/<str:token>/", mfa_invitation, name="mfa_invitation"),
     path("accounts/", include("allauth.urls")),
-    path("regios/", include("regions.urls")),
+    path("", include("regions.urls")),  # /regios/ and /vakbondshuizen/
     path("", include("audit.urls")),
     path("regioplannen/", include("plans.urls")),
     path("trajecten/", include("trajectories.urls")),

@@ -14,4 +14,5 @@ class LoopbaanConfig(registry.PortalAppConfig):
         beat_schedule="loopbaan.schedule.BEAT_SCHEDULE",
         retention="loopbaan.retention.apply_retention",
         erasure="loopbaan.retention.erase_member",
+        house_facts="loopbaan.public.house_facts",
     )

@@ -1,10 +1,12 @@
 """Slot search: a one-hour slot exists where TWO consultants are both free at one place and hour.
 
-Set-based: four queries per search (availability of the pool at the place, blocked days, the
-pool's existing appointments anywhere, weekly maxima), then a pass in Python over the grid of
-start times. "Free" honours the availability windows, blocked days, the buffer after every
-appointment (stored in `AppointmentConsultant.during`), the weekly maximum, the booking
-horizon and the minimum notice.
+Set-based: six queries per search (availability of the pool at the place, blocked days, the
+pool's existing appointments anywhere, weekly maxima, the house's closures and opening hours),
+then a pass in Python over the grid of start times. "Free" honours the availability windows,
+blocked days, the buffer after every appointment (stored in `AppointmentConsultant.during`),
+the weekly maximum, the booking horizon and the minimum notice; at a union house also its
+closed days and, when it has opening hours recorded, those hours (the hours on its public
+page, regions.hours).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from loopbaan.models import (
     duration,
     knob,
 )
+from regions.hours import HouseCalendar
 from regions.models import PostcodeArea, UnionHouse
 
 SLOT_KEY_FORMAT = "%Y%m%dT%H%M"
@@ -179,7 +182,16 @@ def _candidates(
     free: dict[datetime, set[int]] = defaultdict(set)
     day = first_day
     length_minutes = length.total_seconds() / 60
+    # The house's closed days and opening hours (regions.hours): no slot when it is closed.
+    calendar = (
+        HouseCalendar.load(union_house_id, first_day, last_day)
+        if union_house_id is not None
+        else None
+    )
     while day <= last_day:
+        if calendar is not None and calendar.is_closed(day):
+            day += timedelta(days=1)
+            continue
         week = day.isocalendar()[:2]
         for consultant_id, start, end in weekly_by_day.get(day.weekday(), []) + once_by_date.get(
             day, []
@@ -201,6 +213,10 @@ def _candidates(
                     continue
                 stops = begins + occupied
                 if any(lo < stops and begins < hi for lo, hi in day_busy):
+                    continue
+                if calendar is not None and not calendar.allows(
+                    day, begins.time(), (begins + length).time()
+                ):
                     continue
                 free[begins].add(consultant_id)
         day += timedelta(days=1)

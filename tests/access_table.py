@@ -29,6 +29,7 @@ from tests.loopbaan.access_rows import ROWS as LOOPBAAN_ROWS
 from tests.meetings.access_rows import ROWS as MEETINGS_ROWS
 from tests.members.access_rows import ROWS as MEMBERS_ROWS
 from tests.plans.access_rows import ROWS as PLANS_ROWS
+from tests.regions.access_rows import ROWS as REGIONS_ROWS
 from tests.signals.access_rows import ROWS as SIGNALS_ROWS
 from tests.trajectories.access_rows import ROWS as TRAJECTORIES_ROWS
 
@@ -125,6 +126,7 @@ ACCESS_TABLE: list[Access] = [
     *TRAJECTORIES_ROWS,
     *SIGNALS_ROWS,
     *PLANS_ROWS,
+    *REGIONS_ROWS,
     *DASHBOARD_ROWS,
     *LABOURMARKET_ROWS,
     *MEETINGS_ROWS,

@@ -125,6 +125,8 @@ def test_the_search_takes_a_fixed_number_of_queries_however_many_weeks_and_consu
             house,
             next_weekday_at(n % 5, 10, weeks_ahead=1 + n),
         )
-    with django_assert_max_num_queries(4):
+    # availability, blocked days, appointments, weekly maxima; the house's closures and
+    # opening hours (regions.hours.HouseCalendar)
+    with django_assert_max_num_queries(6):
         found = search_slots(union_house_id=house.pk)
     assert len(found) > 100
