@@ -86,6 +86,7 @@ PORTAL_APPS = [
     "signals",
     "plans",
     "meetings",
+    "pages",
     "labourmarket",
     "dashboard",
 ]

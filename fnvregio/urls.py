@@ -16,6 +16,7 @@ urlpatterns = [
     path("trajecten/", include("trajectories.urls")),
     path("afspraken/", include("loopbaan.urls")),
     path("bijeenkomsten/", include("meetings.urls")),
+    path("informatie/", include("pages.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("arbeidsmarkt/", include("labourmarket.urls")),
     path("", include("signals.urls")),

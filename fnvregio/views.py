@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from core.registry import home_tiles
 from core.roles import Role
 from fnvregio.tasks import HEARTBEAT_KEY
+from pages import public as public_pages
 
 HOME_TEMPLATES: dict[str, str] = {
     Role.MEMBER: "home/member.html",
@@ -28,7 +29,8 @@ HOME_TEMPLATES: dict[str, str] = {
 def home(request: HttpRequest) -> HttpResponse:
     """Anonymous visitors see the public landing page; everyone else their role's home page."""
     if not request.user.is_authenticated:
-        return render(request, "home/public.html")
+        # The front door: the services, "Ontslag? Wat nu?", the postcode search, the agenda.
+        return render(request, "home/public.html", public_pages.front_door())
     user = request.user
     context = {
         "regions": user.regions.all(),

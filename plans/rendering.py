@@ -1,8 +1,7 @@
 """Markdown to safe HTML, and the marked-up difference between two texts.
 
-Markdown is rendered with Python-Markdown's raw-HTML handling switched off (so `<script>` in a
-plan is shown as text), and the result is cleaned once more with nh3 against a short list of
-tags and attributes: no raw HTML reaches the page, whatever the author typed.
+The rendering and its sanitiser are the portal's one (core/markdown.py, shared with the public
+information pages): no raw HTML reaches the page, whatever the author typed.
 """
 
 from __future__ import annotations
@@ -12,69 +11,18 @@ import re
 from collections import Counter
 from typing import NamedTuple
 
-import markdown
-import nh3
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-ALLOWED_TAGS = {
-    "p",
-    "br",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "strong",
-    "em",
-    "code",
-    "pre",
-    "blockquote",
-    "ul",
-    "ol",
-    "li",
-    "a",
-    "hr",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
-URL_SCHEMES = {"http", "https", "mailto"}
-
-
-class _NoRawHtml(markdown.Extension):
-    """Treat HTML in the source as text: drop the raw-HTML block and inline processors."""
-
-    def extendMarkdown(self, md):  # noqa: N802  (Python-Markdown's hook name)
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
+from core import markdown as core_markdown
 
 
 def render_markdown(text: str) -> SafeString:
-    """Render a section's Markdown to HTML that is safe to put on a page."""
-    if not text:
-        return mark_safe("")
-    # Headings inside a section start at h3: the section title is the h2.
-    html = markdown.markdown(
-        text,
-        extensions=[_NoRawHtml(), "tables", "sane_lists"],
-        output_format="html",
-    )
-    html = re.sub(r"<(/?)h1>", r"<\1h3>", html)
-    html = re.sub(r"<(/?)h2>", r"<\1h3>", html)
-    cleaned = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-    )
-    return mark_safe(cleaned)  # noqa: S308  (nh3 output with a fixed allow-list)
+    """Render a section's Markdown to HTML that is safe to put on a page (core.markdown).
+
+    Headings inside a section start at h3: the section title is the h2."""
+    return core_markdown.render_markdown(text, top_heading=3)
 
 
 # A word with the whitespace after it; leading whitespace is a token of its own.

@@ -28,6 +28,7 @@ from tests.labourmarket.access_rows import ROWS as LABOURMARKET_ROWS
 from tests.loopbaan.access_rows import ROWS as LOOPBAAN_ROWS
 from tests.meetings.access_rows import ROWS as MEETINGS_ROWS
 from tests.members.access_rows import ROWS as MEMBERS_ROWS
+from tests.pages.access_rows import ROWS as PAGES_ROWS
 from tests.plans.access_rows import ROWS as PLANS_ROWS
 from tests.regions.access_rows import ROWS as REGIONS_ROWS
 from tests.signals.access_rows import ROWS as SIGNALS_ROWS
@@ -130,4 +131,5 @@ ACCESS_TABLE: list[Access] = [
     *DASHBOARD_ROWS,
     *LABOURMARKET_ROWS,
     *MEETINGS_ROWS,
+    *PAGES_ROWS,
 ]

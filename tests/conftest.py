@@ -43,6 +43,8 @@ def ensure_reference_data() -> None:
     if not Theme.objects.exists():
         seed_themes_and_rules = import_module("signals.migrations.0002_seed_themes_and_rules").seed
         seed_themes_and_rules(django_apps, None)
+    # The public information pages (pages' data migration adds only the missing ones).
+    import_module("pages.migrations.0002_initial_pages").seed(django_apps, None)
 
 
 @pytest.fixture(autouse=True)
