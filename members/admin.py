@@ -31,10 +31,11 @@ from members.models import (
     Sector,
     User,
 )
+from members.setup_import.admin import StaffImportMixin
 
 
 @admin.register(User)
-class UserAdmin(PermissionLabelsMixin, BaseUserAdmin):
+class UserAdmin(StaffImportMixin, PermissionLabelsMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "role", "is_active", "is_demo"]
     list_filter = ["role", "is_active", "is_demo"]

@@ -10,19 +10,28 @@ the one open invitation per user is kept in the cache (Redis in production, no e
 newer invitation replaces it, setting up TOTP uses it up, and a lost cache only means that the
 admin sends a new one. Opening the link marks the session; the login that follows keeps that
 mark, and only that user, in that session, may then activate TOTP.
+
+A new account made by the staff import (members/setup_import/staff.py) has no password yet:
+its invitation says so, and the link first asks for a password (once: the page is gone as soon
+as the account has one). Choosing it logs the person in, in that session, and continues to the
+TOTP set-up; the link stays spent in the same way once TOTP is set up.
 """
 
 from __future__ import annotations
 
 import secrets
 
+from allauth.account.internal.flows.login import record_authentication
 from allauth.account.models import EmailAddress
+from allauth.account.utils import perform_login
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +42,7 @@ from django.utils.translation import gettext_lazy
 from audit.models import AuditAction
 from audit.services import audit_log
 from core.mail import send_templated_mail
+from members.forms import SetPasswordForm
 from members.models import User
 
 INVITATION_DAYS = 7
@@ -58,10 +68,13 @@ def invitation_link(user) -> str:
 
 
 def send_invitation(user) -> str:
-    """Mail a fresh enrolment link to the account's own address (Django's mail backend)."""
+    """Mail a fresh enrolment link to the account's own address (Django's mail backend); an
+    account without a password (made by the staff import) is asked to choose one first."""
     link = invitation_link(user)
     send_templated_mail(
-        "members/mail/mfa_invitation",
+        "members/mail/mfa_invitation"
+        if user.has_usable_password()
+        else "members/mail/staff_invitation",
         {"name": user.get_short_name(), "days": INVITATION_DAYS, "link": link},
         [user.email],
     )
@@ -141,6 +154,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     user, nonce = _open_invitation(token)
     if user is None:
         return render(request, "members/mfa_invitation_invalid.html", status=400)
+    if not user.has_usable_password():
+        return _choose_password(request, user, nonce)
     if request.user.is_authenticated and request.user.pk != user.pk:
         logout(request)
     _mark_email_verified(user)
@@ -152,6 +167,56 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     )
     return redirect(
         f"{reverse('account_login')}?{urlencode({'next': reverse('mfa_activate_totp')})}"
+    )
+
+
+class InvitationPasswordForm(SetPasswordForm):
+    def __init__(self, user, *args, **kwargs) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and not self.errors:
+            # again with the account, so a password like the name or address is refused too
+            validate_password(data["password1"], self.user)
+        return data
+
+
+def _choose_password(request: HttpRequest, user, nonce: str) -> HttpResponse:
+    """A new account's first step: choose a password, then on to the TOTP set-up, logged in."""
+    form = InvitationPasswordForm(user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            account = User.objects.select_for_update().get(pk=user.pk)
+            if account.has_usable_password():  # a second tab was quicker
+                return render(request, "members/mfa_invitation_invalid.html", status=400)
+            account.set_password(form.cleaned_data["password1"])
+            account.save(update_fields=["password"])
+            audit_log(
+                user=account,
+                action=AuditAction.CHANGE,
+                obj=account,
+                detail="wachtwoord gekozen via de uitnodiging",
+            )
+        if request.user.is_authenticated:
+            logout(request)
+        _mark_email_verified(account)
+        # The password was typed just now: that is a fresh authentication, so allauth does
+        # not ask for it again before the TOTP set-up.
+        record_authentication(
+            request, account, method="password", email=account.email, reauthenticated=True
+        )
+        response = perform_login(
+            request, account, email=account.email, redirect_url=reverse("mfa_activate_totp")
+        )
+        request.session[_SESSION_KEY] = {"u": account.pk, "n": nonce}
+        messages.success(request, _("Je wachtwoord is ingesteld. Stel nu je tweede factor in."))
+        return response
+    return render(
+        request,
+        "members/invitation_password.html",
+        {"form": form, "account": user, "days": INVITATION_DAYS},
     )
 
 
