@@ -19,6 +19,7 @@ from django.db.models import (
     FloatField,
     Q,
     QuerySet,
+    Value,
 )
 from django.db.models.functions import Coalesce, Extract, TruncMonth
 from django.utils import timezone
@@ -34,8 +35,10 @@ class Median(Aggregate):
     output_field = FloatField()
 
 
-def _hours(start: str, end: F | Coalesce) -> Extract:
-    return Extract(ExpressionWrapper(end - F(start), output_field=DurationField()), "epoch")
+def _hours(start: str, end: F | Coalesce) -> ExpressionWrapper:
+    """Hours from `start` to `end` (PostgreSQL's EXTRACT(EPOCH …) gives seconds)."""
+    seconds = Extract(ExpressionWrapper(end - F(start), output_field=DurationField()), "epoch")
+    return ExpressionWrapper(seconds / Value(3600.0), output_field=FloatField())
 
 
 def hours_to_accept() -> Median:
