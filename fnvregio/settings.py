@@ -81,6 +81,7 @@ PORTAL_APPS = [
     "regions",
     "members",
     "audit",
+    "referrals",
     "loopbaan",
     "trajectories",
     "signals",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("regioplannen/", include("plans.urls")),
     path("trajecten/", include("trajectories.urls")),
     path("afspraken/", include("loopbaan.urls")),
+    path("doorverwijzingen/", include("referrals.urls")),
     path("bijeenkomsten/", include("meetings.urls")),
     path("informatie/", include("pages.urls")),
     path("dashboard/", include("dashboard.urls")),

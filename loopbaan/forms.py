@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core import bounds
 from core.bounds import BoundedDateField
 from loopbaan.models import AvailabilityKind, CareerQuestion, NoShow, Referral
+from referrals.forms import consent_field
 
 
 class ConfirmForm(forms.Form):
@@ -75,6 +76,7 @@ class ReportForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    referral_consent = consent_field()
     no_show = forms.ChoiceField(
         label=_("Aanwezigheid"), choices=NoShow.choices, required=False, widget=forms.RadioSelect
     )

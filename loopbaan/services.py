@@ -40,6 +40,7 @@ from loopbaan.slots import Slot
 from loopbaan.tasks import send_appointment_mail, send_due_reminders
 from members.events import trajectory_referral_made
 from members.models import Member, MemberStatus, User
+from referrals.services import Source, refer
 from regions.models import UnionHouse
 
 TAKEN_MESSAGE = "Dit tijdstip is net door iemand anders geboekt."
@@ -459,6 +460,7 @@ def report_save(
     referrals: list[str],
     no_show: str = "",
     notes: str = "",
+    referral_consent: bool = False,
     now: datetime | None = None,
 ) -> AppointmentReport:
     """The consultants' report after the talk. A referral to an individual trajectory is
@@ -499,6 +501,22 @@ def report_save(
                 source_id=appointment.pk,
                 note="",
             )
+        member = appointment.member
+        refer(  # each other referral becomes a task for its receiver (the referrals app)
+            by=consultant,
+            source=Source(
+                app="loopbaan",
+                id=report.pk,
+                member=member,
+                region=member.region,
+                sector=member.sector,
+                employer=member.employer,
+                topic=str(report.get_career_question_display()),
+                summary=report.notes,
+            ),
+            kinds=report.referrals,
+            consent=referral_consent,
+        )
         audit_log(
             user=consultant,
             action="create" if created else "change",

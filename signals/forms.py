@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core import bounds
 from core.bounds import BoundedDateTimeField
 from members.models import Employer, Member, Sector, kvk_validator
+from referrals.forms import consent_field
 from regions.models import UnionHouse
 from signals.models import Place, Referral, SessionKind, SignalAction, Theme
 from signals.selectors import employer_search
@@ -89,6 +90,7 @@ class SessionForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    referral_consent = consent_field()
     consent_to_share = forms.BooleanField(
         label=_(
             "Het lid geeft toestemming om naam en samenvatting te delen met de sectorbestuurder van de sector van dit gesprek (die van de werkgever, anders die van het lid), en met niemand anders"

@@ -16,6 +16,7 @@ from audit.models import AuditAction
 from audit.services import audit_log
 from core.roles import Role
 from members.models import Employer, Member, Sector, User
+from referrals.services import Source, refer
 from regions.models import Region, UnionHouse
 from signals.detection import employer_key
 from signals.models import (
@@ -141,6 +142,7 @@ class SessionDetails:
     referrals: list[str] = field(default_factory=list)
     consent_to_share: bool = False
     follow_up_needed: bool = False
+    referral_consent: bool = False  # name and summary may go to the referrals' receivers
 
 
 def _write_details(session: ConsultationSession, details: SessionDetails, consultant: User) -> None:
@@ -175,6 +177,22 @@ def _write_details(session: ConsultationSession, details: SessionDetails, consul
     session.follow_up_needed = details.follow_up_needed
 
 
+def _refer(session: ConsultationSession, details: SessionDetails, by: User) -> None:
+    """Each referral becomes a task for its receiver (the referrals app); those of a
+    correction that were referred before are not referred again."""
+    source = Source(
+        app="signals",
+        id=session.pk,
+        member=session.member,
+        region=session.region,
+        sector=session.sector,
+        employer=session.employer,
+        topic=", ".join(theme.name for theme in details.themes),
+        summary=session.summary,
+    )
+    refer(by=by, source=source, kinds=session.referrals, consent=details.referral_consent)
+
+
 @transaction.atomic
 def session_log(
     *, consultant: User, details: SessionDetails, is_demo: bool = False
@@ -186,6 +204,7 @@ def session_log(
     session.save()
     _write_themes(session, details.themes)
     _set_consent(session, given=details.consent_to_share, by=consultant)
+    _refer(session, details, consultant)
     audit_log(
         user=consultant,
         action=AuditAction.CREATE,
@@ -213,6 +232,7 @@ def session_update(
     session.save()
     _write_themes(session, details.themes)
     _set_consent(session, given=details.consent_to_share, by=by)
+    _refer(session, details, by)
     audit_log(user=by, action=AuditAction.CHANGE, obj=session, subject_member_id=session.member_id)
     return session
 

@@ -80,6 +80,7 @@ def _save_session(
         themes=list(data["themes"]),
         summary=data.get("summary", ""),
         referrals=data.get("referrals", []),
+        referral_consent=data.get("referral_consent", False),
         consent_to_share=data.get("consent_to_share", False),
         follow_up_needed=data.get("follow_up_needed", False),
     )

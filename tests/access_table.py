@@ -30,6 +30,7 @@ from tests.meetings.access_rows import ROWS as MEETINGS_ROWS
 from tests.members.access_rows import ROWS as MEMBERS_ROWS
 from tests.pages.access_rows import ROWS as PAGES_ROWS
 from tests.plans.access_rows import ROWS as PLANS_ROWS
+from tests.referrals.access_rows import ROWS as REFERRALS_ROWS
 from tests.regions.access_rows import ROWS as REGIONS_ROWS
 from tests.signals.access_rows import ROWS as SIGNALS_ROWS
 from tests.trajectories.access_rows import ROWS as TRAJECTORIES_ROWS
@@ -128,6 +129,7 @@ ACCESS_TABLE: list[Access] = [
     *SIGNALS_ROWS,
     *PLANS_ROWS,
     *REGIONS_ROWS,
+    *REFERRALS_ROWS,
     *DASHBOARD_ROWS,
     *LABOURMARKET_ROWS,
     *MEETINGS_ROWS,
