@@ -23,6 +23,7 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from core.roles import Role
 from members.admin_import import AdminUploadStorage
 from members.setup_import import staff
+from members.setup_import.report import refused_message
 from members.setup_import.resources import SetupFileFormat, StaffResource
 
 SHOWN = 30
@@ -158,8 +159,12 @@ class StaffImportMixin(SetupImportMixin):
 
     def add_success_message(self, result: Any, request: HttpRequest) -> None:
         plan = getattr(result, "fnv_plan", None)
-        if plan is None:
+        check = getattr(result, "fnv_check", None)
+        if plan is None or check is None:
             super().add_success_message(result, request)
+            return
+        if not check.ok:  # the upload changed between preview and confirm
+            messages.error(request, refused_message(len(check.errors)))
             return
         messages.success(
             request,
