@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -67,7 +67,10 @@ class MeetingForm(forms.ModelForm):
         )
         self.fields["employer"].queryset = Employer.objects.confirmed().order_by("name")  # type: ignore[attr-defined]  # a ModelChoiceField
         self.fields["capacity"].widget.attrs.update({"min": 1, "max": MAX_CAPACITY})
-        self.fields["capacity"].validators.append(MaxValueValidator(MAX_CAPACITY))
+        self.fields["capacity"].validators += [
+            MinValueValidator(1),
+            MaxValueValidator(MAX_CAPACITY),
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
