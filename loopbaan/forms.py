@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core import bounds
 from core.bounds import BoundedDateField
 from loopbaan.models import AvailabilityKind, CareerQuestion, NoShow, Referral
+from members.models import MEMBER_NUMBER_RE, normalise_postcode
 from referrals.forms import consent_field
 
 
@@ -85,4 +86,66 @@ class ReportForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class DeskSearchForm(forms.Form):
+    """Find one member who phones: by number, or by two facts the member tells."""
+
+    member_number = forms.CharField(
+        label=_("Lidnummer"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    birth_date = BoundedDateField(
+        bounds=bounds.BIRTH_DATE,
+        label=_("Geboortedatum"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        required=False,
+        max_length=10,
+        help_text=_("Vier cijfers en twee letters, zoals 3511 AB."),
+    )
+    house_number = forms.CharField(label=_("Huisnummer"), required=False, max_length=20)
+
+    def clean_member_number(self) -> str:
+        value = "".join(self.cleaned_data.get("member_number", "").split())
+        if value and not MEMBER_NUMBER_RE.match(value):
+            raise forms.ValidationError(_("Een lidnummer bestaat uit 6 tot 10 cijfers."))
+        return value
+
+    def clean_postcode(self) -> str:
+        return normalise_postcode(self.cleaned_data.get("postcode", "").strip())
+
+    def clean(self):
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        number = data.get("member_number")
+        postcode = data.get("postcode")
+        if not (
+            number
+            or (data.get("birth_date") and postcode)
+            or (postcode and data.get("house_number", "").strip())
+        ):
+            raise forms.ValidationError(
+                _(
+                    "Vul het lidnummer in, of de geboortedatum en de postcode, "
+                    "of de postcode en het huisnummer."
+                )
+            )
+        return data
+
+
+class DeskConfirmForm(forms.Form):
+    question = forms.CharField(
+        label=_("Vraag van het lid in het kort (niet verplicht)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Alleen de twee consulenten lezen dit."),
     )

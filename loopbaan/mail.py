@@ -42,6 +42,13 @@ def manage_url(appointment: Appointment) -> str:
     )
 
 
+def calendar_url(appointment: Appointment) -> str:
+    """The member's "Zet in mijn agenda" link: the .ics download of loopbaan.views."""
+    return settings.SITE_URL + reverse(
+        "loopbaan:calendar_file", kwargs={"token": appointment.public_token}
+    )
+
+
 def consultant_url(appointment: Appointment) -> str:
     return settings.SITE_URL + reverse(
         "loopbaan:consultant_appointment", kwargs={"pk": appointment.pk}
@@ -104,6 +111,7 @@ def build_message(appointment: Appointment, *, kind: str, recipient, extra=None)
         "recipient": recipient,
         "is_member": is_member,
         "link": link,
+        "calendar_link": calendar_url(appointment) if is_member else "",
         "location": location_text(appointment),
         "start": timezone.localtime(appointment.starts_at),
         "end": timezone.localtime(appointment.ends_at),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.conf import feature_setting
 from core.roles import Role, acting_as
+from loopbaan.desk import desk_members
 from members.models import User
 
 # --- Knobs: module defaults, overridable with settings.FNV["APPOINTMENT_..."] ---------------
@@ -247,6 +248,11 @@ class AppointmentQuerySet(models.QuerySet):
             )
         return self.none()
 
+    def for_desk(self, user) -> AppointmentQuerySet:
+        """Appointments a consultant, coordinator or admin manages on a member's behalf: those
+        of the members in their regions (loopbaan.desk), whoever the consultants are."""
+        return self.filter(member__in=desk_members(user))
+
     def open(self) -> AppointmentQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
@@ -309,6 +315,15 @@ class Appointment(models.Model):
         help_text=_("Een consulent viel uit en er was geen vervanger vrij."),
     )
     sequence = models.PositiveIntegerField(_("versie (agenda)"), default=0)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("geboekt door"),
+        help_text=_("Het lid zelf, of een medewerker die telefonisch voor het lid boekte."),
+    )
     created_at = models.DateTimeField(_("geboekt op"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("geannuleerd op"), null=True, blank=True)
     is_demo = models.BooleanField(_("demodata"), default=False)
@@ -352,6 +367,11 @@ class Appointment(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def booked_for_member(self) -> bool:
+        """Booked by the union (a consultant, coordinator or admin) on the member's behalf."""
+        return self.booked_by_id is not None and self.booked_by_id != self.member.user_id
 
     def can_change(self, now=None) -> bool:
         """The member may cancel or move until the cutoff before the start."""

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_log
 from core.roles import Role
 from loopbaan import slots as slot_search
+from loopbaan.desk import desk_members
 from loopbaan.models import (
     Appointment,
     AppointmentConsultant,
@@ -177,11 +178,17 @@ def appointment_book(
     slot: Slot,
     question: str = "",
     now: datetime | None = None,
+    by: User | None = None,
 ) -> Appointment:
-    """Book a slot for a member with two free consultants; SlotTakenError when just taken."""
+    """Book a slot for a member with two free consultants; SlotTakenError when just taken.
+
+    `by` is who books: the member themself (the default), or a consultant, coordinator or
+    admin booking on the member's behalf (a member on the phone, perhaps without an e-mail
+    address or an account). The same rules apply either way; `booked_by` records who it was.
+    """
     now = now or timezone.now()
     try:
-        return _book(member=member, slot=slot, question=question, now=now)
+        return _book(member=member, slot=slot, question=question, now=now, by=by)
     except IntegrityError as error:
         if "consultant_never_double_booked" not in str(error):
             raise
@@ -194,12 +201,19 @@ def appointment_book(
         ) from None
 
 
-def _book(*, member: Member, slot: Slot, question: str, now: datetime) -> Appointment:
+def _book(
+    *, member: Member, slot: Slot, question: str, now: datetime, by: User | None
+) -> Appointment:
     with transaction.atomic():
         member = (
             Member.objects.select_for_update(of=("self",)).select_related("user").get(pk=member.pk)
         )
-        if member.status != MemberStatus.ACTIVE or member.user_id is None:
+        on_behalf = by is not None and by.pk != member.user_id
+        if by is None:
+            by = member.user
+        elif on_behalf and not desk_members(by).filter(pk=member.pk).exists():
+            raise ValidationError(_("Voor dit lid kun je geen afspraak maken."))
+        if member.status != MemberStatus.ACTIVE or by is None:
             raise ValidationError(_("Alleen actieve leden kunnen een loopbaanafspraak maken."))
         maximum = knob("MAX_OPEN_PER_MEMBER")
         open_times = list(
@@ -207,14 +221,21 @@ def _book(*, member: Member, slot: Slot, question: str, now: datetime) -> Appoin
         )
         if len(open_times) >= maximum:
             raise ValidationError(
-                _("Je hebt al %(count)s open afspraken; meer kan niet tegelijk."),
+                _("Dit lid heeft al %(count)s open afspraken; meer kan niet tegelijk.")
+                if on_behalf
+                else _("Je hebt al %(count)s open afspraken; meer kan niet tegelijk."),
                 params={"count": maximum},
+                code="limit",
             )
         house = _check_place(slot.union_house_id)
         _check_window(slot.starts_at, now)
         ends_at = slot.starts_at + duration()
         if any(start < ends_at and slot.starts_at < end for start, end in open_times):
-            raise ValidationError(_("Je hebt op dat moment al een afspraak."))
+            raise ValidationError(
+                _("Dit lid heeft op dat moment al een afspraak.")
+                if on_behalf
+                else _("Je hebt op dat moment al een afspraak.")
+            )
         pair = _lock_free_pair(slot.union_house_id, slot.starts_at)
         appointment = Appointment(
             member=member,
@@ -223,10 +244,11 @@ def _book(*, member: Member, slot: Slot, question: str, now: datetime) -> Appoin
             starts_at=slot.starts_at,
             ends_at=ends_at,
             question=question.strip()[:500],
+            booked_by=by,
         )
-        # Member, place and region were just read; the constraints are the database's.
+        # Member, place, region and booker were just read; the constraints are the database's.
         appointment.full_clean(
-            exclude=["member", "union_house", "region"],
+            exclude=["member", "union_house", "region", "booked_by"],
             validate_unique=False,
             validate_constraints=False,
         )
@@ -241,13 +263,15 @@ def _book(*, member: Member, slot: Slot, question: str, now: datetime) -> Appoin
                 for pk in pair
             ]
         )
-        recipients = [member.user_id, *pair]
+        # A member without an account gets no mail and no reminder: the desk prints a letter.
+        recipients = [pk for pk in [member.user_id, *pair] if pk is not None]
         _ensure_reminders(appointment, recipients, now, fresh=True)
         audit_log(
-            user=member.user,
+            user=by,
             action="create",
             obj=appointment,
             subject_member_id=member.pk,
+            detail="namens het lid geboekt" if on_behalf else "",
         )
         _enqueue_mail(appointment, "booked", recipients)
         return appointment
@@ -319,20 +343,19 @@ def _move(*, appointment: Appointment, slot: Slot, user: User, now: datetime) ->
         appointment.full_clean()
         appointment.save()
         Reminder.objects.filter(appointment=appointment, recipient_id__in=dropped).delete()
+        # A member without an account (booked for by phone) has no reminder and no mail.
         member_user_id = appointment.member.user_id
-        # Only a member with an account books (see _book), so the appointment's member has one.
-        assert member_user_id is not None
-        _ensure_reminders(appointment, [member_user_id, *pair], now)
+        member_ids = [member_user_id] if member_user_id is not None else []
+        _ensure_reminders(appointment, [*member_ids, *pair], now)
+        on_behalf = user.pk != member_user_id
         audit_log(
             user=user,
             action="change",
             obj=appointment,
             subject_member_id=appointment.member_id,
-            detail="verzet",
+            detail="verzet namens het lid" if on_behalf else "verzet",
         )
-        _enqueue_mail(
-            appointment, "moved", [member_user_id, *[pk for pk in pair if pk not in added]]
-        )
+        _enqueue_mail(appointment, "moved", [*member_ids, *[pk for pk in pair if pk not in added]])
         _enqueue_mail(appointment, "assigned", added)
         _enqueue_mail(appointment, "withdrawn", dropped)
         return appointment
@@ -344,17 +367,20 @@ def appointment_cancel(
     user: User,
     now: datetime | None = None,
 ) -> Appointment:
-    """Cancel: the member until the cutoff, an admin any time before the start."""
+    """Cancel: the member until the cutoff; the union (a member who phones, see loopbaan.desk)
+    any time before the start."""
     now = now or timezone.now()
     with transaction.atomic():
         appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
         if not appointment.is_open:
             raise ValidationError(_("Deze afspraak is al afgesloten of geannuleerd."))
-        if user.role != Role.ADMIN and not appointment.can_change(now):
+        if user.role == Role.MEMBER and not appointment.can_change(now):
             raise ValidationError(
                 _("Annuleren kan tot %(hours)s uur voor de afspraak."),
                 params={"hours": knob("CHANGE_CUTOFF_HOURS")},
             )
+        if appointment.starts_at <= now:
+            raise ValidationError(_("Deze afspraak is al begonnen."))
         consultants = list(
             appointment.links.filter(is_active=True).values_list("consultant_id", flat=True)
         )
@@ -369,7 +395,9 @@ def appointment_cancel(
             action="change",
             obj=appointment,
             subject_member_id=appointment.member_id,
-            detail="geannuleerd",
+            detail="geannuleerd"
+            if user.pk == appointment.member.user_id
+            else "geannuleerd namens het lid",
         )
         _enqueue_mail(appointment, "cancelled", [appointment.member.user_id, *consultants])
         return appointment

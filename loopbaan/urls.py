@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loopbaan import views
+from loopbaan import desk_views, views
 
 app_name = "loopbaan"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("maken/<str:place>/<str:slot>/", views.book_confirm, name="book_confirm"),
     path("afspraak/<uuid:token>/", views.manage, name="manage"),
     path("afspraak/<uuid:token>/annuleren/", views.cancel, name="cancel"),
+    path("afspraak/<uuid:token>/agenda.ics", views.calendar_file, name="calendar_file"),
     path("afspraak/<uuid:token>/verzetten/<str:place>/", views.move_slots, name="move_slots"),
     path(
         "afspraak/<uuid:token>/verzetten/<str:place>/<str:slot>/",
@@ -33,4 +34,26 @@ urlpatterns = [
     path("beschikbaarheid/vrij/<int:pk>/", views.blocked_delete, name="blocked_delete"),
     # coordinators
     path("bezetting/", views.occupancy, name="occupancy"),
+    # a member on the phone: consultants, coordinators and admins book for them
+    path("telefoon/", desk_views.find, name="desk_find"),
+    path("telefoon/lid/<int:member>/", desk_views.member_page, name="desk_member"),
+    path("telefoon/lid/<int:member>/maken/<str:place>/", desk_views.slots, name="desk_slots"),
+    path(
+        "telefoon/lid/<int:member>/maken/<str:place>/<str:slot>/",
+        desk_views.confirm,
+        name="desk_confirm",
+    ),
+    path("telefoon/afspraak/<int:pk>/", desk_views.appointment_page, name="desk_appointment"),
+    path("telefoon/afspraak/<int:pk>/brief/", desk_views.letter, name="desk_letter"),
+    path("telefoon/afspraak/<int:pk>/annuleren/", desk_views.cancel, name="desk_cancel"),
+    path(
+        "telefoon/afspraak/<int:pk>/verzetten/<str:place>/",
+        desk_views.move_slots,
+        name="desk_move_slots",
+    ),
+    path(
+        "telefoon/afspraak/<int:pk>/verzetten/<str:place>/<str:slot>/",
+        desk_views.move_confirm,
+        name="desk_move_confirm",
+    ),
 ]

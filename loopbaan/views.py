@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Mapping
-from datetime import datetime, time, timedelta
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,6 +24,7 @@ from core.access import get_visible_or_404, role_required
 from core.roles import Role
 from loopbaan import services
 from loopbaan.forms import AvailabilityForm, BlockedDayForm, ConfirmForm, ReportForm, WeeklyMaxForm
+from loopbaan.mail import build_ics, manage_url
 from loopbaan.models import (
     Appointment,
     AppointmentReport,
@@ -53,7 +55,7 @@ def _member_of(request: HttpRequest):
     return member
 
 
-def _place_or_404(place: str) -> tuple[int | None, UnionHouse | None]:
+def place_or_404(place: str) -> tuple[int | None, UnionHouse | None]:
     union_house_id = parse_place_key(place)
     if union_house_id is False:
         raise Http404
@@ -63,18 +65,101 @@ def _place_or_404(place: str) -> tuple[int | None, UnionHouse | None]:
     return house.pk, house
 
 
-def _slot_or_404(union_house_id: int | None, key: str) -> Slot:
+def slot_or_404(union_house_id: int | None, key: str) -> Slot:
     starts_at = parse_slot_key(key)
     if starts_at is None:
         raise Http404
     return Slot(union_house_id, starts_at)
 
 
-def _by_day(slots: list[Slot]) -> list[tuple]:
-    days: dict = defaultdict(list)
+# --- the week view of free times (#15 item 4) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeekDay:
+    day: date
+    slots: list[tuple[Slot, str]]  # a free time and the address of its confirm page
+
+
+def week_view(
+    request: HttpRequest, slots: list[Slot], slot_url: Callable[[Slot], str]
+) -> dict[str, Any]:
+    """One week of free times: the week asked for (?week=YYYY-MM-DD, any day in it), else the
+    first week with a free time. Monday to Friday always, the weekend only when it has times;
+    previous and next week within the booking window."""
+    first, last = bookable_window()
+    first_monday = _monday(timezone.localdate(first))
+    last_monday = _monday(timezone.localdate(last))
+    asked = bounds.date_param(request.GET, "week", bounds=bounds.SLOT)
+    if asked is not None:
+        monday = _monday(asked)
+    elif slots:
+        monday = _monday(slots[0].local_start.date())
+    else:
+        monday = first_monday
+    monday = min(max(monday, first_monday), last_monday)
+    sunday = monday + timedelta(days=6)
+    in_week: dict[date, list[tuple[Slot, str]]] = {}
     for slot in slots:
-        days[slot.local_start.date()].append(slot)
-    return sorted(days.items())
+        day = slot.local_start.date()
+        if monday <= day <= sunday:
+            in_week.setdefault(day, []).append((slot, slot_url(slot)))
+    days = [
+        WeekDay(monday + timedelta(days=offset), in_week.get(monday + timedelta(days=offset), []))
+        for offset in range(7)
+    ]
+    days = [d for d in days if d.day.weekday() < 5 or d.slots]
+    later = next((s for s in slots if s.local_start.date() > sunday), None)
+    return {
+        "week_days": days,
+        "week_first": monday,
+        "week_last": sunday,
+        "week_columns": len(days),
+        "week_has_slots": bool(in_week),
+        "week_previous": monday - timedelta(days=7) if monday > first_monday else None,
+        "week_next": monday + timedelta(days=7) if monday < last_monday else None,
+        "week_next_free": _monday(later.local_start.date()) if later else None,
+        "any_slots": bool(slots),
+    }
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def place_links(places: list[Any], url: Callable[[str], str]) -> list[tuple[str, str]]:
+    """Online first, then the union houses (nearest first): (label, address of its times)."""
+    return [(_("Online"), url("online"))] + [(p.label, url(p.key)) for p in places]
+
+
+def slot_links(slots: list[Slot], url: Callable[[Slot], str]) -> list[tuple[Slot, str]]:
+    return [(s, url(s)) for s in slots]
+
+
+# --- the open-appointments limit, shown before the first click -------------------------------
+
+
+def open_appointments_context(member: Any) -> dict[str, Any]:
+    """The member's upcoming open appointments (soonest first) and whether the limit is
+    reached: the booking pages show these instead of a time picker when it is."""
+    upcoming = list(
+        Appointment.objects.filter(member=member)
+        .upcoming()
+        .select_related("union_house")
+        .order_by("starts_at")
+    )
+    maximum = knob("MAX_OPEN_PER_MEMBER")
+    return {
+        "open_appointments": upcoming,
+        "open_count": len(upcoming),
+        "open_maximum": maximum,
+        "limit_reached": len(upcoming) >= maximum,
+        "cutoff_hours": knob("CHANGE_CUTOFF_HOURS"),
+    }
+
+
+def _limit_page(request: HttpRequest, member: Any) -> HttpResponse:
+    return render(request, "loopbaan/limit.html", open_appointments_context(member))
 
 
 # --- member: booking -----------------------------------------------------------------------
@@ -83,27 +168,40 @@ def _by_day(slots: list[Slot]) -> list[tuple]:
 @role_required(Role.MEMBER)
 def book_place(request: AuthenticatedRequest) -> HttpResponse:
     member = _member_of(request)
+    limit = open_appointments_context(member)
+    if limit["limit_reached"]:
+        return _limit_page(request, member)
     places = union_houses_nearest_first(member)
-    return render(request, "loopbaan/book_place.html", {"places": places})
+    return render(request, "loopbaan/book_place.html", {"places": places, **limit})
 
 
 @role_required(Role.MEMBER)
 def book_slots(request: AuthenticatedRequest, place: str) -> HttpResponse:
-    _member_of(request)
-    union_house_id, house = _place_or_404(place)
+    member = _member_of(request)
+    union_house_id, house = place_or_404(place)
+    limit = open_appointments_context(member)
+    if limit["limit_reached"]:
+        return _limit_page(request, member)
     slots = search_slots(union_house_id=union_house_id)
+    week = week_view(
+        request,
+        slots,
+        lambda s: reverse("loopbaan:book_confirm", kwargs={"place": place, "slot": s.key}),
+    )
     return render(
         request,
         "loopbaan/book_slots.html",
-        {"house": house, "place": place, "days": _by_day(slots), "appointment": None},
+        {"house": house, "place": place, "appointment": None, **week, **limit},
     )
 
 
 @role_required(Role.MEMBER)
 def book_confirm(request: AuthenticatedRequest, place: str, slot: str) -> HttpResponse:
     member = _member_of(request)
-    union_house_id, house = _place_or_404(place)
-    chosen = _slot_or_404(union_house_id, slot)
+    union_house_id, house = place_or_404(place)
+    chosen = slot_or_404(union_house_id, slot)
+    if open_appointments_context(member)["limit_reached"]:
+        return _limit_page(request, member)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     context: dict[str, Any] = {
         "house": house,
@@ -112,6 +210,10 @@ def book_confirm(request: AuthenticatedRequest, place: str, slot: str) -> HttpRe
         "form": form,
         "appointment": None,
     }
+
+    def url(s: Slot) -> str:
+        return reverse("loopbaan:book_confirm", kwargs={"place": place, "slot": s.key})
+
     if request.method == "POST" and form.is_valid():
         try:
             appointment = services.appointment_book(
@@ -120,25 +222,31 @@ def book_confirm(request: AuthenticatedRequest, place: str, slot: str) -> HttpRe
                 question=form.cleaned_data["question"],
             )
         except services.SlotTakenError as error:
-            context.update(taken=True, error=error.messages[0], next_slots=error.next_slots)
+            context.update(
+                taken=True, error=error.messages[0], next_slots=slot_links(error.next_slots, url)
+            )
             return render(request, "loopbaan/confirm.html", context, status=409)
         except ValidationError as error:
+            if getattr(error, "code", None) == "limit":  # booked meanwhile (another tab)
+                return _limit_page(request, member)
             context["error"] = " ".join(error.messages)
             return render(request, "loopbaan/confirm.html", context, status=400)
         messages.success(
             request, _("Je afspraak is geboekt. Je krijgt een bevestiging per e-mail.")
         )
         return redirect("loopbaan:manage", token=appointment.public_token)
-    if request.method == "GET" and not _still_free(chosen):
+    if request.method == "GET" and not still_free(chosen):
         context.update(
             taken=True,
             error=_("Dit tijdstip is niet (meer) vrij."),
-            next_slots=next_free_slots(union_house_id=union_house_id, after=chosen.starts_at),
+            next_slots=slot_links(
+                next_free_slots(union_house_id=union_house_id, after=chosen.starts_at), url
+            ),
         )
     return render(request, "loopbaan/confirm.html", context)
 
 
-def _still_free(chosen: Slot, exclude_appointment_id: int | None = None) -> bool:
+def still_free(chosen: Slot, exclude_appointment_id: int | None = None) -> bool:
     first, last = bookable_window()
     if not first <= chosen.starts_at <= last:
         return False
@@ -150,21 +258,35 @@ def _still_free(chosen: Slot, exclude_appointment_id: int | None = None) -> bool
     return len(found) >= 2
 
 
+def upcoming_and_past(appointments: Any) -> tuple[list[Appointment], list[Appointment]]:
+    """Upcoming open appointments, soonest first; below them the rest (past, cancelled),
+    latest first."""
+    now = timezone.now()
+    rows = list(appointments.select_related("union_house").order_by("starts_at"))
+    upcoming = [a for a in rows if a.is_open and a.starts_at >= now]
+    rest = sorted(
+        (a for a in rows if not (a.is_open and a.starts_at >= now)),
+        key=lambda a: a.starts_at,
+        reverse=True,
+    )
+    return upcoming, rest
+
+
 @role_required(Role.MEMBER)
 def mine(request: AuthenticatedRequest) -> HttpResponse:
     member = _member_of(request)
-    appointments = (
-        Appointment.objects.visible_to(request.user)
-        .select_related("union_house")
-        .order_by("-starts_at")
-    )
+    upcoming, rest = upcoming_and_past(Appointment.objects.visible_to(request.user))
     audit_log(
         request=request,
         action="list",
         object_type="loopbaan.appointment",
         subject_member_id=member.pk,
     )
-    return render(request, "loopbaan/mine.html", {"appointments": appointments})
+    return render(
+        request,
+        "loopbaan/mine.html",
+        {"upcoming": upcoming, "past": rest, **open_appointments_context(member)},
+    )
 
 
 def _own_appointment(request: HttpRequest, token) -> Appointment:
@@ -193,10 +315,22 @@ def manage(request: AuthenticatedRequest, token) -> HttpResponse:
     )
 
 
-@require_POST
 @role_required(Role.MEMBER)
 def cancel(request: AuthenticatedRequest, token) -> HttpResponse:
+    """GET asks "Weet je het zeker?" on a page of its own; POST cancels."""
     appointment = _own_appointment(request, token)
+    if request.method != "POST":
+        if not appointment.can_change():
+            return redirect("loopbaan:manage", token=appointment.public_token)
+        return render(
+            request,
+            "loopbaan/cancel_confirm.html",
+            {
+                "appointment": appointment,
+                "back_url": reverse("loopbaan:manage", kwargs={"token": appointment.public_token}),
+                "for_member": False,
+            },
+        )
     try:
         services.appointment_cancel(appointment=appointment, user=request.user)
     except ValidationError as error:
@@ -206,10 +340,28 @@ def cancel(request: AuthenticatedRequest, token) -> HttpResponse:
     return redirect("loopbaan:manage", token=appointment.public_token)
 
 
+def ics_response(appointment: Appointment, recipient: Any) -> HttpResponse:
+    """The appointment as a calendar file to open or save ("Zet in mijn agenda")."""
+    body = build_ics(
+        appointment, method="PUBLISH", recipient=recipient, link=manage_url(appointment)
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="loopbaanafspraak.ics"'
+    return response
+
+
+@role_required(Role.MEMBER)
+def calendar_file(request: AuthenticatedRequest, token) -> HttpResponse:
+    appointment = _own_appointment(request, token)
+    if not appointment.is_open:
+        raise Http404
+    return ics_response(appointment, request.user)
+
+
 @role_required(Role.MEMBER)
 def move_slots(request: AuthenticatedRequest, token, place: str) -> HttpResponse:
     # The path values first: nonsense is a 404 before anything is read or logged.
-    union_house_id, house = _place_or_404(place)
+    union_house_id, house = place_or_404(place)
     appointment = _own_appointment(request, token)
     if not appointment.can_change():
         raise Http404
@@ -219,46 +371,75 @@ def move_slots(request: AuthenticatedRequest, token, place: str) -> HttpResponse
         if s.starts_at != appointment.starts_at or union_house_id != appointment.union_house_id
     ]
     others = union_houses_nearest_first(appointment.member)
+    week = week_view(
+        request,
+        slots,
+        lambda s: reverse(
+            "loopbaan:move_confirm",
+            kwargs={"token": appointment.public_token, "place": place, "slot": s.key},
+        ),
+    )
     return render(
         request,
         "loopbaan/book_slots.html",
         {
             "house": house,
             "place": place,
-            "days": _by_day(slots),
             "appointment": appointment,
-            "other_places": others,
+            "back_url": reverse("loopbaan:manage", kwargs={"token": appointment.public_token}),
+            "other_places": place_links(
+                others,
+                lambda key: reverse(
+                    "loopbaan:move_slots",
+                    kwargs={"token": appointment.public_token, "place": key},
+                ),
+            ),
+            **week,
         },
     )
 
 
 @role_required(Role.MEMBER)
 def move_confirm(request: AuthenticatedRequest, token, place: str, slot: str) -> HttpResponse:
-    union_house_id, house = _place_or_404(place)
-    chosen = _slot_or_404(union_house_id, slot)
+    union_house_id, house = place_or_404(place)
+    chosen = slot_or_404(union_house_id, slot)
     appointment = _own_appointment(request, token)
     context: dict[str, Any] = {
         "house": house,
         "place": place,
         "slot": chosen,
         "appointment": appointment,
+        "back_url": reverse(
+            "loopbaan:move_slots", kwargs={"token": appointment.public_token, "place": place}
+        ),
     }
+
+    def url(s: Slot) -> str:
+        return reverse(
+            "loopbaan:move_confirm",
+            kwargs={"token": appointment.public_token, "place": place, "slot": s.key},
+        )
+
     if request.method == "POST":
         try:
             services.appointment_move(appointment=appointment, slot=chosen, user=request.user)
         except services.SlotTakenError as error:
-            context.update(taken=True, error=error.messages[0], next_slots=error.next_slots)
+            context.update(
+                taken=True, error=error.messages[0], next_slots=slot_links(error.next_slots, url)
+            )
             return render(request, "loopbaan/confirm.html", context, status=409)
         except ValidationError as error:
             context["error"] = " ".join(error.messages)
             return render(request, "loopbaan/confirm.html", context, status=400)
         messages.success(request, _("Je afspraak is verzet. Je krijgt een bevestiging per e-mail."))
         return redirect("loopbaan:manage", token=appointment.public_token)
-    if request.method == "GET" and not _still_free(chosen, appointment.pk):
+    if request.method == "GET" and not still_free(chosen, appointment.pk):
         context.update(
             taken=True,
             error=_("Dit tijdstip is niet (meer) vrij."),
-            next_slots=next_free_slots(union_house_id=union_house_id, after=chosen.starts_at),
+            next_slots=slot_links(
+                next_free_slots(union_house_id=union_house_id, after=chosen.starts_at), url
+            ),
         )
     return render(request, "loopbaan/confirm.html", context)
 

@@ -1,6 +1,20 @@
 """Access-table rows for this app's URLs (merged into tests/access_table.py)."""
 
-from tests.access_table_base import ADVISER, CONSULTANT, COORDINATOR, MEMBER, NOBODY, Access
+from tests.access_table_base import (
+    ADMIN,
+    ADVISER,
+    CONSULTANT,
+    COORDINATOR,
+    MEMBER,
+    NOBODY,
+    Access,
+)
+
+# Booking on a member's behalf: consultants (through the regions of their union houses),
+# coordinators (their regions) and admins (all) for the cast's member; only admins for the
+# member of another region.
+DESK = frozenset({CONSULTANT, COORDINATOR, ADMIN})
+DESK_FOREIGN = frozenset({ADMIN})
 
 
 def _next_start(cast):
@@ -104,8 +118,24 @@ ROWS: list[Access] = [
     Access(
         "loopbaan:cancel",
         frozenset({MEMBER}),
-        probe=False,
-        reason="POST only; own and foreign tested in tests/loopbaan/test_views.py",
+        kwargs=lambda cast: {"token": _own(cast).public_token},
+    ),
+    Access(
+        "loopbaan:cancel",
+        NOBODY,
+        kwargs=lambda cast: {"token": _foreign(cast).public_token},
+        label="foreign",
+    ),
+    Access(
+        "loopbaan:calendar_file",
+        frozenset({MEMBER}),
+        kwargs=lambda cast: {"token": _own(cast).public_token},
+    ),
+    Access(
+        "loopbaan:calendar_file",
+        NOBODY,
+        kwargs=lambda cast: {"token": _foreign(cast).public_token},
+        label="foreign",
     ),
     Access(
         "loopbaan:move_slots",
@@ -189,4 +219,81 @@ ROWS: list[Access] = [
         reason="POST only; own and foreign tested in tests/loopbaan/test_views.py",
     ),
     Access("loopbaan:occupancy", frozenset({COORDINATOR})),
+    Access("loopbaan:desk_find", DESK),
+    Access("loopbaan:desk_member", DESK, kwargs=lambda cast: {"member": cast.member.pk}),
+    Access(
+        "loopbaan:desk_member",
+        DESK_FOREIGN,
+        kwargs=lambda cast: {"member": cast.other_member.pk},
+        label="foreign",
+    ),
+    Access(
+        "loopbaan:desk_slots",
+        DESK,
+        kwargs=lambda cast: {"member": cast.member.pk, "place": str(cast.union_house.pk)},
+    ),
+    Access(
+        "loopbaan:desk_slots",
+        DESK_FOREIGN,
+        kwargs=lambda cast: {"member": cast.other_member.pk, "place": "online"},
+        label="foreign",
+    ),
+    Access(
+        "loopbaan:desk_confirm",
+        DESK,
+        kwargs=lambda cast: {
+            "member": cast.member.pk,
+            "place": str(cast.union_house.pk),
+            "slot": _slot_key(),
+        },
+    ),
+    Access(
+        "loopbaan:desk_confirm",
+        DESK_FOREIGN,
+        kwargs=lambda cast: {
+            "member": cast.other_member.pk,
+            "place": "online",
+            "slot": _slot_key(),
+        },
+        label="foreign",
+    ),
+    *[
+        row
+        for name in ("desk_appointment", "desk_letter", "desk_cancel")
+        for row in (
+            Access(f"loopbaan:{name}", DESK, kwargs=lambda cast: {"pk": _own(cast).pk}),
+            Access(
+                f"loopbaan:{name}",
+                DESK_FOREIGN,
+                kwargs=lambda cast: {"pk": _foreign(cast).pk},
+                label="foreign",
+            ),
+        )
+    ],
+    Access(
+        "loopbaan:desk_move_slots",
+        DESK,
+        kwargs=lambda cast: {"pk": _own(cast).pk, "place": str(cast.union_house.pk)},
+    ),
+    Access(
+        "loopbaan:desk_move_slots",
+        DESK_FOREIGN,
+        kwargs=lambda cast: {"pk": _foreign(cast).pk, "place": "online"},
+        label="foreign",
+    ),
+    Access(
+        "loopbaan:desk_move_confirm",
+        DESK,
+        kwargs=lambda cast: {
+            "pk": _own(cast).pk,
+            "place": str(cast.union_house.pk),
+            "slot": _slot_key(),
+        },
+    ),
+    Access(
+        "loopbaan:desk_move_confirm",
+        DESK_FOREIGN,
+        kwargs=lambda cast: {"pk": _foreign(cast).pk, "place": "online", "slot": _slot_key()},
+        label="foreign",
+    ),
 ]
