@@ -10,6 +10,7 @@ import re
 import pytest
 
 from tests.e2e.conftest import serious_accessibility_violations
+from tests.e2e.test_phone_width import WIDEST_ELEMENTS
 from tests.meetings.helpers import make_meeting
 
 pytestmark = pytest.mark.e2e
@@ -86,11 +87,12 @@ def test_the_first_steps_page_also_leads_to_the_next_meeting(page, live_cast):
 
 
 def test_the_front_door_is_accessible_and_fits_a_phone(phone_page, live_cast):
+    phone_page.set_viewport_size({"width": 375, "height": 800})
     for path in ["/", "/informatie/ontslag-wat-nu/", "/informatie/"]:
         phone_page.goto(path)
         assert phone_page.locator("h1").count() == 1, path
         width = phone_page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 375, (path, width)
+        assert width <= 375, (path, width, phone_page.evaluate(WIDEST_ELEMENTS, 375))
         assert serious_accessibility_violations(phone_page) == [], path
     phone_page.goto("/")
     phone_page.keyboard.press("Tab")
