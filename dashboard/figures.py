@@ -30,9 +30,11 @@ from core.figures import Cell, breakdown, hidden_text, min_group_size, shown, su
 from core.roles import Role
 from core.trends import month_starts, national, next_month, only
 from loopbaan.trends import per_union_house
+from meetings import figures as meeting_figures
 from members.trends import active_by_municipality
 from plans.models import RegionPlan
 from plans.services import DataPanel, data_panel
+from referrals import figures as referral_figures
 from regions.models import Region, RegionQuerySet
 
 DASHBOARD_ROLES = (Role.REGIONAL_OFFICIAL, Role.COORDINATOR, Role.ADMIN)
@@ -176,6 +178,79 @@ def house_rows(region: Region, *, since: dt.datetime, until: dt.datetime) -> lis
     return rows
 
 
+OTHERS = -1  # the key of "every other region" in the trends below
+
+
+def _split(own: list[int], nation: list[int]) -> dict[int, list[int]]:
+    return {0: own, OTHERS: [n - o for n, o in zip(nation, own, strict=True)]}
+
+
+def meeting_and_referral_trends(
+    region: Region, months: list[dt.date]
+) -> tuple[list[registry.Trend], list[str]]:
+    """The meetings' and referrals' months (meetings.figures.monthly, referrals.figures.monthly),
+    which count a set of regions at once rather than per region: once for the region and once
+    for the nation, as trends keyed 0 (the region) and OTHERS (the rest). Also the median hours
+    until a referral was picked up, per month, shown only for a month with at least the minimum
+    number of referrals accepted."""
+    count = len(months)
+    meetings_own = meeting_figures.monthly([region.pk], months[0], count)
+    meetings_all = meeting_figures.monthly(None, months[0], count)
+    referrals_own = referral_figures.monthly([region.pk], months[0], count)
+    referrals_all = referral_figures.monthly(None, months[0], count)
+    meetings_title, referrals_title = _("Informatiebijeenkomsten"), _("Doorverwijzingen")
+    trends = [
+        registry.Trend(
+            "meetings.held",
+            _("Bijeenkomsten gehouden per maand"),
+            meetings_title,
+            _split([m["meetings"] for m in meetings_own], [m["meetings"] for m in meetings_all]),
+            protect=False,
+        ),
+        registry.Trend(
+            "meetings.registrations",
+            _("Aanmeldingen voor bijeenkomsten per maand"),
+            meetings_title,
+            _split(
+                [m["registrations"] for m in meetings_own],
+                [m["registrations"] for m in meetings_all],
+            ),
+        ),
+        registry.Trend(
+            "meetings.attended",
+            _("Aanwezig bij bijeenkomsten per maand"),
+            meetings_title,
+            _split([m["attended"] for m in meetings_own], [m["attended"] for m in meetings_all]),
+        ),
+        registry.Trend(
+            "referrals.made",
+            _("Doorverwijzingen per maand"),
+            referrals_title,
+            _split([m.made for m in referrals_own], [m.made for m in referrals_all]),
+        ),
+        registry.Trend(
+            "referrals.accepted",
+            _("Doorverwijzingen opgepakt per maand"),
+            referrals_title,
+            _split([m.accepted for m in referrals_own], [m.accepted for m in referrals_all]),
+        ),
+        registry.Trend(
+            "referrals.done",
+            _("Doorverwijzingen afgerond per maand"),
+            referrals_title,
+            _split([m.done for m in referrals_own], [m.done for m in referrals_all]),
+        ),
+    ]
+    minimum = min_group_size()
+    pickup = [
+        formats.number_format(m.median_hours_to_accept, 1)
+        if m.median_hours_to_accept is not None and m.accepted >= minimum
+        else "–"
+        for m in referrals_own
+    ]
+    return trends, pickup
+
+
 @dataclass(frozen=True)
 class RegionDashboard:
     region: Region
@@ -187,6 +262,7 @@ class RegionDashboard:
     municipalities: list[tuple[str, int | str]]
     houses: list[dict]
     house_columns: list[str] = field(default_factory=list)
+    referral_pickup: list[str] = field(default_factory=list)
 
     @property
     def sections(self) -> list[tuple[str, list[TrendView]]]:
@@ -201,6 +277,7 @@ def region_dashboard(region: Region, *, now: dt.datetime | None = None) -> Regio
     first = dt.datetime.combine(months[0], dt.time(), tz)
     end = dt.datetime.combine(next_month(months[-1]), dt.time(), tz)
     trends = registry.region_trends(None, months=months)
+    extra, pickup = meeting_and_referral_trends(region, months)
     return RegionDashboard(
         region=region,
         now=now,
@@ -211,7 +288,11 @@ def region_dashboard(region: Region, *, now: dt.datetime | None = None) -> Regio
             .first()
         ),
         months=month_labels(months),
-        trends=trend_views(trends, months, [region.pk]),
+        trends=[
+            *trend_views(trends, months, [region.pk]),
+            *trend_views(extra, months, [0]),
+        ],
+        referral_pickup=pickup,
         municipalities=municipality_rows(region),
         houses=house_rows(region, since=first, until=end),
         house_columns=[_("gehouden"), _("niet verschenen"), _("geannuleerd"), _("nog gepland")],

@@ -238,9 +238,10 @@ def _count_queries(client, user, code="AM13") -> int:
 
 # The page's queries: session and user (2), the region (1), the plans' data panel (one to a few
 # per app), the plan of the year (1), members per municipality (1), appointments per house (1),
-# and one per trend series, whatever the amount of data. An app that adds a panel figure or a
-# series adds its queries here.
-MAX_QUERIES = 45
+# one per trend series, and the meetings' and referrals' months for the region and the nation
+# (6), whatever the amount of data. An app that adds a panel figure or a series adds its
+# queries here.
+MAX_QUERIES = 55
 
 
 def _add_data(cast, scale: int) -> None:
@@ -261,3 +262,45 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, cast):
     more = _count_queries(client, cast.coordinator)
     assert more == some
     assert more <= MAX_QUERIES
+
+
+# --- referrals and meetings (their own monthly figures) --------------------------------------
+
+
+def test_referrals_and_how_fast_they_are_picked_up_beside_the_national_line(client, cast):
+    from referrals import services as referral_services
+    from tests.referrals.helpers import make_referral
+
+    # this month, in the past: an hour into its first day, or a day ago when that is later
+    first = month_starts(timezone.localdate())[11]
+    made = max(
+        timezone.now() - dt.timedelta(days=1),
+        timezone.make_aware(dt.datetime.combine(first, dt.time(1))),
+    )
+    referrals = [make_referral(cast, kind="legal") for _ in range(3)]
+    make_referral(cast, kind="legal", member=cast.other_member)  # another region
+    for hours, referral in zip((2, 4, 30), referrals, strict=True):
+        type(referral).objects.filter(pk=referral.pk).update(created_at=made)
+        referral.refresh_from_db()
+        referral_services.accept(
+            referral=referral, by=cast.legal, now=made + dt.timedelta(hours=hours)
+        )
+    board = region_dashboard(cast.region)
+    made_trend = next(t for t in board.trends if t.key == "referrals.made")
+    this_month = made_trend.cells[11]
+    assert this_month.count == 3
+    assert made_trend.national_total == 4
+    assert "4,0" in board.referral_pickup  # the median of 2, 4 and 30 hours
+    page = _get(client, cast.regional_official, "dashboard:region", code="AM13").content.decode()
+    assert "Hoe snel een doorverwijzing wordt opgepakt" in page
+    assert "Informatiebijeenkomsten" in page
+
+
+def test_the_pickup_time_of_fewer_referrals_than_the_minimum_is_not_shown(cast):
+    from referrals import services as referral_services
+    from tests.referrals.helpers import make_referral
+
+    referral = make_referral(cast, kind="legal")
+    referral_services.accept(referral=referral, by=cast.legal, now=timezone.now())
+    board = region_dashboard(cast.region)
+    assert set(board.referral_pickup) == {"–"}
