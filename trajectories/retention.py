@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
 
+from trajectories import signup
 from trajectories.models import (
     AdviserAssignment,
     Goal,
@@ -18,10 +19,12 @@ from trajectories.models import (
 
 def apply_retention(*, now: datetime, days: dict[str, int]) -> dict[str, int]:
     """Delete the progress notes of trajectories that ended longer ago than the period; the
-    trajectory, its outcome and its counts stay."""
+    trajectory, its outcome and its counts stay. Delete public sign-ups nobody took on."""
     cutoff = now - timedelta(days=days["trajectory_notes"])
     deleted, _ = ProgressNote.objects.filter(trajectory__ended_at__lt=cutoff).delete()
-    return {"trajectory_notes_deleted": deleted}
+    # Public sign-ups nobody took on: deleted after their own (short) period.
+    signups = signup.delete_unhandled(now=now)
+    return {"trajectory_notes_deleted": deleted, "public_signups_deleted": signups}
 
 
 def erase_member(*, member) -> dict[str, int]:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from core.claims import handle_once_in_batches
 from core.mail import send_templated_mail
 from trajectories.models import Enrolment, EnrolmentStatus, PlanReview, Trajectory
+from trajectories.signup import send_public_signup_mail  # noqa: F401  (registers the task)
 
 BATCH = 100
 REVIEW_DAYS_AHEAD = 3

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trajectories import overview_views, participant_views, views
+from trajectories import overview_views, participant_views, signup_views, views
 
 app_name = "trajectories"
 urlpatterns = [
@@ -28,6 +28,9 @@ urlpatterns = [
     path("zaken/<int:pk>/", overview_views.case_detail, name="case_detail"),
     path("uitkomsten/", overview_views.outcomes, name="outcomes"),
     path("overdragen/", overview_views.coordinator_trajectories, name="coordinator_trajectories"),
+    # public sign-up (anonymous visitors and members)
+    path("aanmelden/", signup_views.public_signup, name="public_signup"),
+    path("aanmelden/ontvangen/", signup_views.public_signup_done, name="public_signup_done"),
     # participant (member account)
     path("mijn-traject/", participant_views.my_trajectory, name="my_trajectory"),
     path("mijn-traject/workshops/", participant_views.my_workshops, name="my_workshops"),

@@ -59,7 +59,9 @@ def intake_queue(request: AuthenticatedRequest) -> HttpResponse:
     requests = (
         IntakeRequest.objects.visible_to(request.user)
         .open()
-        .select_related("member", "participant", "region", "collective_case")
+        .select_related(
+            "member", "participant", "region", "collective_case", "public_signup__possible_member"
+        )
     )
     audit_log(request=request, action=AuditAction.LIST, object_type="trajectories.intakerequest")
     return render(request, "trajectories/intake_queue.html", {"requests": requests})

@@ -4,7 +4,7 @@
 the other adviser and member in Groot Amsterdam.
 """
 
-from tests.access_table_base import ADVISER, COORDINATOR, MEMBER, NOBODY, Access
+from tests.access_table_base import ADVISER, ANONYMOUS, COORDINATOR, MEMBER, NOBODY, Access
 from tests.trajectories import factories as f
 
 POST_ONLY = "POST only; outsiders get 404, tested in tests/trajectories/test_views.py"
@@ -30,6 +30,9 @@ ADVISER_ONLY = frozenset({ADVISER})
 CASE_ROLES = frozenset({ADVISER, COORDINATOR})
 
 ROWS: list[Access] = [
+    # public sign-up: anonymous visitors and members (staff sign people up in the queue)
+    Access("trajectories:public_signup", frozenset({ANONYMOUS, MEMBER})),
+    Access("trajectories:public_signup_done", frozenset({ANONYMOUS, MEMBER})),
     Access("trajectories:my_trajectories", ADVISER_ONLY),
     Access("trajectories:intake_queue", ADVISER_ONLY),
     Access("trajectories:intake_new", ADVISER_ONLY),

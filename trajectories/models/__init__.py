@@ -24,6 +24,7 @@ from trajectories.models.people import (
     CollectiveCase,
     CollectiveCaseKind,
     CollectiveCaseQuerySet,
+    CollectiveCaseStatus,
     ConsentSource,
     IntakeRequest,
     IntakeRequestQuerySet,
@@ -45,6 +46,7 @@ from trajectories.models.plans import (
     ProgressNote,
     ProgressNoteQuerySet,
 )
+from trajectories.models.signup import PublicSignup, PublicSignupQuerySet
 from trajectories.models.trajectory import (
     DEFAULT_REVIEW_INTERVAL_WEEKS,
     FINISHED_STATUSES,
@@ -74,6 +76,7 @@ __all__ = [
     "CollectiveCase",
     "CollectiveCaseKind",
     "CollectiveCaseQuerySet",
+    "CollectiveCaseStatus",
     "ConsentSource",
     "ContractKind",
     "DEFAULT_REVIEW_INTERVAL_WEEKS",
@@ -99,6 +102,8 @@ __all__ = [
     "PlanVersionQuerySet",
     "ProgressNote",
     "ProgressNoteQuerySet",
+    "PublicSignup",
+    "PublicSignupQuerySet",
     "Trajectory",
     "TrajectoryKind",
     "TrajectoryQuerySet",

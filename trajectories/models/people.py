@@ -21,6 +21,7 @@ class ConsentSource(models.TextChoices):
     PHONE = "phone", _("telefonisch")
     FORM = "form", _("op papier of via een formulier")
     MOBILITY_TEAM = "mobility_team", _("via het regionale mobiliteitsteam")
+    PUBLIC_FORM = "public_form", _("via het aanmeldformulier op de website")
 
 
 class ParticipantQuerySet(models.QuerySet):
@@ -86,14 +87,29 @@ class Participant(models.Model):
 class CollectiveCaseKind(models.TextChoices):
     BANKRUPTCY = "bankruptcy", _("faillissement")
     REORGANISATION = "reorganisation", _("reorganisatie")
+    OTHER = "other", _("andere collectieve kwestie")
+
+
+class CollectiveCaseStatus(models.TextChoices):
+    OPEN = "open", _("lopend")
+    CLOSED = "closed", _("afgesloten")
 
 
 class CollectiveCaseQuerySet(models.QuerySet):
     def visible_to(self, user) -> CollectiveCaseQuerySet:
-        """Advisers and coordinators of the case's region (the page shows counts only)."""
-        if not acting_as(user, Role.ADVISER, Role.COORDINATOR):
+        """Advisers and coordinators of the case's region (the page shows counts only); sector
+        officials of the case's sector or of its employer's sector (cases opened from their
+        signals); admins all."""
+        if not acting_as(user):
             return self.none()
-        return self.filter(region__in=user.regions.all())
+        if user.role == Role.ADMIN:
+            return self.all()
+        if user.role == Role.SECTOR_OFFICIAL:
+            sectors = user.sectors.all()
+            return self.filter(Q(sector__in=sectors) | Q(employer__sector__in=sectors))
+        if user.role in (Role.ADVISER, Role.COORDINATOR):
+            return self.filter(region__in=user.regions.all())
+        return self.none()
 
 
 class CollectiveCase(models.Model):
@@ -115,6 +131,30 @@ class CollectiveCase(models.Model):
     )
     announced_on = models.DateField(_("bekend sinds"), default=datetime.date.today)
     description = models.TextField(_("toelichting"), blank=True)
+    sector = models.ForeignKey(
+        "members.Sector",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("sector"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=CollectiveCaseStatus.choices,
+        default=CollectiveCaseStatus.OPEN,
+    )
+    outcome = models.TextField(_("uitkomst"), blank=True)
+    closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        "members.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("afgesloten door"),
+    )
     created_by = models.ForeignKey(
         "members.User", null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -131,6 +171,10 @@ class CollectiveCase(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_open(self) -> bool:
+        return self.status == CollectiveCaseStatus.OPEN
+
 
 # --- intake queue ------------------------------------------------------------------------------
 
@@ -138,6 +182,7 @@ class CollectiveCase(models.Model):
 class IntakeSource(models.TextChoices):
     APPOINTMENT = "appointment", _("verwijzing uit een loopbaanafspraak")
     DIRECT = "direct", _("rechtstreekse aanvraag")
+    PUBLIC_SIGNUP = "public_signup", _("aanmelding via de website")
 
 
 class IntakeStatus(models.TextChoices):
