@@ -31,7 +31,11 @@ from members.models import (
     Sector,
     User,
 )
-from members.setup_import.admin import StaffImportMixin
+from members.setup_import.admin import (
+    SectorImportMixin,
+    StaffImportMixin,
+    register_house_import,
+)
 
 
 @admin.register(User)
@@ -110,9 +114,12 @@ class UserAdmin(StaffImportMixin, PermissionLabelsMixin, BaseUserAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(SectorImportMixin, admin.ModelAdmin):
     list_display = ["name", "is_demo"]
     search_fields = ["name"]
+
+
+register_house_import()  # the union house admin's import button (members/setup_import/admin.py)
 
 
 @admin.register(Employer)

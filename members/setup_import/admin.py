@@ -2,7 +2,8 @@
 
 `members/admin.py` mixes `StaffImportMixin` into the user admin and `SectorImportMixin` into
 the sector admin; the union house admin of `regions` gets its import from here too
-(`register_house_import`), since `regions` sits below `members` and cannot read these files.
+(`register_house_import`, called by `members/admin.py`), since `regions` sits below `members`
+and cannot read these files.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import contextlib
 from typing import Any
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,9 +24,15 @@ from import_export.forms import ConfirmImportForm, ImportForm
 
 from core.roles import Role
 from members.admin_import import AdminUploadStorage
-from members.setup_import import staff
+from members.setup_import import houses, sectors, staff
 from members.setup_import.report import refused_message
-from members.setup_import.resources import SetupFileFormat, StaffResource
+from members.setup_import.resources import (
+    HouseResource,
+    SectorResource,
+    SetupFileFormat,
+    StaffResource,
+)
+from regions.models import UnionHouse
 
 SHOWN = 30
 
@@ -178,3 +186,85 @@ class StaffImportMixin(SetupImportMixin):
                 deactivated=len(getattr(result, "fnv_deactivated", [])),
             ),
         )
+
+
+class SectorFileFormat(SetupFileFormat):
+    COLUMNS = sectors.COLUMNS
+    WHAT = sectors.WHAT
+
+
+class HouseFileFormat(SetupFileFormat):
+    COLUMNS = houses.COLUMNS
+    WHAT = houses.WHAT
+
+
+class _CountedImportMixin(SetupImportMixin):
+    """The preview and the result in counts; what is missing from the file is kept."""
+
+    WHAT_PLURAL: str | Promise = ""
+
+    def explain_preview(self, request: HttpRequest, result: Any) -> None:
+        check = getattr(result, "fnv_check", None)
+        summary = getattr(result, "fnv_summary", None)
+        if check is None or summary is None:
+            return
+        if not check.ok:
+            messages.error(
+                request,
+                format_html(
+                    _("Het bestand heeft {} fout(en); er wordt niets geïmporteerd: <ul>{}</ul>"),
+                    len(check.errors),
+                    format_html_join("", "<li>{}</li>", ((str(e),) for e in check.errors[:SHOWN])),
+                ),
+            )
+            return
+        messages.info(
+            request,
+            _(
+                "{what}: {new} nieuw, {changed} gewijzigd, {unchanged} ongewijzigd; {missing} "
+                "niet in het bestand (die blijven zoals ze zijn)."
+            ).format(what=self.WHAT_PLURAL, **summary),
+        )
+
+    def add_success_message(self, result: Any, request: HttpRequest) -> None:
+        check = getattr(result, "fnv_check", None)
+        summary = getattr(result, "fnv_summary", None)
+        if check is None or summary is None:
+            super().add_success_message(result, request)
+        elif not check.ok:
+            messages.error(request, refused_message(len(check.errors)))
+        else:
+            messages.success(
+                request,
+                _(
+                    "{what} geïmporteerd: {new} nieuw, {changed} gewijzigd, {unchanged} ongewijzigd."
+                ).format(what=self.WHAT_PLURAL, **summary),
+            )
+
+
+class SectorImportMixin(_CountedImportMixin):
+    resource_classes = [SectorResource]
+    formats = [SectorFileFormat]
+    WHAT_PLURAL = gettext_lazy("Sectoren")
+
+
+class HouseImportMixin(_CountedImportMixin):
+    resource_classes = [HouseResource]
+    formats = [HouseFileFormat]
+    WHAT_PLURAL = gettext_lazy("Vakbondshuizen")
+
+
+def register_house_import() -> None:
+    """Give the union house admin of `regions` its import button: the same admin, with
+    `HouseImportMixin` in front (regions cannot import members, where the readers are)."""
+    from regions.admin import UnionHouseAdmin  # loaded by then: regions comes before members
+
+    current = admin.site.get_model_admin(UnionHouse)
+    if isinstance(current, HouseImportMixin):
+        return
+    admin.site.unregister(UnionHouse)
+
+    class UnionHouseImportAdmin(HouseImportMixin, UnionHouseAdmin):  # type: ignore[misc]  # the stubs type change_list_template differently in the two bases
+        pass
+
+    admin.site.register(UnionHouse, UnionHouseImportAdmin)

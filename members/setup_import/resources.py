@@ -20,9 +20,10 @@ from import_export.fields import Field
 from import_export.formats.base_formats import TablibFormat
 
 from members.importing.format import ImportRefused
-from members.models import User
-from members.setup_import import staff
+from members.models import Sector, User
+from members.setup_import import houses, sectors, staff
 from members.setup_import.table import RowError, SetupColumn, SetupTable, read_setup_bytes
+from regions.models import UnionHouse
 
 LINE = "regel"
 
@@ -196,3 +197,136 @@ class StaffResource(SetupResource):
             by=by,
             source="beheer",
         )
+
+
+class SectorResource(SetupResource):
+    name = Field(attribute="name", column_name="sector")
+
+    class Meta:
+        model = Sector
+        import_id_fields = ["name"]
+        fields = ["name"]
+        report_skipped = True
+        use_transactions = True
+        name = "Sectoren"
+
+    def get_user_visible_fields(self) -> list[Field]:  # type: ignore[override]  # stubs: list[str]; the admin reads .column_name
+        return [Field(column_name=column.header) for column in sectors.COLUMNS]
+
+    def before_import(self, dataset: tablib.Dataset, **kwargs: Any) -> None:
+        self.check = sectors.check_sector_table(table_from(dataset, sectors.COLUMNS))
+        self.row_errors = self.errors_by_line(self.check.errors)
+        self.plan = sectors.plan_sectors(self.check) if self.check.ok else sectors.SectorPlan()
+        self.rows = {row.line: row for row in self.check.rows}
+        self.renamed = {row.line: sector for sector, row in self.plan.renamed}
+        self.unchanged = {row.line for row in self.plan.unchanged}
+
+    def get_or_init_instance(
+        self, instance_loader: Any, row: dict[str, Any]
+    ) -> tuple[Sector, bool]:
+        line = int(row[LINE])
+        if line in self.renamed:
+            return Sector.objects.get(pk=self.renamed[line].pk), False
+        checked = self.rows.get(line)
+        sector = Sector.objects.filter(name=checked.name).first() if checked else None
+        return (sector, False) if sector is not None else (Sector(), True)
+
+    def import_instance(self, instance: Sector, row: dict[str, Any], **kwargs: Any) -> None:
+        checked = self.rows.get(int(row[LINE]))
+        if checked is not None:
+            instance.name = checked.name
+
+    def skip_row(
+        self,
+        instance: Sector,
+        original: Sector | None,
+        row: dict[str, Any],
+        import_validation_errors: Any = None,
+    ) -> bool:
+        if import_validation_errors:
+            return False
+        return not self.check.ok or int(row[LINE]) in self.unchanged
+
+    def save_instance(
+        self, instance: Sector, is_create: bool, row: dict[str, Any], **kwargs: Any
+    ) -> None:
+        line = int(row[LINE])
+        saved = sectors.save_row(self.rows[line], self.renamed.get(line), by=self.by(kwargs))
+        instance.pk = saved.pk
+
+    def after_import(self, dataset: tablib.Dataset, result: Any, **kwargs: Any) -> None:
+        result.fnv_check = self.check
+        result.fnv_summary = {
+            "new": len(self.plan.new),
+            "changed": len(self.plan.renamed),
+            "unchanged": len(self.plan.unchanged),
+            "missing": len(self.plan.missing),
+        }
+
+
+class HouseResource(SetupResource):
+    name = Field(attribute="name", column_name="naam")
+    city = Field(attribute="city", column_name="plaats")
+
+    class Meta:
+        model = UnionHouse
+        import_id_fields = ["name"]
+        fields = ["name", "city"]
+        report_skipped = True
+        use_transactions = True
+        name = "Vakbondshuizen"
+
+    def get_user_visible_fields(self) -> list[Field]:  # type: ignore[override]  # stubs: list[str]; the admin reads .column_name
+        return [Field(column_name=column.header) for column in houses.COLUMNS]
+
+    def before_import(self, dataset: tablib.Dataset, **kwargs: Any) -> None:
+        self.check = houses.check_house_table(table_from(dataset, houses.COLUMNS))
+        self.row_errors = self.errors_by_line(self.check.errors)
+        self.plan = houses.plan_houses(self.check) if self.check.ok else houses.HousePlan()
+        self.rows = {row.line: row for row in self.check.rows}
+        self.changed = {change.row.line: change.house for change in self.plan.changed}
+        self.unchanged = {row.line for row in self.plan.unchanged}
+
+    def get_or_init_instance(
+        self, instance_loader: Any, row: dict[str, Any]
+    ) -> tuple[UnionHouse, bool]:
+        line = int(row[LINE])
+        if line in self.changed:
+            return UnionHouse.objects.get(pk=self.changed[line].pk), False
+        checked = self.rows.get(line)
+        house = UnionHouse.objects.filter(name=checked.name).first() if checked else None
+        return (house, False) if house is not None else (UnionHouse(), True)
+
+    def import_instance(self, instance: UnionHouse, row: dict[str, Any], **kwargs: Any) -> None:
+        checked = self.rows.get(int(row[LINE]))
+        if checked is not None:
+            for name, value in checked.values:
+                if name in ("name", "city"):
+                    setattr(instance, name, value)
+
+    def skip_row(
+        self,
+        instance: UnionHouse,
+        original: UnionHouse | None,
+        row: dict[str, Any],
+        import_validation_errors: Any = None,
+    ) -> bool:
+        if import_validation_errors:
+            return False
+        return not self.check.ok or int(row[LINE]) in self.unchanged
+
+    def save_instance(
+        self, instance: UnionHouse, is_create: bool, row: dict[str, Any], **kwargs: Any
+    ) -> None:
+        line = int(row[LINE])
+        saved = houses.save_row(self.rows[line], self.changed.get(line), by=self.by(kwargs))
+        instance.pk = saved.pk
+
+    def after_import(self, dataset: tablib.Dataset, result: Any, **kwargs: Any) -> None:
+        result.fnv_check = self.check
+        result.fnv_summary = {
+            "new": len(self.plan.new),
+            "changed": len(self.plan.changed),
+            "unchanged": len(self.plan.unchanged),
+            "missing": len(self.plan.missing),
+        }

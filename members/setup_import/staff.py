@@ -1,6 +1,7 @@
 """Staff accounts from a file: check every row, plan the changes, apply them with the audit trail.
 
-Columns (docs/setting-up-a-region.md): e-mailadres, naam, rol (required); regio's, sectoren,
+Roles: consulent, trajectadviseur, regiobestuurder, regiocoördinator, sectorbestuurder,
+juridisch medewerker. Columns (docs/setting-up-a-region.md): e-mailadres, naam, rol (required); regio's, sectoren,
 vakbondshuizen (several separated by commas), online (ja/nee). A column absent from the file
 leaves that part of an existing account as it is; an empty cell clears it.
 
@@ -58,6 +59,7 @@ IMPORTABLE_ROLES = [
     Role.REGIONAL_OFFICIAL,
     Role.COORDINATOR,
     Role.SECTOR_OFFICIAL,
+    Role.LEGAL,  # national: no area, so never counted as missing from a file
 ]
 NEEDS_REGION = {Role.ADVISER, Role.REGIONAL_OFFICIAL, Role.COORDINATOR}
 EXTRA_ROLE_NAMES = {
@@ -65,6 +67,7 @@ EXTRA_ROLE_NAMES = {
     "kaderlid": Role.CONSULTANT,
     "adviseur": Role.ADVISER,
     "coordinator": Role.COORDINATOR,
+    "jurist": Role.LEGAL,
 }
 EMAIL_MAX = 254
 NAME_MAX = 150

@@ -129,7 +129,7 @@ def test_empty_rows_are_skipped_and_the_line_numbers_stay_those_of_the_file(tmp_
     assert check.total == 2
     assert [str(error) for error in check.errors] == [
         "Regel 6, kolom ‘rol’: ‘Directeur’ is geen rol in het portaal. Kies uit: consulent, "
-        "trajectadviseur, regiobestuurder, regiocoördinator, sectorbestuurder."
+        "trajectadviseur, regiobestuurder, regiocoördinator, sectorbestuurder, juridisch medewerker."
     ]
 
 
