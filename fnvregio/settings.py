@@ -17,6 +17,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from core import registry
+from fnvregio.queues import QUEUES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("FNV_VAR_DIR", BASE_DIR / "var"))
@@ -200,17 +201,37 @@ CELERY_TASK_TIME_LIMIT = (
 )  # hard limit for tasks that set none; tasks set their own soft limit
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Amsterdam"
-# Due work (reminders) lives in the database, so nothing is scheduled with an eta beyond
-# Redis' visibility timeout; the timeout is stated to make that explicit.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Queues by urgency (fnvregio/queues.py): urgent (mails, reminders), default, bulk (imports,
+# full detection, retention). Workers choose theirs with -Q.
+CELERY_TASK_QUEUES = {name: {"exchange": name, "routing_key": name} for name in QUEUES}
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = ("fnvregio.queues.route_task",)
+# Due work (reminders) lives in the database, so nothing is scheduled with an eta. The
+# visibility timeout must outlast the longest task (imports: 2 hours, acks_late), or Redis
+# hands a running task to a second worker; tests/fnvregio/test_queues.py checks it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 3600}
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    "heartbeat": {"task": "fnvregio.tasks.heartbeat", "schedule": 60.0},
+    "heartbeat": {
+        "task": "fnvregio.tasks.heartbeat",
+        "schedule": float(env_int("FNV_HEARTBEAT_SECONDS", 60)),
+    },
     "retention": {"task": "fnvregio.tasks.apply_retention", "schedule": crontab(hour=3, minute=15)},
 }
 # Each app declares its beat entries in its apps.py (core.registry.Contributions).
 CELERY_BEAT_SCHEDULE.update(registry.beat_schedule(PORTAL_APPS))
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
+# Exactly one beat sends: with Redis, RedBeat keeps the schedule in Redis and holds a lock
+# there; a second beat (another machine, a deploy overlapping the old one) waits as a standby
+# and takes over within FNV_BEAT_LOCK_SECONDS when the first dies. The tasks beat sends are
+# idempotent too (claims in the database), so a rare double send still sends nothing twice.
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "fnvregio") + ":redbeat:"
+    CELERY_REDBEAT_LOCK_TIMEOUT = env_int("FNV_BEAT_LOCK_SECONDS", 60)
+    CELERY_REDBEAT_REDIS_OPTIONS = {"health_check_interval": 30}
+    CELERY_BEAT_MAX_LOOP_INTERVAL = 5  # renew the lock well within its timeout
 # --- Authentication ------------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [

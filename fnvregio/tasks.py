@@ -20,7 +20,12 @@ def heartbeat() -> str:
     return now
 
 
-@shared_task(name="fnvregio.tasks.apply_retention", time_limit=30 * 60, soft_time_limit=25 * 60)
+@shared_task(
+    name="fnvregio.tasks.apply_retention",
+    acks_late=True,
+    time_limit=30 * 60,
+    soft_time_limit=25 * 60,
+)
 def apply_retention() -> dict[str, int]:
     """Nightly: delete or pseudonymise what has passed its retention period, and record what
     was done in the audit log. Each handler only touches rows past their period, so a second

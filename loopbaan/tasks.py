@@ -23,7 +23,13 @@ from members.models import User
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="loopbaan.tasks.send_appointment_mail", ignore_result=True, acks_late=True)
+@shared_task(
+    name="loopbaan.tasks.send_appointment_mail",
+    ignore_result=True,
+    acks_late=True,
+    time_limit=60,
+    soft_time_limit=50,
+)
 def send_appointment_mail(
     appointment_id: int,
     kind: str,
@@ -75,7 +81,12 @@ def send_reminder(reminder: Reminder) -> None:
     build_message(reminder.appointment, kind="reminder", recipient=reminder.recipient).send()
 
 
-@shared_task(name="loopbaan.tasks.send_due_reminders", ignore_result=True)
+@shared_task(
+    name="loopbaan.tasks.send_due_reminders",
+    ignore_result=True,
+    time_limit=300,
+    soft_time_limit=280,
+)
 def send_due_reminders(limit: int = 500) -> int:
     """Send every due reminder exactly once; each in its own transaction."""
     sent = 0

@@ -46,18 +46,18 @@ def apply_member_import(import_id: int) -> str:
         raise
 
 
-@shared_task
+@shared_task(time_limit=120, soft_time_limit=100)
 def sweep_interrupted_member_imports() -> int:
     """Every minute: a check or apply whose worker died is marked interrupted (retry or cancel)."""
     return mark_interrupted_imports()
 
 
-@shared_task
+@shared_task(time_limit=600, soft_time_limit=540)
 def cleanup_member_imports() -> int:
     return abandon_stale_imports()
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, time_limit=60, soft_time_limit=50)
 def send_activation_mail(member_id: int) -> bool:
     """Mail the activation link to the email on file (only there). Safe to run twice: a second
     mail carries a link that works just as well, and none is sent once an account exists."""
