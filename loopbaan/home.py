@@ -80,6 +80,7 @@ def tiles(user) -> list[Tile]:
                 _("Uren per week, losse uren, vrije dagen en je maximum."),
                 reverse("loopbaan:availability"),
             ),
+            _desk_tile(),
         ]
     if user.role == Role.COORDINATOR:
         return [
@@ -87,6 +88,17 @@ def tiles(user) -> list[Tile]:
                 _("Bezetting loopbaanspreekuren"),
                 _("Aantallen per vakbondshuis in je regio's."),
                 reverse("loopbaan:occupancy"),
-            )
+            ),
+            _desk_tile(),
         ]
+    if user.role == Role.ADMIN:
+        return [_desk_tile()]
     return []
+
+
+def _desk_tile() -> Tile:
+    return Tile(
+        _("Afspraak voor een lid dat belt"),
+        _("Lid opzoeken, loopbaanafspraak maken, verzetten of annuleren; brief afdrukken."),
+        reverse("loopbaan:desk_find"),
+    )

@@ -47,6 +47,7 @@ def test_a_member_books_moves_and_cancels_and_the_consultants_follow(
     page.get_by_role("button", name="Afspraak bevestigen").click()  # 3
     page.wait_for_url("**/afspraken/afspraak/**")
     assert "Je afspraak is geboekt" in page.content()
+    assert page.get_by_role("link", name="Zet in mijn agenda").count() == 1
     assert serious_accessibility_violations(page) == []
 
     appointment = Appointment.objects.get(member=member)
@@ -82,8 +83,16 @@ def test_a_member_books_moves_and_cancels_and_the_consultants_follow(
             "SEQUENCE:1" in ics(m) and "METHOD:REQUEST" in ics(m) for m in mails_to(consultant)
         )
 
-    # ... and then cancels it: everyone gets METHOD:CANCEL with the same UID.
-    page.get_by_role("button", name="Afspraak annuleren").click()
+    # ... and then cancels it, after a question on a page of its own ("Nee, terug" goes back):
+    # everyone gets METHOD:CANCEL with the same UID.
+    page.get_by_role("link", name="Afspraak annuleren").click()
+    page.wait_for_url("**/annuleren/")
+    assert serious_accessibility_violations(page) == []
+    page.get_by_role("link", name="Nee, terug").click()
+    page.wait_for_url(manage_url)
+    assert Appointment.objects.get(pk=appointment.pk).status == AppointmentStatus.BOOKED
+    page.get_by_role("link", name="Afspraak annuleren").click()
+    page.get_by_role("button", name="Ja, annuleer de afspraak").click()
     page.wait_for_url(manage_url)
     assert Appointment.objects.get(pk=appointment.pk).status == AppointmentStatus.CANCELLED
     for consultant in pool:
