@@ -278,3 +278,24 @@ def test_online_slots_ignore_the_union_houses_hours(cast):
         reason="Verhuizing",
     )
     assert search_slots(union_house_id=None)
+
+
+def test_a_region_page_links_its_public_houses_to_their_pages(client, utrecht_houses):
+    utrecht, *_ = utrecht_houses
+    hidden = UnionHouseFactory(name="Vakbondshuis Achterom", is_public=False)
+    page = client.get(reverse("regions:detail", kwargs={"code": "AM13"})).content.decode()
+    assert utrecht.get_absolute_url() in page
+    assert "Vakbondshuis Achterom" in page and hidden.get_absolute_url() not in page
+
+
+def test_the_search_takes_a_bounded_number_of_queries_per_house(
+    client, utrecht_houses, django_assert_max_num_queries
+):
+    for house in utrecht_houses[:3]:
+        _hours(house)
+    # Per house: two queries per kind of consultation hour, the career slot search (which
+    # stops after the availability query when no consultant works there); plus the session,
+    # the postcode and the region's houses.
+    with django_assert_max_num_queries(3 * 5 + 5):
+        response = client.get(reverse("regions:houses"), {"postcode": "3511"})
+    assert response.content.decode().count("house-card") == 3
