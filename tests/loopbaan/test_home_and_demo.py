@@ -29,8 +29,14 @@ def test_a_suspended_member_gets_no_booking_tiles(cast):
 
 
 def test_consultants_and_coordinators_get_their_tiles(cast):
-    assert reverse("loopbaan:agenda") in [t.url for t in tiles(cast.consultant)]
-    assert [t.url for t in tiles(cast.coordinator)] == [reverse("loopbaan:occupancy")]
+    desk = reverse("loopbaan:desk_find")
+    assert [t.url for t in tiles(cast.consultant)] == [
+        reverse("loopbaan:agenda"),
+        reverse("loopbaan:availability"),
+        desk,
+    ]
+    assert [t.url for t in tiles(cast.coordinator)] == [reverse("loopbaan:occupancy"), desk]
+    assert [t.url for t in tiles(cast.admin)] == [desk]
     assert tiles(cast.adviser) == []
 
 
