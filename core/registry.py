@@ -79,6 +79,7 @@ class Contributions:
     house_facts: str = ""  # (house, *, now) -> list[Fact]; on a union house's public page
     public_agenda: str = ""  # (*, region, house, now, limit) -> list[AgendaItem]
     region_trends: str = ""  # (regions, *, months) -> list of trend series; see the dashboard
+    signal_actions: str = ""  # (signal, *, user) -> list[Tile]; offered on a signal's page
 
 
 class PortalAppConfig(AppConfig):
@@ -149,6 +150,15 @@ def region_trends(regions: Any, *, months: list[dt.date]) -> list[Trend]:
     for _label, provider in _declared("region_trends"):
         trends.extend(provider(regions, months=months))
     return trends
+
+
+def signal_actions(signal: Any, *, user: Any) -> list[Tile]:
+    """What other apps offer on a signal's page for this user (open or link a collective case,
+    and what became of it), as tiles: a title, a line of text, a link."""
+    tiles: list[Tile] = []
+    for _label, provider in _declared("signal_actions"):
+        tiles.extend(provider(signal, user=user))
+    return tiles
 
 
 def run_demo_seeders(*, rng: random.Random, fake: Any) -> None:

@@ -91,6 +91,7 @@ PORTAL_APPS = [
     "pages",
     "labourmarket",
     "dashboard",
+    "casework",
 ]
 INSTALLED_APPS = [
     "fnvregio.apps.PortalAdminConfig",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("bijeenkomsten/", include("meetings.urls")),
     path("informatie/", include("pages.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("collectieve-zaken/", include("casework.urls")),
     path("arbeidsmarkt/", include("labourmarket.urls")),
     path("", include("signals.urls")),
     path("leden/", include("members.urls")),

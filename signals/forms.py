@@ -97,6 +97,12 @@ class SessionForm(forms.Form):
         ),
         required=False,
     )
+    consent_to_contact = forms.BooleanField(
+        label=_(
+            "Het lid wil door de sectorbestuurder van die sector benaderd worden als de FNV over dit probleem collectieve actie onderneemt"
+        ),
+        required=False,
+    )
     follow_up_needed = forms.BooleanField(label=_("Opvolging nodig"), required=False)
 
     def __init__(self, *args, consultant, **kwargs):

@@ -20,6 +20,7 @@ from referrals.services import Source, refer
 from regions.models import Region, UnionHouse
 from signals.detection import employer_key
 from signals.models import (
+    ACTIVE_STATUSES,
     Consent,
     ConsentScope,
     ConsentSource,
@@ -95,8 +96,17 @@ def consent_sector_id(session: ConsultationSession) -> int | None:
     return session.member.sector_id if session.member is not None else None
 
 
-def _set_consent(session: ConsultationSession, *, given: bool, by: User) -> None:
-    active = session.consents.filter(withdrawn_at__isnull=True)
+def _set_consent(
+    session: ConsultationSession,
+    *,
+    given: bool,
+    by: User,
+    scope: str = ConsentScope.SHARE_WITH_SECTOR_OFFICIAL,
+) -> None:
+    """One consent of `scope` in force, or none. A consent to be contacted needs a member."""
+    if scope != ConsentScope.SHARE_WITH_SECTOR_OFFICIAL and session.member_id is None:
+        given = False
+    active = session.consents.filter(withdrawn_at__isnull=True, scope=scope)
     # A consent is the member's own: when the session is corrected to another member, the
     # earlier member's consent ends rather than travelling with the session.
     # member_id=None is IS NULL to Django; the plugin's lookup types leave None out.
@@ -105,7 +115,7 @@ def _set_consent(session: ConsultationSession, *, given: bool, by: User) -> None
         Consent.objects.create(
             session=session,
             member=session.member,
-            scope=ConsentScope.SHARE_WITH_SECTOR_OFFICIAL,
+            scope=scope,
             source=ConsentSource.SESSION,
             recorded_by=by,
             recipient_role=Role.SECTOR_OFFICIAL,
@@ -142,6 +152,7 @@ class SessionDetails:
     referrals: list[str] = field(default_factory=list)
     consent_to_share: bool = False
     follow_up_needed: bool = False
+    consent_to_contact: bool = False  # about collective action, by the sector's official
     referral_consent: bool = False  # name and summary may go to the referrals' receivers
 
 
@@ -204,6 +215,12 @@ def session_log(
     session.save()
     _write_themes(session, details.themes)
     _set_consent(session, given=details.consent_to_share, by=consultant)
+    _set_consent(
+        session,
+        given=details.consent_to_contact,
+        by=consultant,
+        scope=ConsentScope.CONTACT_COLLECTIVE,
+    )
     _refer(session, details, consultant)
     audit_log(
         user=consultant,
@@ -232,16 +249,27 @@ def session_update(
     session.save()
     _write_themes(session, details.themes)
     _set_consent(session, given=details.consent_to_share, by=by)
+    _set_consent(
+        session, given=details.consent_to_contact, by=by, scope=ConsentScope.CONTACT_COLLECTIVE
+    )
     _refer(session, details, by)
     audit_log(user=by, action=AuditAction.CHANGE, obj=session, subject_member_id=session.member_id)
     return session
 
 
 @transaction.atomic
-def consent_withdraw(*, session: ConsultationSession, by: User | None = None) -> int:
-    """Withdraw consent now: from this moment no view shows the member's identity or summary."""
-    updated = session.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
-    ConsultationSession.objects.filter(pk=session.pk).update(consent_to_share=False)
+def consent_withdraw(
+    *, session: ConsultationSession, by: User | None = None, scope: str | None = None
+) -> int:
+    """Withdraw consent now: from this moment no view shows the member's identity or summary.
+    `scope`: withdraw only the consent for that use (the member's page withdraws one at a
+    time); None: every consent of the session."""
+    consents = session.consents.filter(withdrawn_at__isnull=True)
+    if scope is not None:
+        consents = consents.filter(scope=scope)
+    updated = consents.update(withdrawn_at=timezone.now())
+    if scope in (None, ConsentScope.SHARE_WITH_SECTOR_OFFICIAL):
+        ConsultationSession.objects.filter(pk=session.pk).update(consent_to_share=False)
     audit_log(
         user=by,
         action=AuditAction.CHANGE,
@@ -424,6 +452,52 @@ def signal_dismiss(*, signal: Signal, by: User, reason: str) -> Signal:
         ended_at=timezone.now(),
         ended_by=by,
     )
+
+
+@transaction.atomic
+def signal_take_up(*, signal: Signal, by: User, action: str) -> Signal:
+    """Another part of the portal acts on the signal (a collective case is opened or linked):
+    an open or seen signal moves to in progress with that action; one already in progress
+    keeps its status. A finished signal is refused."""
+    if action not in SignalAction.values:
+        raise ValidationError(_("Kies welke actie is ondernomen."))
+    if signal.status == SignalStatus.IN_PROGRESS:
+        return signal
+    return _transition(
+        signal,
+        by=by,
+        step=f"start {action}",
+        from_statuses=[SignalStatus.OPEN, SignalStatus.ACKNOWLEDGED],
+        status=SignalStatus.IN_PROGRESS,
+        action=action,
+        acknowledged_at=signal.acknowledged_at or timezone.now(),
+        acknowledged_by=signal.acknowledged_by or by,
+    )
+
+
+@transaction.atomic
+def signal_record_outcome(*, signal: Signal, by: User, outcome: str) -> Signal:
+    """The outcome of what was done about the signal (a collective case's outcome): an active
+    signal closes with it; a finished one keeps its status and gets the outcome added."""
+    outcome = outcome.strip()
+    if not outcome:
+        raise ValidationError(_("Beschrijf de uitkomst."))
+    if signal.is_active:
+        return _transition(
+            signal,
+            by=by,
+            step="close with outcome",
+            from_statuses=[s.value for s in ACTIVE_STATUSES],
+            status=SignalStatus.CLOSED,
+            outcome=outcome,
+            ended_at=timezone.now(),
+            ended_by=by,
+        )
+    combined = f"{signal.outcome}\n\n{outcome}".strip() if signal.outcome else outcome
+    Signal.objects.filter(pk=signal.pk).update(outcome=combined, updated_at=timezone.now())
+    signal.refresh_from_db()
+    audit_log(user=by, action=AuditAction.CHANGE, obj=signal, detail="outcome")
+    return signal
 
 
 # --- notifications ----------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditAction
 from audit.services import audit_log
-from core import bounds
+from core import bounds, registry
 from core.access import get_visible_or_404, role_required
 from core.figures import min_group_size
 from core.roles import Role
@@ -32,6 +32,7 @@ from signals.charts import bar_chart
 from signals.forms import NEW_EMPLOYER, ActForm, MergeForm, PreferenceForm, SessionForm
 from signals.models import (
     Consent,
+    ConsentScope,
     ConsultationSession,
     NotificationPreference,
     Signal,
@@ -82,6 +83,7 @@ def _save_session(
         referrals=data.get("referrals", []),
         referral_consent=data.get("referral_consent", False),
         consent_to_share=data.get("consent_to_share", False),
+        consent_to_contact=data.get("consent_to_contact", False),
         follow_up_needed=data.get("follow_up_needed", False),
     )
     if session is None:
@@ -158,6 +160,7 @@ def session_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 "summary": session.summary,
                 "referrals": session.referrals,
                 "consent_to_share": session.active_consent() is not None,
+                "consent_to_contact": session.active_consent("contact_collective") is not None,
                 "follow_up_needed": session.follow_up_needed,
             },
             consultant=request.user,
@@ -297,6 +300,8 @@ def signal_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "chart": bar_chart(evidence.weeks, labels=week_labels),
             "act_form": ActForm(),
             "min_group_size": min_group_size(),
+            # what other parts of the portal offer on a signal (a collective case)
+            "signal_actions": registry.signal_actions(signal, user=request.user),
         },
     )
 
@@ -476,11 +481,19 @@ def my_consents(request: AuthenticatedRequest) -> HttpResponse:
 @role_required(Role.MEMBER)
 def my_consent_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     consent = get_visible_or_404(Consent.objects.active(), request.user, pk=pk)
-    services.consent_withdraw(session=consent.session, by=request.user)
-    messages.success(
-        request,
-        _(
-            "Je toestemming is ingetrokken. Vanaf nu ziet de sectorbestuurder je naam en samenvatting niet meer."
-        ),
-    )
+    services.consent_withdraw(session=consent.session, by=request.user, scope=consent.scope)
+    if consent.scope == ConsentScope.CONTACT_COLLECTIVE:
+        messages.success(
+            request,
+            _(
+                "Je toestemming is ingetrokken. De sectorbestuurder nodigt je vanaf nu niet meer uit voor collectieve actie."
+            ),
+        )
+    else:
+        messages.success(
+            request,
+            _(
+                "Je toestemming is ingetrokken. Vanaf nu ziet de sectorbestuurder je naam en samenvatting niet meer."
+            ),
+        )
     return redirect("signals:my_consents")

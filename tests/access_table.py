@@ -23,6 +23,7 @@ from tests.access_table_base import (  # noqa: F401  (re-exported for the tests 
     STAFF,
     Access,
 )
+from tests.casework.access_rows import ROWS as CASEWORK_ROWS
 from tests.dashboard.access_rows import ROWS as DASHBOARD_ROWS
 from tests.labourmarket.access_rows import ROWS as LABOURMARKET_ROWS
 from tests.loopbaan.access_rows import ROWS as LOOPBAAN_ROWS
@@ -134,4 +135,5 @@ ACCESS_TABLE: list[Access] = [
     *LABOURMARKET_ROWS,
     *MEETINGS_ROWS,
     *PAGES_ROWS,
+    *CASEWORK_ROWS,
 ]

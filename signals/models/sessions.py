@@ -168,16 +168,22 @@ class ConsultationSession(models.Model):
     def is_correctable(self) -> bool:
         return self.created_at >= timezone.now() - dt.timedelta(days=CORRECTION_DAYS)
 
-    def active_consent(self) -> Consent | None:
-        return next((c for c in self.consents.all() if c.withdrawn_at is None), None)
+    def active_consent(self, scope: str = "share_sector_official") -> Consent | None:
+        """The consent in force of `scope` (by default: to share name and summary)."""
+        return next(
+            (c for c in self.consents.all() if c.withdrawn_at is None and c.scope == scope),
+            None,
+        )
 
     def consent_reaching(self, sector_ids: set[int], role: str) -> Consent | None:
-        """The consent in force that names an official of `role` in one of `sector_ids`."""
+        """The consent in force to share name and summary that names an official of `role` in
+        one of `sector_ids` (a consent to be contacted about collective action shares nothing)."""
         return next(
             (
                 c
                 for c in self.consents.all()
                 if c.withdrawn_at is None
+                and c.scope == ConsentScope.SHARE_WITH_SECTOR_OFFICIAL
                 and c.recipient_role == role
                 and c.recipient_sector_id in sector_ids
             ),
@@ -239,6 +245,10 @@ class ConsentScope(models.TextChoices):
     SHARE_WITH_SECTOR_OFFICIAL = (
         "share_sector_official",
         _("Naam en samenvatting delen met de sectorbestuurder"),
+    )
+    CONTACT_COLLECTIVE = (
+        "contact_collective",
+        _("Benaderd worden door de sectorbestuurder over collectieve actie"),
     )
 
 
