@@ -89,3 +89,26 @@ def test_a_consultant_books_for_a_member_by_phone_and_prints_the_letter(page, li
     page.evaluate("window.__printed = false; window.print = () => { window.__printed = true; }")
     page.get_by_role("button", name="Afdrukken").click()
     assert page.evaluate("window.__printed") is True
+
+
+def test_the_week_view_is_columns_on_a_wide_screen_and_a_list_on_a_phone(
+    page, phone_page, live_cast
+):
+    house = live_cast.union_house
+    for _ in range(2):
+        consultant_at(house, weekday=2, start=time(9), end=time(17))
+    url = f"/afspraken/maken/{house.pk}/"
+    tops = {}
+    for name, browser_page in (("wide", page), ("phone", phone_page)):
+        log_in(browser_page, live_cast.member_user)
+        browser_page.goto(url)
+        days = browser_page.locator(".week-day")
+        assert days.count() == 5  # Monday to Friday of one week
+        tops[name] = {round(days.nth(i).bounding_box()["y"]) for i in range(5)}
+        width = browser_page.evaluate("document.documentElement.scrollWidth")
+        assert width <= browser_page.viewport_size["width"], (name, width)
+        height = browser_page.locator(".week").bounding_box()["height"]
+        assert height < 1600, (name, height)  # no 3,000 px column of fifteen days
+    assert len(tops["wide"]) == 1  # the days side by side
+    assert len(tops["phone"]) == 5  # one below the other
+    assert serious_accessibility_violations(phone_page) == []
