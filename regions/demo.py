@@ -173,6 +173,7 @@ def seed(*, rng: Any, fake: Any) -> None:
         house.email = f"{demo.city.lower()}@{DEMO_DOMAIN}"
         house.directions = demo.directions
         house.accessibility = demo.accessibility
+        house.hosts_career_hours = bool(demo.career)
         house.save()
         _write_hours(house, demo)
         if not house.closures.filter(starts_on__lte=last, ends_on__gte=first).exists():
