@@ -61,7 +61,7 @@ def _members(count: int) -> None:
                      street, house_number, postcode, city, municipality_id, region_id,
                      region_is_explicit, birth_date, sector_id, employer_id, status,
                      member_since, ended_on, user_id, is_demo, erased_at, created_at, updated_at)
-                SELECT 'B' || %(code)s || '-' || i, '', 'Bench', '', 'Lid ' || i, '', '', '', '',
+                SELECT 'B' || substr(%(code)s, 3) || i, '', 'Bench', '', 'Lid ' || i, '', '', '', '',
                        '', '', (%(towns)s::bigint[])[1 + (hashint4(i) & 1023) %% %(ntowns)s],
                        %(region)s, false, NULL,
                        (%(sectors)s::bigint[])[1 + (hashint4(i + 7) & 1023) %% 15], NULL,
@@ -169,7 +169,12 @@ def main() -> None:
     else:
         from django.core.management import call_command
 
+        from members.models import Member
+
         call_command("migrate", verbosity=0)
+        if not Member.objects.exists():  # an earlier run stopped before the members
+            _members(args.members)
+            _labour_market()
     figures = _measure(args.runs)
     print(
         f"members: {figures['members']}, of which in AM13: {figures['in_region']}\n"

@@ -304,3 +304,15 @@ def test_the_pickup_time_of_fewer_referrals_than_the_minimum_is_not_shown(cast):
     referral_services.accept(referral=referral, by=cast.legal, now=timezone.now())
     board = region_dashboard(cast.region)
     assert set(board.referral_pickup) == {"–"}
+
+
+def test_a_regional_official_sees_the_regions_session_and_signal_aggregates_here(client, cast):
+    """The signals region page lists signals a regional official may not open (a 404 for them,
+    as before); the dashboard is their region page and shows the aggregates."""
+    for days in (2, 9, 16):
+        log_session(cast, days_ago=days)
+    assert _get(client, cast.regional_official, "signals:region", code="AM13").status_code == 404
+    page = _get(client, cast.regional_official, "dashboard:region", code="AM13").content.decode()
+    for figure in ("Spreekuurgesprekken", "Open signalen", "Signalen geopend per maand"):
+        assert figure in page
+    assert 'href="/signalen/' not in page  # no link to a signal they may not open
