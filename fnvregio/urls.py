@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from fnvregio import views
+from fnvregio import health, views
+from fnvregio.metrics import metrics_view
 from members.enrolment import invitation as mfa_invitation
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.live, name="healthz"),
+    path("healthz/ready", health.ready, name="healthz_ready"),
+    path("metrics", metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/tweede-factor/<str:token>/", mfa_invitation, name="mfa_invitation"),
     path("accounts/", include("allauth.urls")),

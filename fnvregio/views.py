@@ -1,17 +1,12 @@
-"""Portal-wide views: the home page of each role, and the health check."""
+"""Portal-wide views: the home page of each role (health checks: fnvregio/health.py)."""
 
 from __future__ import annotations
 
-from django.core.cache import cache
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
 from core.registry import home_tiles
 from core.roles import Role
-from fnvregio.tasks import HEARTBEAT_KEY
 from pages import public as public_pages
 
 HOME_TEMPLATES: dict[str, str] = {
@@ -40,12 +35,3 @@ def home(request: HttpRequest) -> HttpResponse:
         "tiles": home_tiles(user),
     }
     return render(request, HOME_TEMPLATES[user.role], context)
-
-
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness for docker-compose and the dev runner: database reachable, last heartbeat."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok", "last_heartbeat": cache.get(HEARTBEAT_KEY)})

@@ -41,6 +41,14 @@ CORE_ROWS: list[Access] = [
     Access("home", EVERYONE),
     Access("healthz", EVERYONE),
     Access(
+        "healthz_ready",
+        EVERYONE,
+        probe=False,
+        reason="200 or 503 by the state of beat; tested in tests/fnvregio/test_observability.py",
+    ),
+    # Only with the bearer token (FNV_METRICS_TOKEN): a 404 for every role and session.
+    Access("metrics", NOBODY),
+    Access(
         "set_language",
         EVERYONE,
         probe=False,
@@ -129,11 +137,11 @@ ACCESS_TABLE: list[Access] = [
     *TRAJECTORIES_ROWS,
     *SIGNALS_ROWS,
     *PLANS_ROWS,
-    *REGIONS_ROWS,
-    *REFERRALS_ROWS,
     *DASHBOARD_ROWS,
     *LABOURMARKET_ROWS,
-    *MEETINGS_ROWS,
+    *REGIONS_ROWS,
+    *REFERRALS_ROWS,
     *PAGES_ROWS,
+    *MEETINGS_ROWS,
     *CASEWORK_ROWS,
 ]
