@@ -320,8 +320,9 @@ def edit_section(request: AuthenticatedRequest, pk: int, section: str) -> HttpRe
                 plan.refresh_from_db()
                 conflict_text = (plan.sections or {}).get(section, "")
                 # Saving again now means: my text, knowing theirs.
-                form.data = form.data.copy()
-                form.data["seen"] = services.section_fingerprint(conflict_text)
+                data = request.POST.copy()
+                data["seen"] = services.section_fingerprint(conflict_text)
+                form.data = data
         else:
             messages.success(request, _("De tekst is opgeslagen."))
             following = _following_section(section)
