@@ -153,7 +153,7 @@ class StaffResource(SetupResource):
 
     def get_or_init_instance(self, instance_loader: Any, row: dict[str, Any]) -> tuple[User, bool]:
         email = str(row.get("e-mailadres") or "").strip().lower()
-        user = User.objects.filter(email=email).first() if email else None
+        user = User.objects.filter(email__iexact=email).first() if email else None
         return (user, False) if user is not None else (User(), True)
 
     def import_instance(self, instance: User, row: dict[str, Any], **kwargs: Any) -> None:

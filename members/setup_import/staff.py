@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 
 from audit.models import AuditAction
 from audit.services import audit_log
@@ -164,10 +165,15 @@ class _Lookups:
                 self.houses.setdefault(plain(slug), pk)
         self.users: dict[str, User] = {
             user.email.lower(): user
-            for user in User.objects.filter(email__in=list(emails)).prefetch_related(
-                "regions", "sectors", "union_houses"
-            )
+            for user in _by_email(emails).prefetch_related("regions", "sectors", "union_houses")
         }
+
+
+def _by_email(emails: Iterable[str]) -> QuerySet[User]:
+    """Accounts by address in any case (addresses are unique without regard to case)."""
+    return User.objects.annotate(email_lower=Lower("email")).filter(
+        email_lower__in=[email.lower() for email in emails]
+    )
 
 
 def read_staff_file(path: str) -> StaffCheck:
@@ -393,7 +399,7 @@ def plan_staff(check: StaffCheck) -> StaffPlan:
     plan = StaffPlan()
     users = {
         user.email.lower(): user
-        for user in User.objects.filter(email__in=[row.email for row in check.rows])
+        for user in _by_email(row.email for row in check.rows)
         .prefetch_related("regions", "sectors", "union_houses")
         .order_by()
     }
@@ -461,7 +467,8 @@ def _missing(rows: list[StaffRow]) -> Iterable[User]:
         User.objects.filter(
             area, is_active=True, role__in=roles, is_staff=False, is_superuser=False
         )
-        .exclude(email__in=[row.email for row in rows])
+        .annotate(email_lower=Lower("email"))
+        .exclude(email_lower__in=[row.email for row in rows])
         .distinct()
         .order_by("email")
     )

@@ -380,3 +380,17 @@ def test_a_dry_run_sends_no_mail_and_writes_nothing(tmp_path, cast):
     assert "nieuw (krijgen een uitnodiging)" in out and "  7" in out
     assert mail.outbox == [] and AuditEntry.objects.count() == entries
     assert not User.objects.filter(email__in=SAMPLE_EMAILS).exists()
+
+
+def test_an_existing_address_in_other_case_is_the_same_account(tmp_path, cast):
+    user = UserFactory(
+        email="Hoofd.Letters@Example.nl", role=Role.ADVISER, full_name="Hoofd Letters"
+    )
+    user.regions.add(region("AM13"))
+    path = staff_file(
+        tmp_path, "hoofd.letters@example.nl;Hoofd Letters;trajectadviseur;AM13;;;\r\n"
+    )
+    out, _err = run(path, "--deactivate-missing")
+    assert "0 nieuw, 0 gewijzigd, 1 ongewijzigd" in out
+    assert User.objects.filter(email__iexact="hoofd.letters@example.nl").count() == 1
+    assert User.objects.get(pk=user.pk).is_active  # in the file, so never counted as missing

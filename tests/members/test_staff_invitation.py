@@ -121,8 +121,9 @@ def test_a_weak_or_mismatched_password_changes_nothing_and_says_what_to_fix(clie
     assert "10 tekens" in response.content.decode()
     response = _choose(client, link, password=NEW_PASSWORD, again=NEW_PASSWORD + "x")
     assert "niet gelijk" in response.content.decode()
-    response = _choose(client, link, password="nieuw.collega")
+    response = _choose(client, link, password="nieuw.collega@example")
     assert response.status_code == 200
+    assert "lijkt te veel op" in response.content.decode()  # like the account's address
     newcomer.refresh_from_db()
     assert not newcomer.has_usable_password()
     assert "_auth_user_id" not in client.session
