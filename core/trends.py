@@ -79,6 +79,62 @@ def monthly_counts(
     return result
 
 
+def monthly_counts_by(
+    queryset: QuerySet[Any, Any],
+    *,
+    by: str,
+    date_field: str,
+    months: Sequence[dt.date],
+    regions: Any,
+    region_field: str = "region",
+) -> dict[Any, dict[int, list[int]]]:
+    """Like `monthly_counts`, split by the values of the field `by` in the same single query
+    (sessions per channel): {value: {region pk: [count per month]}}."""
+    if not months:
+        return {}
+    field = queryset.model._meta.get_field(date_field.split("__")[0])
+    start, end = months[0], next_month(months[-1])
+    low: Any = start
+    high: Any = end
+    if field.get_internal_type() == "DateTimeField":
+        tz = timezone.get_current_timezone()
+        low, high = (
+            dt.datetime.combine(start, dt.time(), tz),
+            dt.datetime.combine(end, dt.time(), tz),
+        )
+    rows = queryset.filter(**{f"{date_field}__gte": low, f"{date_field}__lt": high})
+    ids = _region_ids(regions)
+    if ids is not None:
+        rows = rows.filter(**{f"{region_field}__in": ids})
+    else:
+        rows = rows.filter(**{f"{region_field}__isnull": False})
+    counted = (
+        rows.annotate(trend_month=TruncMonth(date_field))
+        .values_list(by, region_field, "trend_month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    position = {m: i for i, m in enumerate(months)}
+    result: dict[Any, dict[int, list[int]]] = {}
+    for value, region_id, month, n in counted:
+        day = month.date() if isinstance(month, dt.datetime) else month
+        if day in position:
+            per_region = result.setdefault(value, {})
+            per_region.setdefault(region_id, [0] * len(months))[position[day]] += n
+    return result
+
+
+def add(*series: dict[int, list[int]]) -> dict[int, list[int]]:
+    """Series of the same months added region by region."""
+    total: dict[int, list[int]] = {}
+    for per_region in series:
+        for region_id, counts in per_region.items():
+            into = total.setdefault(region_id, [0] * len(counts))
+            for i, n in enumerate(counts):
+                into[i] += n
+    return total
+
+
 def national(per_region: dict[int, list[int]], months: int) -> list[int]:
     """The sum over every region, month by month."""
     total = [0] * months

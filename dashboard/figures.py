@@ -186,7 +186,7 @@ def _split(own: list[int], nation: list[int]) -> dict[int, list[int]]:
 
 
 def meeting_and_referral_trends(
-    region: Region, months: list[dt.date]
+    region: Region | None, months: list[dt.date]
 ) -> tuple[list[registry.Trend], list[str]]:
     """The meetings' and referrals' months (meetings.figures.monthly, referrals.figures.monthly),
     which count a set of regions at once rather than per region: once for the region and once
@@ -194,10 +194,13 @@ def meeting_and_referral_trends(
     until a referral was picked up, per month, shown only for a month with at least the minimum
     number of referrals accepted."""
     count = len(months)
-    meetings_own = meeting_figures.monthly([region.pk], months[0], count)
     meetings_all = meeting_figures.monthly(None, months[0], count)
-    referrals_own = referral_figures.monthly([region.pk], months[0], count)
     referrals_all = referral_figures.monthly(None, months[0], count)
+    if region is None:  # the national view: the nation is "the region", nobody else
+        meetings_own, referrals_own = meetings_all, referrals_all
+    else:
+        meetings_own = meeting_figures.monthly([region.pk], months[0], count)
+        referrals_own = referral_figures.monthly([region.pk], months[0], count)
     meetings_title, referrals_title = _("Informatiebijeenkomsten"), _("Doorverwijzingen")
     trends = [
         registry.Trend(
@@ -303,14 +306,16 @@ def region_dashboard(region: Region, *, now: dt.datetime | None = None) -> Regio
 class NationalDashboard:
     now: dt.datetime
     months: list[str]
-    trends: list[TrendView]
+    trends: list[TrendView]  # the registry's series, with a column per region below
     regions: list[Region]
     # per region, its 12 months' total of each series (protected per series over the regions)
     region_rows: list[tuple[Region, list[int | str]]]
+    # the meetings' and referrals' national lines (counted for the nation at once, no column)
+    extra: list[TrendView] = field(default_factory=list)
 
     @property
     def sections(self) -> list[tuple[str, list[TrendView]]]:
-        return sections(self.trends)
+        return sections([*self.trends, *self.extra])
 
 
 def national_dashboard(*, now: dt.datetime | None = None) -> NationalDashboard:
@@ -329,7 +334,9 @@ def national_dashboard(*, now: dt.datetime | None = None) -> NationalDashboard:
         else:
             columns.append([n for _code, n in items])
     rows = [(region, [column[i] for column in columns]) for i, region in enumerate(regions)]
+    extra, _pickup = meeting_and_referral_trends(None, months)
     return NationalDashboard(
+        extra=trend_views(extra, months, None),
         now=now,
         months=month_labels(months),
         trends=trend_views(trends, months, None),

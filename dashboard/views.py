@@ -147,7 +147,7 @@ def region_csv(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 def write_national_csv(writer: Any, board: NationalDashboard) -> None:
     writer.writerow([_("Regio"), _("Onderdeel"), _("Gegeven"), _("Periode"), _("Waarde")])
-    for trend in board.trends:
+    for trend in [*board.trends, *board.extra]:
         for month, value in zip(board.months, trend.values, strict=True):
             writer.writerow(
                 [_("Landelijk"), _safe(trend.section), _safe(trend.title), month, _safe(value)]

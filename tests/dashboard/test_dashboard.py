@@ -159,6 +159,7 @@ def test_the_national_view_hides_a_small_region_with_another(client, cast):
     response = _get(client, cast.admin, "dashboard:national")
     assert response.status_code == 200
     board = response.context["board"]
+    assert "Doorverwijzingen per maand" in response.content.decode()  # the national line
     index = [t.key for t in board.trends].index("members.joined")
     values = {r.code: v[index] for r, v in board.region_rows}
     assert values["AM13"] == "afgeschermd"
