@@ -78,7 +78,7 @@ class MetricsMiddleware:
 
 
 def _redis():
-    url = os.environ.get("REDIS_URL") or getattr(settings, "REDIS_URL", "")
+    url = getattr(settings, "REDIS_CLIENT_URL", "")
     if not url:
         return None
     import redis

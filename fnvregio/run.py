@@ -9,6 +9,7 @@ the next start.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -55,24 +56,100 @@ def wait_for(url: str, timeout: float = 60) -> bool:
     return False
 
 
+class Stopping(Exception):  # noqa: N818 (a request to stop, not an error)
+    """Raised in the main thread by SIGINT (Ctrl-C) or SIGTERM, wherever the runner is."""
+
+
+class Supervisor:
+    """The runner's children, each in a process group of its own (so a stop reaches gunicorn's
+    and Celery's own children too, and Ctrl-C in the terminal reaches only the runner, which
+    stops them in order). `stop()` asks every group to stop at once and kills what is left
+    after one shared deadline, so the whole runner is gone within seconds."""
+
+    def __init__(self, env: dict[str, str]):
+        self.env = env
+        self.processes: dict[str, subprocess.Popen] = {}
+        self.logs: list = []
+
+    def start(self, name: str, command: list[str], **kwargs) -> subprocess.Popen:
+        process = subprocess.Popen(  # noqa: S603 (our own commands)
+            command, env=self.env, cwd=BASE_DIR, start_new_session=True, **kwargs
+        )
+        self.processes[name] = process
+        return process
+
+    def run(self, name: str, command: list[str]) -> subprocess.CompletedProcess:
+        """Run a step to its end (migrations, demo data); stopped like the others on Ctrl-C."""
+        process = self.start(name, command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        output, _ = process.communicate()
+        del self.processes[name]
+        text = output.decode(errors="replace") if output else ""
+        if process.returncode:
+            raise subprocess.CalledProcessError(process.returncode, command, text)
+        return subprocess.CompletedProcess(command, process.returncode, text)
+
+    def stop(self, seconds: float = 10) -> None:
+        running = [p for p in self.processes.values() if p.poll() is None]
+        for process in running:
+            self._signal_group(process, signal.SIGTERM)
+        deadline = time.monotonic() + seconds
+        for process in running:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        for process in self.processes.values():
+            # The group too: a worker's pool children outlive a parent killed with SIGKILL.
+            self._signal_group(process, signal.SIGKILL)
+            if process.poll() is None:
+                process.wait(timeout=5)
+        self.processes.clear()
+        for handle in self.logs:
+            handle.close()
+        self.logs.clear()
+
+    @staticmethod
+    def _signal_group(process: subprocess.Popen, sig: int) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, sig)
+
+
+def _raise_stopping(signum, _frame) -> None:
+    raise Stopping(signal.Signals(signum).name)
+
+
 def demo(args: argparse.Namespace) -> int:
+    # First of all: a stop while starting (during migrations, while PostgreSQL starts) ends
+    # everything already started, instead of leaving it running.
+    signal.signal(signal.SIGINT, _raise_stopping)
+    signal.signal(signal.SIGTERM, _raise_stopping)
+    supervisor = Supervisor({})
+    try:
+        return _demo(args, supervisor)
+    except Stopping:
+        return 0
+    finally:
+        # Signals during the stop itself are not acted on twice.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if supervisor.processes:
+            say("Stoppen …")
+        supervisor.stop()
+        say("Gestopt. De gegevens blijven bewaard in var/ voor de volgende start.")
+        # The embedded PostgreSQL and Redis stop when this process exits (atexit).
+
+
+def _demo(args: argparse.Namespace, supervisor: Supervisor) -> int:
     from fnvregio.devservices import find_free_port
 
     var_dir = Path(os.environ.get("FNV_VAR_DIR", BASE_DIR / "var"))
     env = prepare_environment(var_dir)
+    supervisor.env = env
     python = sys.executable
     manage = [python, str(BASE_DIR / "manage.py")]
 
     say("Database bijwerken (migraties) …")
-    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)
+    supervisor.run("migrate", [*manage, "migrate", "--noinput", "-v", "0"])
     say("Demodata klaarzetten …")
-    seed = subprocess.run(
-        [*manage, "seed_demo", "--members", str(args.members)],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    seed = supervisor.run("seed", [*manage, "seed_demo", "--members", str(args.members)])
 
     port = args.port or find_free_port(8000)
     url = f"http://127.0.0.1:{port}/"
@@ -85,109 +162,38 @@ def demo(args: argparse.Namespace) -> int:
         name: open(log_dir / f"{name}.log", "a", encoding="utf-8")  # noqa: SIM115 (closed in stop())
         for name in ("web", "worker", "beat")
     }
-    processes = {
-        "web": subprocess.Popen(
-            [
-                python,
-                "-m",
-                "gunicorn",
-                "fnvregio.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--threads",
-                "4",
-                "--access-logfile",
-                "-",
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            cwd=BASE_DIR,
-            stdout=logs["web"],
-            stderr=subprocess.STDOUT,
-        ),
-        "worker": subprocess.Popen(
-            [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "fnvregio",
-                "worker",
-                "--loglevel",
-                "warning",
-                "--concurrency",
-                "2",
-            ],
-            env=env,
-            cwd=BASE_DIR,
-            stdout=logs["worker"],
-            stderr=subprocess.STDOUT,
-        ),
-        "beat": subprocess.Popen(
-            [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "fnvregio",
-                "beat",
-                "--loglevel",
-                "warning",
-                "--schedule",
-                str(var_dir / "celerybeat-schedule"),
-            ],
-            env=env,
-            cwd=BASE_DIR,
-            stdout=logs["beat"],
-            stderr=subprocess.STDOUT,
-        ),
-    }
-
-    def stop(*_signal_args) -> None:
-        say("Stoppen …")
-        for process in processes.values():
-            if process.poll() is None:
-                process.terminate()
-        for process in processes.values():
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        for handle in logs.values():
-            handle.close()
-        say("Gestopt. De gegevens blijven bewaard in var/ voor de volgende start.")
-
-    def stop_and_exit(*_signal_args: object) -> None:
-        stop()
-        sys.exit(0)
-
-    signal.signal(signal.SIGTERM, stop_and_exit)
+    supervisor.logs.extend(logs.values())
+    commands = {
+        "web": [
+            python, "-m", "gunicorn", "fnvregio.wsgi:application",
+            "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
+            "--access-logfile", "-", "--log-level", "warning",
+        ],
+        "worker": [
+            python, "-m", "celery", "-A", "fnvregio", "worker",
+            "--loglevel", "warning", "--concurrency", "2",
+        ],
+        "beat": [python, "-m", "celery", "-A", "fnvregio", "beat", "--loglevel", "warning"],
+    }  # fmt: skip
+    for name, command in commands.items():
+        supervisor.start(name, command, stdout=logs[name], stderr=subprocess.STDOUT)
     if not wait_for(url + "healthz"):
         say(f"De webserver kwam niet op gang; zie {log_dir / 'web.log'}.")
-        stop()
         return 1
     print("", flush=True)
     print(seed.stdout.rstrip(), flush=True)
     print("", flush=True)
     say(f"Mail van het portaal komt in {var_dir / 'mail'}; logboeken in {log_dir}.")
     say(f"Het portaal draait op {url}   (stoppen: Ctrl-C)")
-    try:
-        while all(process.poll() is None for process in processes.values()):
-            time.sleep(1)
-        failed = [name for name, process in processes.items() if process.poll() is not None]
-        say(
-            f"Proces gestopt: {', '.join(failed)}; alles wordt afgesloten. Zie "
-            + ", ".join(str(log_dir / f"{name}.log") for name in failed)
-            + "."
-        )
-        stop()
-        return 1
-    except KeyboardInterrupt:
-        stop()
-        return 0
+    while all(process.poll() is None for process in supervisor.processes.values()):
+        time.sleep(1)
+    failed = [name for name, process in supervisor.processes.items() if process.poll() is not None]
+    say(
+        f"Proces gestopt: {', '.join(failed)}; alles wordt afgesloten. Zie "
+        + ", ".join(str(log_dir / f"{name}.log") for name in failed)
+        + "."
+    )
+    return 1
 
 
 def main(argv: list[str] | None = None) -> int:

