@@ -27,9 +27,10 @@ def test_a_real_worker_handles_the_heartbeat(redis_url):
     previous = dict(app.conf)
     app.conf.update(task_always_eager=False, broker_url=redis_url, result_backend=redis_url)
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        # Time limits for a busy 2-core machine (the worker stops in a finally either way).
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=60):
             result = heartbeat.apply_async(ignore_result=False)
-            returned = result.get(timeout=30)
+            returned = result.get(timeout=120)
     finally:
         app.conf.update(
             task_always_eager=previous["task_always_eager"],
