@@ -394,3 +394,17 @@ def test_an_existing_address_in_other_case_is_the_same_account(tmp_path, cast):
     assert "0 nieuw, 0 gewijzigd, 1 ongewijzigd" in out
     assert User.objects.filter(email__iexact="hoofd.letters@example.nl").count() == 1
     assert User.objects.get(pk=user.pk).is_active  # in the file, so never counted as missing
+
+
+def test_an_xlsx_bomb_is_refused_before_it_is_parsed(tmp_path, cast, monkeypatch):
+    from tests.members.xlsx_bombs import shared_string_bomb
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("openpyxl reached")
+
+    monkeypatch.setattr("openpyxl.load_workbook", no_parsing)
+    path = tmp_path / "medewerkers.xlsx"
+    shared_string_bomb(path, 200 * 1024 * 1024)  # 200 MB of text in a file under 2 MB
+    message, _err = refused(str(path))
+    assert "uitgepakt" in message
+    assert not User.objects.filter(email__endswith="@example.org").exists()
