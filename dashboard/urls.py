@@ -7,7 +7,7 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.choose, name="choose"),
     path("landelijk/", views.national, name="national"),
-    path("landelijk/csv/", views.national_csv, name="national_csv"),
+    path("landelijk/cijfers.csv", views.national_csv, name="national_csv"),
     path("<str:code>/", views.region, name="region"),
-    path("<str:code>/csv/", views.region_csv, name="region_csv"),
+    path("<str:code>/cijfers.csv", views.region_csv, name="region_csv"),
 ]
