@@ -169,6 +169,16 @@ DATABASES = {
         DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
     )
 }
+# Behind PgBouncer in transaction mode (docs/OPERATIONS.md): no prepared statements and no
+# server-side cursors, which live on one server connection that the next transaction may not
+# get. The bulk worker (imports hold a session-level advisory lock) connects to PostgreSQL
+# directly, without this setting.
+DATABASE_POOLER = os.environ.get("FNV_DATABASE_POOLER", "")
+if DATABASE_POOLER == "pgbouncer":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+elif DATABASE_POOLER:
+    raise ImproperlyConfigured("FNV_DATABASE_POOLER must be 'pgbouncer' or empty.")
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured(
         "The portal runs on PostgreSQL only: DATABASE_URL must be postgres://"
