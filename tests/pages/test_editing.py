@@ -175,3 +175,17 @@ def test_the_service_refuses_a_non_admin_even_when_called_directly(cast, page):
             page=page, by=cast.coordinator, title="x", summary="y", text="z", note=""
         )
     assert PageVersion.objects.filter(page=page).count() == 1
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [{"text": "a\x00b"}, {"text": "x" * 100_000}, {"title": "x" * 500}, {"summary": ""}],
+)
+def test_hostile_values_are_refused_at_the_field_and_change_nothing(cast, client, page, hostile):
+    login(client, cast.admin)
+    for button in ("preview", "save"):
+        response = client.post(_edit_url(), {**_form(page), **hostile, button: "1"})
+        assert response.status_code == 200
+        assert 'aria-invalid="true"' in response.content.decode()
+    page.refresh_from_db()
+    assert page.versions.count() == 1 and "\x00" not in page.text
