@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "import_export",
+    "filestore",
     *PORTAL_APPS,
 ]
 MIDDLEWARE = [
@@ -344,8 +345,33 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files the portal keeps (uploads between steps, import previews) go to a store every machine
+# reaches: PostgreSQL by default (filestore/storage.py, in 1 MB chunks), S3-compatible object
+# storage with FNV_FILE_STORAGE=s3 (django-storages, `pip install .[s3]`), or a local folder
+# with FNV_FILE_STORAGE=local (one machine only).
+FILE_STORAGE = os.environ.get("FNV_FILE_STORAGE", "database")
+_STORAGE_CHOICES: dict[str, dict] = {
+    "database": {"BACKEND": "filestore.storage.DatabaseStorage"},
+    "local": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "s3": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("FNV_S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("FNV_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("FNV_S3_REGION") or None,
+            "access_key": os.environ.get("FNV_S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("FNV_S3_SECRET_ACCESS_KEY", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    },
+}
+_DEFAULT_STORAGE = _STORAGE_CHOICES.get(FILE_STORAGE, {})
+if not _DEFAULT_STORAGE:
+    raise ImproperlyConfigured("FNV_FILE_STORAGE must be database, s3 or local.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEVELOPMENT

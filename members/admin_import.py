@@ -19,6 +19,8 @@ import uuid
 import tablib
 from django import forms
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.fields import Field
@@ -36,7 +38,7 @@ from members.importing.format import (
     map_header,
 )
 from members.importing.reading import inspect_file, open_table
-from members.importing.staging import ErrorWriter, upload_dir
+from members.importing.staging import STORE_FOLDER, ErrorWriter
 from members.importing.xlsx import XlsxLimits
 from members.models import (
     Employer,
@@ -71,18 +73,30 @@ class AdminUploadStorage(TempFolderStorage):
     def save(self, data):
         if not self.name:
             self.name = f"{uuid.uuid4().hex}.upload"
-        binary = isinstance(data, bytes)
-        with open(
-            self.get_full_path(),
-            "wb" if binary else "w",
-            encoding=None if binary else self.encoding,
-        ) as file:
-            file.write(data)
+        content = data if isinstance(data, bytes) else data.encode(self.encoding or "utf-8")
+        # In the file store every machine reaches: the confirm may reach another web server.
+        # Saving again under the same name replaces the file, as writing a file would.
+        default_storage.delete(self.get_full_path())
+        saved = default_storage.save(self.get_full_path(), ContentFile(content))
+        if saved != self.get_full_path():
+            raise SuspiciousFileOperation(
+                "Het importbestand kon niet onder zijn naam worden bewaard."
+            )
+
+    def read(self):
+        with default_storage.open(self.get_full_path(), "rb") as file:
+            data = file.read()
+        return data if self.read_mode == "rb" else data.decode(self.encoding or "utf-8")
+
+    def remove(self):
+        if not default_storage.exists(self.get_full_path()):
+            raise FileNotFoundError(self.name)
+        default_storage.delete(self.get_full_path())
 
     def get_full_path(self):
         if not self.NAME.match(self.name or ""):
             raise SuspiciousFileOperation("Onbekend importbestand.")
-        return str(upload_dir() / self.name)
+        return f"{STORE_FOLDER}/{self.name}"
 
 
 class MemberFileFormat(TablibFormat):

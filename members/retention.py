@@ -16,7 +16,7 @@ def apply_retention(*, now: datetime, days: dict[str, int]) -> dict[str, int]:
     cutoff = now - timedelta(days=days["import_files"])
     old_imports = MemberImport.objects.filter(created_at__lt=cutoff)
     uploads = 0
-    for member_import in old_imports.exclude(file_path=""):
+    for member_import in old_imports.exclude(file_path="", stored_name=""):
         delete_upload(member_import)
         uploads += 1
     rejected, _ = MemberImportError.objects.filter(member_import__in=old_imports).delete()

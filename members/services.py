@@ -12,7 +12,6 @@ tasks, so the tasks do not import it.
 from __future__ import annotations
 
 import os
-import uuid
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -39,7 +38,7 @@ from members.importing import (
     too_large_message,
     validate_import,
 )
-from members.importing.staging import upload_dir
+from members.importing.staging import has_file, store_upload
 from members.importing.status import fail_import
 from members.models import (
     CorrectionRequest,
@@ -86,16 +85,13 @@ def import_upload(*, user: User, uploaded: UploadedFile, mode: str) -> MemberImp
     assert uploaded.size is not None
     if uploaded.size > max_bytes():
         raise ValidationError(too_large_message(uploaded.size))
-    path = upload_dir() / f"{uuid.uuid4().hex}.upload"
-    with open(path, "wb") as handle:
-        for chunk in uploaded.chunks():
-            handle.write(chunk)
+    stored_name = store_upload(uploaded)
     with transaction.atomic():
         member_import = import_create(
             user=user,
             source="portal",
             file_name=os.path.basename(uploaded.name or "bestand")[:255],
-            file_path=str(path),
+            stored_name=stored_name,
             file_size=uploaded.size,
             mode=mode,
             detail=f"upload, manier {mode}",
@@ -196,7 +192,7 @@ def import_retry(*, member_import: MemberImport, user: User) -> MemberImport:
     apply = member_import.interrupted_during == ImportStatus.APPLYING and staging_exists(
         member_import
     )
-    if not apply and not (member_import.file_path and os.path.exists(member_import.file_path)):
+    if not apply and not has_file(member_import):
         raise ValidationError(
             "Het bestand van deze import is er niet meer. Annuleer de import en upload het bestand opnieuw."
         )

@@ -9,11 +9,15 @@ import contextlib
 import csv
 import io
 import os
+import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 
@@ -45,21 +49,60 @@ def drop_staging(member_import: MemberImport) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {name}, {name}_employers")
 
 
+STORE_FOLDER = "member-imports"
+
+
+def store_upload(uploaded: File) -> str:
+    """Keep an upload in the file store every machine reaches; returns its name there."""
+    return default_storage.save(f"{STORE_FOLDER}/{uuid.uuid4().hex}.upload", uploaded)
+
+
+def local_file(member_import: MemberImport) -> str:
+    """A path to the import's file on this machine: the command line's own file, or a local
+    copy of the stored upload, made once per machine (streamed, never whole in memory)."""
+    if member_import.file_path and os.path.exists(member_import.file_path):
+        return member_import.file_path
+    if not member_import.stored_name:
+        raise FileNotFoundError(member_import.file_path or "no file")
+    path = upload_dir() / f"{int(member_import.pk)}-{os.path.basename(member_import.stored_name)}"
+    partial = path.with_suffix(".partial")
+    with (
+        default_storage.open(member_import.stored_name, "rb") as source,
+        open(partial, "wb") as copy,
+    ):
+        shutil.copyfileobj(source, copy, 1024 * 1024)
+    partial.replace(path)
+    member_import.file_path = str(path)
+    MemberImport.objects.filter(pk=member_import.pk).update(file_path=str(path))
+    return str(path)
+
+
+def has_file(member_import: MemberImport) -> bool:
+    if member_import.file_path and os.path.exists(member_import.file_path):
+        return True
+    return bool(member_import.stored_name) and default_storage.exists(member_import.stored_name)
+
+
 def upload_dir() -> Path:
-    """Uploaded import files live outside every served directory, for as long as the import."""
+    """This machine's working copies of import files, outside every served directory, for as
+    long as the import."""
     path = Path(settings.MEDIA_ROOT) / "member-imports"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def delete_upload(member_import: MemberImport) -> None:
-    """The uploaded file goes as soon as an import ends (applied, refused, cancelled, abandoned)."""
+    """The uploaded file goes as soon as an import ends (applied, refused, cancelled, abandoned):
+    from the store, and this machine's working copy. (Another machine's working copy goes with
+    that machine's hourly clean-up, as it is no longer referenced.)"""
     if member_import.file_path and member_import.source != "command":
         with contextlib.suppress(FileNotFoundError):
             os.remove(member_import.file_path)
-    if member_import.file_path:
-        member_import.file_path = ""
-        MemberImport.objects.filter(pk=member_import.pk).update(file_path="")
+    if member_import.stored_name:
+        default_storage.delete(member_import.stored_name)
+    if member_import.file_path or member_import.stored_name:
+        member_import.file_path = member_import.stored_name = ""
+        MemberImport.objects.filter(pk=member_import.pk).update(file_path="", stored_name="")
 
 
 class ErrorWriter:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import audit_log
 from members.importing.locks import import_is_running
-from members.importing.staging import delete_upload, drop_staging, upload_dir
+from members.importing.staging import STORE_FOLDER, delete_upload, drop_staging, upload_dir
 from members.models import FINISHED_IMPORT_STATUSES, ImportStatus, MemberImport
 
 STALE_AFTER = timedelta(minutes=2)
@@ -150,8 +151,18 @@ def abandon_stale_imports(*, now: datetime | None = None) -> int:
             delete_upload(member_import)
             count += 1
     referenced = set(MemberImport.objects.exclude(file_path="").values_list("file_path", flat=True))
-    for path in upload_dir().glob("*.upload"):
+    for path in [*upload_dir().glob("*.upload"), *upload_dir().glob("*.partial")]:
         age = now.timestamp() - path.stat().st_mtime
         if str(path) not in referenced and age > ABANDON_AFTER.total_seconds():
             path.unlink(missing_ok=True)
+    # Stored uploads no import refers to (an upload whose import was never recorded, or the
+    # admin's preview that was left): gone after the same day.
+    stored = set(MemberImport.objects.exclude(stored_name="").values_list("stored_name", flat=True))
+    _folders, names = default_storage.listdir(STORE_FOLDER)
+    for name in names:
+        full = f"{STORE_FOLDER}/{name}"
+        if full not in stored:
+            created = default_storage.get_created_time(full)
+            if (now - created).total_seconds() > ABANDON_AFTER.total_seconds():
+                default_storage.delete(full)
     return count

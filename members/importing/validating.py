@@ -14,6 +14,7 @@ from members.importing.reading import FileInfo, Table, inspect_file, open_table,
 from members.importing.staging import (
     ErrorWriter,
     copy_checked_rows,
+    local_file,
     record_progress,
     staging_table,
     store_new_employers,
@@ -47,7 +48,7 @@ def validate_import(member_import: MemberImport) -> MemberImport:
 
 def _validate(member_import: MemberImport) -> MemberImport:
     try:
-        info = inspect_file(member_import.file_path)
+        info = inspect_file(local_file(member_import))
         member_import.file_size = info.size
         member_import.file_sha256 = info.sha256
         table = open_table(info)

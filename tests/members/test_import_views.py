@@ -6,6 +6,7 @@ import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from audit.models import AuditEntry
@@ -49,7 +50,8 @@ def test_an_admin_uploads_previews_confirms_and_sees_the_report(
     member_import.refresh_from_db()
     assert member_import.status == ImportStatus.DONE and member_import.created == 3
     assert not os.path.exists(member_import.file_path or "/nonexistent")
-    assert member_import.file_path == ""
+    assert member_import.file_path == "" and member_import.stored_name == ""
+    assert not default_storage.listdir("member-imports")[1]  # gone from the store too
     report = client.get(reverse("members:import_detail", kwargs={"pk": member_import.pk}))
     assert "Rapport" in report.content.decode()
     assert AuditEntry.objects.filter(action="import", object_id=str(member_import.pk)).exists()
@@ -107,14 +109,15 @@ def test_cancel_asks_for_confirmation_then_removes_the_file(
         capture=django_capture_on_commit_callbacks,
     )
     member_import = MemberImport.objects.get()
-    path = member_import.file_path
-    assert os.path.exists(path)
+    path, stored = member_import.file_path, member_import.stored_name
+    assert os.path.exists(path)  # the check's working copy
+    assert default_storage.exists(stored)  # the upload in the store
     url = reverse("members:import_cancel", kwargs={"pk": member_import.pk})
     assert "Ja, annuleren" in client.get(url).content.decode()
     client.post(url)
     member_import.refresh_from_db()
     assert member_import.status == ImportStatus.CANCELLED
-    assert not os.path.exists(path)
+    assert not os.path.exists(path) and not default_storage.exists(stored)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("members:import_confirm", kwargs={"pk": member_import.pk}))
     assert not Member.objects.filter(member_number__startswith="1").exists()
@@ -149,11 +152,12 @@ def test_abandoned_imports_lose_their_file(client, cast, django_capture_on_commi
         capture=django_capture_on_commit_callbacks,
     )
     member_import = MemberImport.objects.get()
-    path = member_import.file_path
+    path, stored = member_import.file_path, member_import.stored_name
     assert abandon_stale_imports() == 0
     assert abandon_stale_imports(now=timezone.now() + timedelta(days=2)) == 1
     member_import.refresh_from_db()
     assert member_import.status == ImportStatus.ABANDONED and not os.path.exists(path)
+    assert not default_storage.exists(stored)
 
 
 @pytest.mark.parametrize("role", [r for r in Role.values if r != Role.ADMIN])
