@@ -334,10 +334,13 @@ def edit_section(request: AuthenticatedRequest, pk: int, section: str) -> HttpRe
     )
     order = list(Section)
     index = order.index(Section(section))
+    written = plan.sections or {}
     context = {
         "plan": plan,
         "form": form,
         "section": Section(section),
+        # The outline beside the text: every section, which have text, and where we are.
+        "outline": [(item, bool(written.get(item.value))) for item in order],
         "comments": comments,
         "conflict_text": conflict_text,
         "previous": order[index - 1] if index > 0 else None,

@@ -37,6 +37,9 @@ def test_an_author_writes_one_section_at_a_time(cast, client):
     assert "0 van de 15 onderdelen hebben tekst" in index
     page = client.get(_url("edit_section", plan, section="funds")).content.decode()
     assert "Fondsen: ESF, EFRO, JTF en O&amp;O-fondsen" in page
+    # The outline beside the text links every other section and marks this one.
+    assert page.count("/bewerken/") >= len(Section)
+    assert '<strong aria-current="page">Fondsen' in page
     assert 'name="text"' in page and page.count("<textarea") == 1
     response = client.post(
         _url("edit_section", plan, section="funds"),
