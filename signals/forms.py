@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -11,8 +13,8 @@ from core import bounds
 from core.bounds import BoundedDateTimeField
 from members.models import Employer, Member, Sector, kvk_validator
 from referrals.forms import consent_field
-from regions.models import UnionHouse
-from signals.models import Place, Referral, SessionKind, SignalAction, Theme
+from regions.models import Region, UnionHouse
+from signals.models import Place, Referral, SessionKind, SignalAction, SignalStatus, Theme
 from signals.selectors import employer_search
 
 NEW_EMPLOYER = "new"
@@ -192,3 +194,88 @@ class PreferenceForm(forms.Form):
     daily_digest = forms.BooleanField(
         label=_("Eén dagelijkse samenvatting in plaats van losse e-mails"), required=False
     )
+
+
+class SignalFilterForm(forms.Form):
+    """The signal list's filters, read from GET. The choices are only what the person's own
+    signals hold, so a foreign or made-up value is refused with a message, never looked up."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Alle statussen")), ("active", _("Lopend (open, gezien, in behandeling)"))]
+        + list(SignalStatus.choices),
+        error_messages={"invalid_choice": _("Kies een status uit de lijst.")},
+    )
+    sector = forms.ModelChoiceField(
+        label=_("Sector"),
+        required=False,
+        queryset=Sector.objects.none(),
+        empty_label=_("Alle sectoren"),
+        error_messages={"invalid_choice": _("Kies een sector uit de lijst.")},
+    )
+    region = forms.ModelChoiceField(
+        label=_("Regio"),
+        required=False,
+        queryset=Region.objects.none(),
+        empty_label=_("Alle regio's"),
+        error_messages={"invalid_choice": _("Kies een regio uit de lijst.")},
+    )
+    employer = forms.ModelChoiceField(
+        label=_("Werkgever"),
+        required=False,
+        queryset=Employer.objects.none(),
+        empty_label=_("Alle werkgevers"),
+        error_messages={"invalid_choice": _("Kies een werkgever uit de lijst.")},
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Thema"),
+        required=False,
+        queryset=Theme.objects.none(),
+        empty_label=_("Alle thema's"),
+        error_messages={"invalid_choice": _("Kies een thema uit de lijst.")},
+    )
+
+    FIELDS = ("status", "sector", "region", "employer", "theme")
+
+    def __init__(self, params, *, signals) -> None:
+        # Hand-read values are bounded first: a value longer than 12 characters or with a NUL
+        # byte becomes "?", which every field refuses with its message.
+        data = {}
+        for name in self.FIELDS:
+            value = bounds.text_param(params, name, max_length=13)
+            data[name] = "?" if params.get(name) and (not value or len(value) > 12) else value
+        super().__init__(data)
+        for name, model in (
+            ("sector", Sector),
+            ("region", Region),
+            ("employer", Employer),
+            ("theme", Theme),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = model.objects.filter(pk__in=signals.values(name)).order_by("name")
+
+    def apply(self, signals):
+        """The signals that pass every valid filter; a refused value filters nothing."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        status = data.get("status")
+        if status == "active":
+            signals = signals.active()
+        elif status:
+            signals = signals.filter(status=status)
+        for name in ("sector", "region", "employer", "theme"):
+            if data.get(name) is not None:
+                signals = signals.filter(**{name: data[name]})
+        return signals
+
+    def query(self) -> str:
+        """The valid filters as a query string, for the pagination links."""
+        data = getattr(self, "cleaned_data", {})
+        pairs = []
+        for name in self.FIELDS:
+            value = data.get(name)
+            if value:
+                pairs.append((name, value if isinstance(value, str) else value.pk))
+        return urlencode(pairs)

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
@@ -29,7 +30,15 @@ from regions.map import build_map
 from regions.models import Region
 from signals import services
 from signals.charts import bar_chart
-from signals.forms import NEW_EMPLOYER, ActForm, MergeForm, PreferenceForm, SessionForm
+from signals.forms import (
+    NEW_EMPLOYER,
+    ActForm,
+    MergeForm,
+    PreferenceForm,
+    SessionForm,
+    SignalFilterForm,
+)
+from signals.history import score_explanation, signal_history
 from signals.models import (
     Consent,
     ConsentScope,
@@ -253,18 +262,44 @@ def employer_merge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 # --- signals ----------------------------------------------------------------------------------
 
 
+SIGNALS_PER_PAGE = 25
+
+
+def _grouped_by_employer(signals) -> list[dict]:
+    """Signals of one employer together, under that employer, in the order of the list (the
+    employer's group stands where its first signal stood); others each on their own."""
+    groups: dict[object, dict] = {}
+    for signal in signals:
+        key = ("employer", signal.employer_id) if signal.employer_id else ("signal", signal.pk)
+        group = groups.setdefault(key, {"employer": signal.employer, "signals": []})
+        group["signals"].append(signal)
+    return list(groups.values())
+
+
 @never_cache
 @role_required(*SIGNAL_ROLES)
 def signal_list(request: AuthenticatedRequest) -> HttpResponse:
+    visible = Signal.objects.visible_to(request.user)
+    filters = SignalFilterForm(request.GET, signals=visible)
     signals = (
-        Signal.objects.visible_to(request.user)
+        filters.apply(visible)
         .select_related("rule", "employer", "theme", "region", "sector")
         .open_first()
     )
-    status = request.GET.get("status", "")
-    if status == "active":
-        signals = signals.active()
-    return render(request, "signals/signal_list.html", {"signals": signals[:200], "status": status})
+    groups = _grouped_by_employer(signals[:1000])
+    number = bounds.int_param(request.GET, "pagina", minimum=1) or 1
+    page = Paginator(groups, SIGNALS_PER_PAGE).get_page(number)
+    return render(
+        request,
+        "signals/signal_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "signals": [signal for group in page for signal in group["signals"]],
+            "filter_query": filters.query(),
+            "filtered": bool(filters.query()),
+        },
+    )
 
 
 @never_cache
@@ -298,6 +333,8 @@ def signal_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "unread": unread,
             "evidence": evidence,
             "chart": bar_chart(evidence.weeks, labels=week_labels),
+            "score_text": score_explanation(signal),
+            "history": signal_history(signal),
             "act_form": ActForm(),
             "min_group_size": min_group_size(),
             # what other parts of the portal offer on a signal (a collective case)

@@ -1,0 +1,247 @@
+"""The signal list's filters and grouping, and the signal page's chart, score and history
+(#15 item 6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from signals.detection import active_rules, run_detection
+from signals.models import RuleKind, Signal, SignalAction, SignalStatus
+from tests.factories import EmployerFactory
+from tests.signals.helpers import log_session, theme
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("signals:signal_list")
+
+
+def _rules():
+    return {r.kind: r for r in active_rules()}
+
+
+def _employer_signal(employer, *, theme_=None, status=SignalStatus.OPEN, count=3, score=1.0):
+    today = timezone.localdate()
+    key = f"employer:{employer.pk}" + (f":theme:{theme_.pk}" if theme_ else "")
+    return Signal.objects.create(
+        rule=_rules()[RuleKind.EMPLOYER_CLUSTER],
+        key=key,
+        employer=employer,
+        theme=theme_,
+        sector=employer.sector,
+        window_start=today - dt.timedelta(days=29),
+        window_end=today,
+        count=count,
+        baseline=3,
+        score=score,
+        status=status,
+    )
+
+
+def _region_signal(region, theme_, *, count=12, baseline=4.0, score=2.0):
+    today = timezone.localdate()
+    return Signal.objects.create(
+        rule=_rules()[RuleKind.THEME_RISE],
+        key=f"theme:{theme_.pk}:region:{region.pk}",
+        region=region,
+        theme=theme_,
+        window_start=today - dt.timedelta(days=29),
+        window_end=today,
+        count=count,
+        baseline=baseline,
+        score=score,
+    )
+
+
+def _listed(response) -> list[Signal]:
+    return [s for group in response.context["page"] for s in group["signals"]]
+
+
+@pytest.fixture
+def signals(cast):
+    ontslag, loon = theme("Ontslag"), theme("Loon")
+    handel = EmployerFactory(name="Handelshuis B.V.", sector=cast.sector)
+    bouw = EmployerFactory(name="Bouwbedrijf B.V.", sector=cast.other_sector)
+    return {
+        "handel": _employer_signal(handel),
+        "handel_ontslag": _employer_signal(handel, theme_=ontslag, status=SignalStatus.CLOSED),
+        "bouw": _employer_signal(bouw, theme_=loon),
+        "region": _region_signal(cast.region, loon),
+    }
+
+
+def test_each_filter_narrows_the_list(cast, login_as, signals):
+    client = login_as(cast.admin)
+    assert set(_listed(client.get(LIST))) == set(signals.values())
+    cases = {
+        "status=closed": {signals["handel_ontslag"]},
+        "status=active": {signals["handel"], signals["bouw"], signals["region"]},
+        f"sector={cast.other_sector.pk}": {signals["bouw"]},
+        f"region={cast.region.pk}": {signals["region"]},
+        f"employer={signals['handel'].employer_id}": {signals["handel"], signals["handel_ontslag"]},
+        f"theme={theme('Loon').pk}": {signals["bouw"], signals["region"]},
+        f"theme={theme('Loon').pk}&status=active&sector={cast.other_sector.pk}": {signals["bouw"]},
+    }
+    for query, expected in cases.items():
+        response = client.get(f"{LIST}?{query}")
+        assert response.status_code == 200
+        assert set(_listed(response)) == expected, query
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("status=%3Cscript%3Ealert(1)%3C/script%3E", "Kies een status uit de lijst."),
+        ("sector=abc", "Kies een sector uit de lijst."),
+        ("sector=99999999999999999999999", "Kies een sector uit de lijst."),
+        ("region=-1", "Kies een regio uit de lijst."),
+        ("employer=1%00", "Kies een werkgever uit de lijst."),
+        ("theme=%27%20OR%201=1--", "Kies een thema uit de lijst."),
+    ],
+)
+def test_a_bad_filter_value_gets_a_dutch_message_and_filters_nothing(
+    cast, login_as, signals, query, message
+):
+    client = login_as(cast.admin)
+    response = client.get(f"{LIST}?{query}")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert message in body
+    assert "Niet alle filters konden worden gebruikt" in body
+    assert "<script>alert" not in body
+    assert set(_listed(response)) == set(signals.values())
+
+
+def test_a_filter_cannot_reach_another_sectors_signals(cast, login_as, signals):
+    """The sector official's filter choices are only their own signals' values: the other
+    sector's employer is refused, and its signal never shows."""
+    client = login_as(cast.sector_official)
+    response = client.get(f"{LIST}?employer={signals['bouw'].employer_id}")
+    assert "Kies een werkgever uit de lijst." in response.content.decode()
+    assert signals["bouw"] not in _listed(response)
+    assert "Bouwbedrijf" not in response.content.decode()
+    choices = [str(label) for _v, label in response.context["filters"].fields["employer"].choices]
+    assert "Handelshuis B.V." in choices and "Bouwbedrijf B.V." not in choices
+
+
+def test_signals_of_one_employer_stand_together_under_that_employer(cast, login_as, signals):
+    extra = _employer_signal(
+        signals["handel"].employer, theme_=theme("Loon"), status=SignalStatus.DISMISSED
+    )
+    client = login_as(cast.admin)
+    response = client.get(LIST)
+    groups = list(response.context["page"])
+    handel = [g for g in groups if g["employer"] == signals["handel"].employer]
+    assert len(handel) == 1
+    assert set(handel[0]["signals"]) == {signals["handel"], signals["handel_ontslag"], extra}
+    assert len(groups) == 3  # Handelshuis (3), Bouwbedrijf (1), the region's signal
+    body = response.content.decode()
+    assert re.search(r'scope="rowgroup"[^>]*>Handelshuis B\.V\. · 3 signalen<', body)
+    assert "Bouwbedrijf B.V. · 1 signaal" not in body  # one signal needs no group heading
+
+
+def test_pagination_keeps_the_filters(cast, login_as):
+    for i in range(30):
+        _employer_signal(
+            EmployerFactory(name=f"Werkgever {i:02d}", sector=cast.sector),
+            status=SignalStatus.CLOSED,
+        )
+    client = login_as(cast.admin)
+    response = client.get(f"{LIST}?status=closed&sector={cast.sector.pk}")
+    assert len(_listed(response)) == 25
+    body = response.content.decode()
+    assert f"?status=closed&amp;sector={cast.sector.pk}&amp;pagina=2" in body
+    second = client.get(f"{LIST}?status=closed&sector={cast.sector.pk}&pagina=2")
+    assert len(_listed(second)) == 5
+    assert client.get(f"{LIST}?pagina=abc").status_code == 200
+
+
+@pytest.fixture
+def detected(cast):
+    """Six sessions about one employer over three weeks, found by detection."""
+    employer = EmployerFactory(name="Winkelketen B.V.", sector=cast.sector)
+    for days_ago in (1, 2, 3, 9, 10, 16):
+        log_session(cast, employer=employer, themes=[theme("Ontslag")], days_ago=days_ago)
+    run_detection(full=True)
+    return Signal.objects.get(key=f"employer:{employer.pk}")
+
+
+def test_the_chart_has_values_an_axis_and_a_table(cast, login_as, detected):
+    client = login_as(cast.sector_official)
+    response = client.get(reverse("signals:signal", kwargs={"pk": detected.pk}))
+    body = response.content.decode()
+    svg = body[body.index("<svg") : body.index("</svg>")]
+    values = [bar.value for bar in response.context["chart"]["bars"]]
+    assert sum(int(v) for v in values if v.isdigit()) == 6 or "afgeschermd" in values
+    for value in values:
+        if value.isdigit():
+            assert f'class="bar-value" text-anchor="middle">{value}</text>' in svg
+    assert 'class="axis"' in svg and 'class="tick"' in svg
+    assert ">Gesprekken</text>" in svg  # the y axis says what it counts
+    table = body[body.index('class="chart-table"') :]
+    assert "De cijfers als tabel" in table and "Week van" in table
+    for bar in response.context["chart"]["bars"]:
+        assert f'<th scope="row">{bar.label}</th><td class="num">{bar.value}</td>' in table
+
+
+def test_the_score_of_an_employer_cluster_is_explained(cast, login_as, detected):
+    client = login_as(cast.sector_official)
+    body = client.get(reverse("signals:signal", kwargs={"pk": detected.pk})).content.decode()
+    assert detected.score == 2.0  # six sessions, a threshold of three
+    assert (
+        "Score 2,00: twee keer zoveel gesprekken over deze werkgever als de drempel van deze "
+        "regel (6 gesprekken, drempel 3 in 30 dagen)."
+    ) in body
+
+
+def test_the_score_of_a_theme_rise_is_explained(cast, login_as):
+    signal = _region_signal(cast.region, theme("Loon"), count=12, baseline=4.0, score=2.0)
+    client = login_as(cast.coordinator)
+    body = client.get(reverse("signals:signal", kwargs={"pk": signal.pk})).content.decode()
+    assert (
+        "Score 2,00: drie keer zoveel gesprekken over dit thema als normaal in deze periode "
+        "(12 gesprekken in 30 dagen, verwacht 4,0"
+    ) in body
+    assert "ongeveer 1 op de 100 keer" in body
+
+
+def test_the_history_says_who_did_what_in_order(cast, login_as, detected):
+    official = login_as(cast.sector_official)
+    url = reverse("signals:signal", kwargs={"pk": detected.pk})
+    act = reverse("signals:signal_act", kwargs={"pk": detected.pk})
+    official.get(url)
+    official.post(reverse("signals:signal_read", kwargs={"pk": detected.pk}))
+    official.post(act, {"step": "acknowledge"})
+    official.post(act, {"step": "start", "action": SignalAction.EMPLOYER_CONTACT})
+    official.get(url)  # a second read is not a new event
+    official.post(act, {"step": "close", "text": "Afspraak met de werkgever"})
+    history = official.get(url).context["history"]
+    whats = [e.what for e in history]
+    name = str(cast.sector_official)
+    assert whats[0].startswith("Geopend door de detectie")
+    assert [e.at for e in history] == sorted(e.at for e in history)
+    ours = [(e.who, e.what) for e in history if e.who == name]
+    assert ours == [
+        (name, "Signaal voor het eerst bekeken"),
+        (name, "Melding gelezen"),
+        (name, "Status Gezien"),
+        (name, "In behandeling genomen: Contact met de werkgever"),
+        (name, "Afgesloten met een uitkomst"),
+    ]
+    assert any(w.startswith(f"Melding aan {name}: Nieuw signaal") for w in whats)
+    body = official.get(url).content.decode()
+    assert 'id="signal-history"' in body and "Afgesloten met een uitkomst" in body
+    assert "Afspraak met de werkgever" not in history[-1].what  # no note text in the history
+
+
+def test_linking_a_collective_case_shows_in_the_history(cast, login_as, detected):
+    from signals.services import signal_take_up
+
+    signal_take_up(signal=detected, by=cast.sector_official, action=SignalAction.COLLECTIVE_CASE)
+    client = login_as(cast.sector_official)
+    history = client.get(reverse("signals:signal", kwargs={"pk": detected.pk})).context["history"]
+    assert "Collectieve zaak gekoppeld; status In behandeling" in [e.what for e in history]
