@@ -78,16 +78,30 @@ class CaseInvitation(models.Model):
     """An invitation to a member whose session lies behind the case and who consented to be
     contacted about collective action. The row is also the mail's sent mark."""
 
-    case = models.ForeignKey(CollectiveCase, on_delete=models.CASCADE, related_name="invitations")
-    member = models.ForeignKey(
-        "members.Member", on_delete=models.CASCADE, related_name="case_invitations"
+    case = models.ForeignKey(
+        CollectiveCase,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("collectieve zaak"),
     )
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.CASCADE,
+        related_name="case_invitations",
+        verbose_name=_("lid"),
+    )
+    token = models.CharField(
+        _("sleutel van de link"), max_length=64, unique=True, default=new_token, editable=False
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.SENT
     )
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uitgenodigd door"),
     )
     invited_at = models.DateTimeField(_("uitgenodigd op"), default=timezone.now)
     emailed_at = models.DateTimeField(_("e-mail verstuurd op"), null=True, blank=True)
@@ -123,13 +137,23 @@ class CaseParticipantQuerySet(models.QuerySet):
 
 class CaseParticipant(models.Model):
     case = models.ForeignKey(
-        CollectiveCase, on_delete=models.CASCADE, related_name="case_participants"
+        CollectiveCase,
+        on_delete=models.CASCADE,
+        related_name="case_participants",
+        verbose_name=_("collectieve zaak"),
     )
     member = models.ForeignKey(
-        "members.Member", on_delete=models.CASCADE, related_name="case_participations"
+        "members.Member",
+        on_delete=models.CASCADE,
+        related_name="case_participations",
+        verbose_name=_("lid"),
     )
     invitation = models.OneToOneField(
-        CaseInvitation, null=True, on_delete=models.SET_NULL, related_name="participant"
+        CaseInvitation,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="participant",
+        verbose_name=_("uitnodiging"),
     )
     joined_at = models.DateTimeField(_("doet mee sinds"), default=timezone.now)
 

@@ -19,7 +19,7 @@ from audit.models import AuditEntry
 from members.models import Member, User
 
 # Secrets and internal links that are not "data on the member".
-SKIPPED_FIELDS = {"password", "secret", "file_path", "stored_name", "number_hash"}
+SKIPPED_FIELDS = {"password", "secret", "file_path", "stored_name", "number_hash", "token"}
 
 
 def _value(obj: models.Model, field: models.Field, *, own_user_id: int | None = None):

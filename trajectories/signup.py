@@ -195,7 +195,12 @@ def public_signup_create(
     return signup
 
 
-@shared_task(name="trajectories.send_public_signup_mail", ignore_result=True)
+@shared_task(
+    name="trajectories.send_public_signup_mail",
+    ignore_result=True,
+    time_limit=60,
+    soft_time_limit=50,
+)
 def send_public_signup_mail(signup_pk: int) -> bool:
     """The confirmation: the same words for members and non-members, duplicates or not."""
     signup = (

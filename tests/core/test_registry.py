@@ -21,7 +21,21 @@ def _portal_configs():
 
 def test_every_portal_app_declares_what_it_contributes_and_every_path_resolves():
     configs = {c.label: c for c in _portal_configs()}
-    assert set(configs) == {"members", "audit", "loopbaan", "trajectories", "signals", "plans"}
+    assert set(configs) == {
+        "regions",
+        "members",
+        "audit",
+        "referrals",
+        "loopbaan",
+        "trajectories",
+        "signals",
+        "plans",
+        "meetings",
+        "pages",
+        "labourmarket",
+        "dashboard",
+        "casework",
+    }
     for config in configs.values():
         for field in fields(registry.Contributions):
             path = getattr(config.contributes, field.name)
@@ -33,12 +47,61 @@ def test_what_each_kind_collects():
     def labels(kind):
         return [label for label, _provider in registry._declared(kind)]
 
-    assert labels("home_tiles") == ["members", "loopbaan", "trajectories", "signals", "plans"]
-    assert labels("region_panel") == ["members", "loopbaan", "trajectories", "signals"]
-    assert labels("demo_seed") == ["loopbaan", "trajectories", "signals", "plans"]
-    assert labels("retention") == ["members", "audit", "loopbaan", "trajectories", "signals"]
-    assert labels("erasure") == ["loopbaan", "trajectories", "signals"]
+    # In the order of INSTALLED_APPS; a new app's contributions show up here on purpose.
+    assert labels("home_tiles") == [
+        "members",
+        "referrals",
+        "loopbaan",
+        "trajectories",
+        "signals",
+        "plans",
+        "meetings",
+        "pages",
+        "labourmarket",
+        "dashboard",
+        "casework",
+    ]
+    assert labels("region_panel") == [
+        "members",
+        "referrals",
+        "loopbaan",
+        "trajectories",
+        "signals",
+        "meetings",
+        "labourmarket",
+    ]
+    assert labels("demo_seed") == [
+        "regions",
+        "referrals",
+        "loopbaan",
+        "trajectories",
+        "signals",
+        "plans",
+        "meetings",
+        "labourmarket",
+    ]
+    assert labels("retention") == [
+        "members",
+        "audit",
+        "referrals",
+        "loopbaan",
+        "trajectories",
+        "signals",
+        "meetings",
+    ]
+    assert labels("erasure") == [
+        "referrals",
+        "loopbaan",
+        "trajectories",
+        "signals",
+        "meetings",
+        "casework",
+    ]
     assert labels("receivers") == ["members", "trajectories"]
+    assert labels("house_facts") == ["loopbaan", "meetings"]
+    assert labels("public_agenda") == ["meetings"]
+    assert labels("region_trends") == ["members", "loopbaan", "trajectories", "signals", "plans"]
+    assert labels("signal_actions") == ["casework"]
 
 
 def test_the_beat_schedule_holds_every_apps_declared_entries():

@@ -87,7 +87,10 @@ def test_progress_notes_of_long_ended_trajectories_are_deleted(cast, settings):
         ProgressNote.objects.create(trajectory=item, author=cast.adviser, text="Notitie")
     Trajectory.objects.filter(pk=ended.pk).update(ended_at=timezone.now() - timedelta(days=100))
     days = {**settings.FNV_RETENTION_DAYS, "trajectory_notes": 90}
-    assert trajectories_retention(now=timezone.now(), days=days) == {"trajectory_notes_deleted": 1}
+    assert trajectories_retention(now=timezone.now(), days=days) == {
+        "trajectory_notes_deleted": 1,
+        "public_signups_deleted": 0,
+    }
     assert list(ProgressNote.objects.values_list("trajectory_id", flat=True)) == [running.pk]
 
 
