@@ -102,12 +102,19 @@ def _save_session(
 
 def _session_form_page(request, form, session=None) -> HttpResponse:
     employer = form.employer_obj or (session.employer if session else None)
+    # The first useful field: place and kind have their usual values, date and time are "now".
+    attrs = form.fields["member_number"].widget.attrs
+    attrs["data-first-field"] = ""
+    if session is None and not form.is_bound:
+        attrs["autofocus"] = True
     return render(
         request,
         "signals/session_form.html",
         {
             "form": form,
             "session": session,
+            # A new session happens now: the date and time fold to "Nu (…)" (with JavaScript).
+            "collapse_when": session is None and "at" not in form.errors,
             "theme_groups": _themes_grouped(),
             "chosen_employer": employer,
             "employer_results": form.employer_results,
