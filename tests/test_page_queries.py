@@ -57,3 +57,55 @@ def test_main_page_query_count(
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def _changelist(client, cast, query: str = "") -> list[str]:
+    """The member numbers the admin's member list shows for a search."""
+    login(client, cast.admin)
+    response = client.get(reverse("admin:members_member_changelist"), {"q": query} if query else {})
+    assert response.status_code == 200
+    return [m.member_number for m in response.context["cl"].result_list]
+
+
+def test_admin_member_search_by_number_postcode_and_surname(client, cast):
+    from tests.factories import MemberFactory
+
+    jansen = MemberFactory(last_name="Jansen", postcode="3511 AB", member_number="4400001")
+    janssen = MemberFactory(last_name="Janssen", postcode="3512 CD", member_number="4400002")
+    MemberFactory(last_name="de Vries", postcode="1011 AA", member_number="4400003")
+    # A member number exactly (not a part of one).
+    assert _changelist(client, cast, "4400001") == [jansen.member_number]
+    assert _changelist(client, cast, "440000") == []
+    # A postcode by its beginning, written either way.
+    assert jansen.member_number in _changelist(client, cast, "3511")
+    assert janssen.member_number not in _changelist(client, cast, "3511")
+    assert _changelist(client, cast, "3512cd") == [janssen.member_number]
+    # A surname by its beginning, in any case.
+    assert sorted(_changelist(client, cast, "jans")) == ["4400001", "4400002"]
+    assert _changelist(client, cast, "JANSSEN") == [janssen.member_number]
+    assert _changelist(client, cast, "vries") == []  # the beginning, not any part
+
+
+def test_admin_member_list_counts_large_tables_by_estimate(monkeypatch, client, cast):
+    """Unfiltered, a large table's rows are the planner's estimate, not a COUNT(*); searched
+    lists are counted exactly."""
+    from core import pagination
+
+    monkeypatch.setattr(pagination, "estimated_rows", lambda queryset: 1_000_000)
+    login(client, cast.admin)
+    url = reverse("admin:members_member_changelist")
+    response = client.get(url)
+    assert response.context["cl"].result_count == 1_000_000
+    counts = [q["sql"] for q in _queries(client, url) if "COUNT(" in q["sql"].upper()]
+    assert not [sql for sql in counts if '"members_member"' in sql], counts
+    searched = client.get(url, {"q": cast.member.member_number})
+    assert searched.context["cl"].result_count == 1
+
+
+def _queries(client, url: str) -> list[dict]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return captured.captured_queries
