@@ -71,18 +71,24 @@ UNION_HOUSE_CITIES = [
     "Middelburg",
     "Lelystad",
 ]
+# Fictitious employers (no real company is named in a demo that shows complaints about them).
 EMPLOYER_NAMES = [
-    ("Albert Heijn B.V.", ["AH", "Albert Heijn"], "Handel"),
-    ("Jumbo Supermarkten B.V.", ["Jumbo"], "Handel"),
-    ("PostNL Pakketten Benelux B.V.", ["PostNL"], "Vervoer"),
-    ("Tata Steel IJmuiden B.V.", ["Tata Steel", "Hoogovens"], "Metaal en Techniek"),
-    ("CSU Cleaning Services B.V.", ["CSU"], "Schoonmaak"),
+    ("Supermarkten De Korenaar B.V.", ["De Korenaar", "Korenaar"], "Handel"),
+    ("Buurtsuper Van der Sluis B.V.", ["Van der Sluis"], "Handel"),
+    ("PakketSnel Logistiek B.V.", ["PakketSnel"], "Vervoer"),
+    ("Staalwerken Noordzeekanaal B.V.", ["Staalwerken NZK"], "Metaal en Techniek"),
+    ("Glans Schoonmaakdiensten B.V.", ["Glans"], "Schoonmaak"),
     ("Zorggroep Noord B.V.", ["Zorggroep Noord"], "Zorg en Welzijn"),
-    ("Bakkerij Maître Paul B.V.", ["Maître Paul"], "Food"),
-    ("Koninklijke BAM Groep N.V.", ["BAM"], "Bouw en Infra"),
-    ("Schiphol Catering Services B.V.", ["Schiphol Catering"], "Horeca"),
-    ("Havenbedrijf Maasvlakte B.V.", ["Maasvlakte Haven"], "Havens"),
+    ("Bakkerij Het Gouden Korstje B.V.", ["Gouden Korstje"], "Food"),
+    ("Bouwbedrijf Van Dijk & Zonen B.V.", ["Van Dijk Bouw"], "Bouw en Infra"),
+    ("Polder Catering Services B.V.", ["Polder Catering"], "Horeca"),
+    ("Overslagbedrijf Waalhaven B.V.", ["Waalhaven Overslag"], "Havens"),
 ]
+# The other demo employers: a Dutch surname and a trade, e.g. "Willems Techniek B.V.".
+EMPLOYER_TRADES = [
+    "Techniek", "Logistiek", "Installatietechniek", "Transport", "Bouw", "Catering",
+    "Metaalbewerking", "Schoonmaak", "Thuiszorg", "Verpakkingen", "Drukkerij", "Bakkerij",
+]  # fmt: skip
 
 
 @dataclass
@@ -152,14 +158,17 @@ def seed_demo(member_count: int = 3000, seed: int = 2026) -> list[DemoLogin]:
             name=name, defaults={"aliases": aliases, "sector": sectors[sector], "is_demo": True}
         )
     if Employer.objects.filter(is_demo=True).count() < 200:
+        taken = set(Employer.objects.values_list("name", flat=True))
+        names: list[str] = []
+        while len(names) < 200:
+            name = f"{fake.last_name()} {rng.choice(EMPLOYER_TRADES)} B.V."
+            if name not in taken:
+                taken.add(name)
+                names.append(name)
         Employer.objects.bulk_create(
             [
-                Employer(
-                    name=f"{fake.company()} ({i})",
-                    sector=rng.choice(list(sectors.values())),
-                    is_demo=True,
-                )
-                for i in range(200)
+                Employer(name=name, sector=rng.choice(list(sectors.values())), is_demo=True)
+                for name in names
             ]
         )
 

@@ -1,8 +1,8 @@
 """Demo data of this app, called by `manage.py seed_demo` after users and members exist.
 
 Sessions over the last six months for the demo consultants (consulent1..6), with two clear
-clusters for the demo sector official (sectors Handel and Food): Albert Heijn B.V. and
-Bakkerij Maître Paul B.V. Detection runs once at the end. Idempotent: when demo sessions
+clusters for the demo sector official (sectors Handel and Food): Supermarkten De Korenaar B.V. and
+Bakkerij Het Gouden Korstje B.V. Detection runs once at the end. Idempotent: when demo sessions
 exist, nothing is added.
 """
 
@@ -21,8 +21,8 @@ from signals.services import SessionDetails, session_log
 DEMO_DOMAIN = "demo.fnv-regio.nl"
 CLUSTERS = [
     # employer, themes, sessions, within days, share of members consenting
-    ("Albert Heijn B.V.", ["Werktijden", "Naleving cao"], 6, 20),
-    ("Bakkerij Maître Paul B.V.", ["Faillissement", "Loon niet betaald"], 5, 25),
+    ("Supermarkten De Korenaar B.V.", ["Werktijden", "Naleving cao"], 6, 20),
+    ("Bakkerij Het Gouden Korstje B.V.", ["Faillissement", "Loon niet betaald"], 5, 25),
 ]
 SUMMARIES = [
     "Rooster wordt steeds op het laatste moment gewijzigd.",

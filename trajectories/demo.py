@@ -1,7 +1,7 @@
 """Demo data of this app, called by `manage.py seed_demo` after users and members exist.
 
 The demo adviser (adviseur@demo.fnv-regio.nl, Midden-Utrecht) gets a queue and trajectories,
-among them the collective case "Faillissement Bakkerij Maître Paul" with several participants
+among them the collective case "Faillissement Bakkerij Het Gouden Korstje" with several participants
 (in the vision document the bakery is in Tilburg; the demo puts the case in Midden-Utrecht so
 the demo adviser and coordinator see it). The demo member (lid@demo.fnv-regio.nl) has an
 active trajectory with a plan. Workshops run online and at the demo union houses.
@@ -29,7 +29,7 @@ from trajectories.models import (
     WorkshopSession,
 )
 
-CASE_NAME = "Faillissement Bakkerij Maître Paul"
+CASE_NAME = "Faillissement Bakkerij Het Gouden Korstje"
 WORKSHOPS = [
     ("Solliciteren in 2026", "Cv, brief en gesprek: wat werkgevers nu vragen.", "union_house"),
     ("Je netwerk en LinkedIn", "Zichtbaar worden voor werkgevers en oud-collega's.", "online"),
@@ -88,8 +88,8 @@ def seed(*, rng, fake) -> None:
                 )
 
         # --- the collective case --------------------------------------------------------------
-        bakery = Employer.objects.filter(name="Bakkerij Maître Paul B.V.").first() or (
-            Employer.objects.create(name="Bakkerij Maître Paul B.V.", is_demo=True)
+        bakery = Employer.objects.filter(name="Bakkerij Het Gouden Korstje B.V.").first() or (
+            Employer.objects.create(name="Bakkerij Het Gouden Korstje B.V.", is_demo=True)
         )
         case = services.collective_case_create(
             by=adviser,
