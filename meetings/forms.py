@@ -88,7 +88,7 @@ class MeetingForm(forms.ModelForm):
             self.add_error("union_house", _("Dit vakbondshuis ligt niet in de gekozen regio."))
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
-            self.add_error("ends_at", _("Het einde ligt na het begin."))
+            self.add_error("ends_at", _("Het einde moet na het begin liggen."))
         if data.get("employer") and data.get("theme") not in EMPLOYER_THEMES:
             self.add_error(
                 "employer",
