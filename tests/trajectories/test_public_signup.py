@@ -26,7 +26,9 @@ from trajectories.models import (
 )
 
 URL = "/trajecten/aanmelden/"
-NONCE = re.compile(r'(nonce|value)="[A-Za-z0-9_-]{20,}"')  # nonce and CSRF token differ per response
+NONCE = re.compile(
+    r'(nonce|value)="[A-Za-z0-9_-]{20,}"'
+)  # nonce and CSRF token differ per response
 
 
 @pytest.fixture(autouse=True)
