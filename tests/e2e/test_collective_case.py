@@ -115,3 +115,14 @@ def test_three_sessions_become_a_case_whose_members_join_and_whose_outcome_reach
     case.refresh_from_db()
     assert signal.status == SignalStatus.CLOSED
     assert case.status == CollectiveCaseStatus.CLOSED
+
+    # The region's dashboard counts the signal as handled (the sessions' theme may have opened
+    # a theme signal too, which stays open).
+    regional = context()
+    page = regional.new_page()
+    log_in(page, live_cast.regional_official)
+    page.goto(f"/dashboard/{live_cast.region.code}/")
+    row = page.locator("tr", has_text="Afgesloten signalen in de periode").first
+    assert row.locator("td").last.inner_text().strip() == "1"
+    assert page.locator("tr", has_text="Open signalen").count() >= 1
+    regional.close()
