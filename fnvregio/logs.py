@@ -17,6 +17,8 @@ from __future__ import annotations
 import logging
 import re
 
+from pythonjsonlogger import json as jsonlogger
+
 _PATTERNS = [
     (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[e-mail]"),
     (re.compile(r"\b[1-9][0-9]{3} ?[A-Za-z]{2}\b"), "[postcode]"),
@@ -41,12 +43,20 @@ class PersonalDataFilter(logging.Filter):
         except Exception:  # noqa: BLE001 (a bad format string must not lose the line)
             message = str(record.msg)
         record.msg, record.args = scrub(message), ()
+        # The traceback as text, scrubbed; exc_info stays for other handlers (and tests). The
+        # plain formatter writes exc_text when it is set; JsonFormatter below scrubs its own.
         if record.exc_info:
             record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
-            record.exc_info = None
         elif record.exc_text:
             record.exc_text = scrub(record.exc_text)
         return True
+
+
+class JsonFormatter(jsonlogger.JsonFormatter):
+    """python-json-logger's formatter, with tracebacks scrubbed like the messages."""
+
+    def formatException(self, ei) -> str:  # noqa: N802 (logging's name)
+        return scrub(super().formatException(ei))
 
 
 def logging_config(*, json_format: bool, level: str) -> dict:
@@ -60,7 +70,7 @@ def logging_config(*, json_format: bool, level: str) -> dict:
         },
         "formatters": {
             "json": {
-                "()": "pythonjsonlogger.json.JsonFormatter",
+                "()": "fnvregio.logs.JsonFormatter",
                 "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
             },

@@ -32,7 +32,7 @@ def log_lines():
     handler = logging.StreamHandler(buffer)
     handler.addFilter(requestid.RequestIdFilter())
     handler.addFilter(PersonalDataFilter())
-    from pythonjsonlogger.json import JsonFormatter
+    from fnvregio.logs import JsonFormatter
 
     spec = config["formatters"]["json"]
     handler.setFormatter(JsonFormatter(spec["fmt"], rename_fields=spec["rename_fields"]))
