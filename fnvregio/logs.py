@@ -55,8 +55,9 @@ class PersonalDataFilter(logging.Filter):
 class JsonFormatter(jsonlogger.JsonFormatter):
     """python-json-logger's formatter, with tracebacks scrubbed like the messages."""
 
-    def formatException(self, ei) -> str:  # noqa: N802 (logging's name)
-        return scrub(super().formatException(ei))
+    def formatException(self, ei) -> str | list[str]:  # noqa: N802 (logging's name)
+        text = super().formatException(ei)
+        return [scrub(line) for line in text] if isinstance(text, list) else scrub(text)
 
 
 def logging_config(*, json_format: bool, level: str) -> dict:
