@@ -55,9 +55,11 @@ class PersonalDataFilter(logging.Filter):
 class JsonFormatter(jsonlogger.JsonFormatter):
     """python-json-logger's formatter, with tracebacks scrubbed like the messages."""
 
-    def formatException(self, ei) -> str | list[str]:  # noqa: N802 (logging's name)
+    def formatException(self, ei) -> str:  # noqa: N802 (logging's name)
         text = super().formatException(ei)
-        return [scrub(line) for line in text] if isinstance(text, list) else scrub(text)
+        # python-json-logger may give the lines as a list (exc_info_as_array); this one keeps
+        # its default, a string.
+        return scrub("\n".join(text) if isinstance(text, list) else text)
 
 
 def logging_config(*, json_format: bool, level: str) -> dict:
