@@ -1,6 +1,6 @@
 """Demo data of this app, called by `manage.py seed_demo` after users and members exist.
 
-A few meetings in Midden-Utrecht (AM13) at the demo's union houses and one online: on
+A few meetings in Midden-Utrecht (AM13) at the demo's union houses, one in Amsterdam and one online: on
 dismissal, a career check, and a reorganisation meeting for one employer; one held last month
 with attendance recorded, so the figures show something. Guests are fictitious people with
 example.org addresses; the demo member is registered for one meeting. Idempotent (marked
@@ -147,3 +147,25 @@ def seed(*, rng, fake) -> None:
         Registration.objects.create(
             meeting=career, member=member, status=RegistrationStatus.REGISTERED, is_demo=True
         )
+    # The second demo region: a meeting at the Amsterdam union house.
+    amsterdam = UnionHouse.objects.active().filter(city="Amsterdam").order_by("pk").first()
+    if amsterdam is not None:
+        start = _at(13, 19, 30)
+        amsterdam_meeting = Meeting.objects.create(
+            title="Ontslag? Wat nu?",
+            theme=Theme.DISMISSAL,
+            description=(
+                "Wat zijn je rechten als je baan verdwijnt, en wat regel je nu? Met tijd voor "
+                "je vragen. Ook voor wie (nog) geen lid is."
+            ),
+            region=amsterdam.region,
+            union_house=amsterdam,
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            capacity=40,
+            organiser=organiser,
+            is_published=True,
+            is_demo=True,
+        )
+        for name in GUESTS[:3]:
+            _guest(amsterdam_meeting, name, RegistrationStatus.REGISTERED)

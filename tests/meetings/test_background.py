@@ -14,6 +14,7 @@ from core import registry
 from meetings import figures
 from meetings.models import Meeting, Registration, RegistrationStatus
 from meetings.tasks import send_reminders
+from regions.models import UnionHouse
 from tests.meetings.helpers import foreign_meeting, guest, make_meeting, move_to_past
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +162,7 @@ def test_the_coordinator_gets_a_home_tile(cast):
     assert "Informatiebijeenkomsten" not in {t.title for t in registry.home_tiles(cast.consultant)}
 
 
-def test_the_demo_seed_makes_meetings_in_utrecht_once(cast):
+def test_the_demo_seed_makes_meetings_in_utrecht_and_amsterdam_once(cast):
     from faker import Faker
 
     from meetings.demo import seed
@@ -172,7 +173,11 @@ def test_the_demo_seed_makes_meetings_in_utrecht_once(cast):
     seed(rng=random.Random(1), fake=Faker("nl_NL"))
     meetings = Meeting.objects.filter(is_demo=True)
     assert meetings.count() >= 4
-    assert {m.region.code for m in meetings} == {"AM13"}
+    amsterdam = meetings.filter(union_house__city="Amsterdam")
+    assert {m.region.code for m in meetings.exclude(pk__in=amsterdam)} == {"AM13"}
+    # The second demo region has a meeting at its union house, when the house exists.
+    if UnionHouse.objects.active().filter(city="Amsterdam").exists():
+        assert amsterdam.count() == 1 and amsterdam.get().region.code != "AM13"
     assert meetings.filter(union_house__isnull=True).count() == 1
     assert meetings.filter(theme="reorganisatie", employer__isnull=False).count() == 1
     assert meetings.filter(starts_at__lt=timezone.now()).exists()
