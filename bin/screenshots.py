@@ -40,7 +40,7 @@ SHOTS = [
     ("06-spreekuur-vastleggen", "consulent1", "/spreekuren/nieuw/", None),
     ("07-signalen", "sectorbestuurder", "/signalen/", None),
     ("08-regiodashboard", "regiobestuurder", "/dashboard/", None),
-    ("09-regioplan-onderdeel", "regiobestuurder", "/regioplannen/", "plan"),
+    ("09-regioplan", "regiobestuurder", "/regioplannen/", "plan"),
     ("10-doorverwijzingen", "juridisch", "/doorverwijzingen/", None),
 ]
 
@@ -132,11 +132,8 @@ def main() -> int:
                     contexts[role] = context
                 page = contexts[role].new_page()  # type: ignore[attr-defined]
                 page.goto(base + path)
-                if action == "plan":
+                if action == "plan":  # the region's newest plan
                     page.get_by_role("link", name=re.compile(r"Midden-Utrecht \d{4}")).first.click()
-                    with contextlib.suppress(Exception):
-                        page.get_by_role("link", name="Tekst bewerken").click()
-                        page.get_by_role("link", name=re.compile("Context en arbeidsmarkt")).click()
                 page.wait_for_load_state("networkidle")
                 target = OUT / f"{name}.jpg"
                 page.screenshot(path=str(target), type="jpeg", quality=75, full_page=False)
