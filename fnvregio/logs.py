@@ -19,8 +19,12 @@ import re
 
 from pythonjsonlogger import json as jsonlogger
 
+# Every quantifier is bounded, so scrubbing is linear in the line's length: an unbounded
+# `[\w.+-]+@` tries every start of a 100,000-character request path to its end (quadratic,
+# minutes per line). Lines are also cut to MAX_LINE characters before they are scrubbed.
+MAX_LINE = 4000
 _PATTERNS = [
-    (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[e-mail]"),
+    (re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+"), "[e-mail]"),
     (re.compile(r"\b[1-9][0-9]{3} ?[A-Za-z]{2}\b"), "[postcode]"),
     (re.compile(r"(\+31|\b0)[ -]?[1-9]([ -]?[0-9]){8}\b"), "[telefoon]"),
     (re.compile(r"\b[A-Z]{2}[0-9]{2}[A-Z]{4}[0-9]{10}\b"), "[iban]"),
@@ -28,7 +32,11 @@ _PATTERNS = [
 ]
 
 
-def scrub(text: str) -> str:
+def scrub(text: str, *, limit: int | None = MAX_LINE) -> str:
+    """`text` without personal data; a message longer than `limit` is cut first (tracebacks
+    are scrubbed whole: `limit=None`)."""
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + " …(ingekort)"
     for pattern, label in _PATTERNS:
         text = pattern.sub(label, text)
     return text
@@ -46,9 +54,11 @@ class PersonalDataFilter(logging.Filter):
         # The traceback as text, scrubbed; exc_info stays for other handlers (and tests). The
         # plain formatter writes exc_text when it is set; JsonFormatter below scrubs its own.
         if record.exc_info:
-            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+            record.exc_text = scrub(
+                logging.Formatter().formatException(record.exc_info), limit=None
+            )
         elif record.exc_text:
-            record.exc_text = scrub(record.exc_text)
+            record.exc_text = scrub(record.exc_text, limit=None)
         return True
 
 
@@ -59,7 +69,7 @@ class JsonFormatter(jsonlogger.JsonFormatter):
         text = super().formatException(ei)
         # python-json-logger may give the lines as a list (exc_info_as_array); this one keeps
         # its default, a string.
-        return scrub("\n".join(text) if isinstance(text, list) else text)
+        return scrub("\n".join(text) if isinstance(text, list) else text, limit=None)
 
 
 def logging_config(*, json_format: bool, level: str) -> dict:

@@ -134,6 +134,16 @@ def test_the_scrubber_removes_what_identifies_a_person():
     )
 
 
+def test_a_very_long_line_is_cut_before_it_is_scrubbed():
+    """A 100,000-character request path (the hostile-input walk sends them) is logged cut to a
+    few thousand characters; the scrubber's patterns are bounded, so it stays linear."""
+    line = "Not Found: /a@b.nl/" + "x" * 100_000
+    cleaned = scrub(line)
+    assert len(cleaned) < 4_100 and cleaned.endswith("…(ingekort)")
+    assert "a@b.nl" not in cleaned and "[e-mail]" in cleaned
+    assert scrub("Traceback\n" + "y" * 10_000, limit=None).endswith("y" * 10)
+
+
 def test_a_members_journey_and_a_server_error_leave_no_personal_data_in_the_log(
     client, cast, log_lines, monkeypatch
 ):
