@@ -9,5 +9,6 @@ urlpatterns = [
     path("<int:pk>/uitnodigen/", views.invite, name="invite"),
     path("<int:pk>/uitkomst/", views.outcome, name="outcome"),
     path("uit-signaal/<int:signal_pk>/", views.from_signal, name="from_signal"),
-    path("uitnodiging/<str:token>/", views.invitation, name="invitation"),
+    # Tokens are URL-safe base64 (secrets.token_urlsafe): anything else is not a route (404).
+    path("uitnodiging/<slug:token>/", views.invitation, name="invitation"),
 ]
