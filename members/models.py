@@ -454,7 +454,9 @@ class MemberImport(models.Model):
     file_path = models.CharField(_("tijdelijk bestand"), max_length=500, blank=True)
     # The upload in the file store every machine reaches (default_storage); file_path is then
     # this machine's local working copy, made by the worker that checks it.
-    stored_name = models.CharField(_("opgeslagen bestand"), max_length=255, blank=True)
+    stored_name = models.CharField(
+        _("opgeslagen bestand"), max_length=255, blank=True, default="", db_default=""
+    )
     file_size = models.BigIntegerField(_("grootte (bytes)"), default=0)
     file_sha256 = models.CharField(_("SHA-256 van het bestand"), max_length=64, blank=True)
     file_format = models.CharField(_("formaat"), max_length=40, blank=True)

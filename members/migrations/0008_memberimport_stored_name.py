@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='memberimport',
             name='stored_name',
-            field=models.CharField(blank=True, max_length=255, verbose_name='opgeslagen bestand'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=255, verbose_name='opgeslagen bestand'),
         ),
     ]

@@ -28,8 +28,13 @@ def test_a_real_worker_handles_the_heartbeat(redis_url):
     app.conf.update(task_always_eager=False, broker_url=redis_url, result_backend=redis_url)
     try:
         # Time limits for a busy 2-core machine (the worker stops in a finally either way).
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=60):
-            result = heartbeat.apply_async(ignore_result=False)
+        # A private queue, named on both sides: a test worker started earlier in this process
+        # with its own queues leaves the app's selection behind.
+        queue = f"fnv-heartbeat-{os.getpid()}"
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=60, queues=[queue]
+        ):
+            result = heartbeat.apply_async(ignore_result=False, queue=queue)
             returned = result.get(timeout=120)
     finally:
         app.conf.update(

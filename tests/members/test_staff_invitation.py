@@ -34,7 +34,15 @@ def _clear_cache():
 
 
 @pytest.fixture
-def newcomer(cast) -> User:
+def reference(db):
+    """The regions, also when an earlier transactional test left an emptied database."""
+    from tests.conftest import ensure_reference_data
+
+    ensure_reference_data()
+
+
+@pytest.fixture
+def newcomer(reference, cast) -> User:
     """An account as the staff import makes it: no password, no second factor, no mail yet."""
     user = User(email="nieuw.collega@example.nl", full_name="Noor Nieuw", role=Role.CONSULTANT)
     user.set_unusable_password()
