@@ -29,6 +29,7 @@ from loopbaan.forms import DeskConfirmForm, DeskSearchForm
 from loopbaan.models import Appointment, knob
 from loopbaan.slots import Slot, next_free_slots, search_slots, union_houses_nearest_first
 from loopbaan.views import (
+    move_targets,
     open_appointments_context,
     place_links,
     place_or_404,
@@ -321,11 +322,7 @@ def move_slots(request: AuthenticatedRequest, pk: int, place: str) -> HttpRespon
     appointment = _appointment(request, pk)
     if not appointment.can_change():
         raise Http404
-    found = [
-        s
-        for s in search_slots(union_house_id=union_house_id, exclude_appointment_id=appointment.pk)
-        if s.starts_at != appointment.starts_at or union_house_id != appointment.union_house_id
-    ]
+    found = move_targets(appointment, union_house_id)
     week = week_view(
         request,
         found,

@@ -81,6 +81,15 @@ class WeekDay:
     slots: list[tuple[Slot, str]]  # a free time and the address of its confirm page
 
 
+def move_targets(appointment, union_house_id: int | None) -> list:
+    """The free slots an appointment can move to at a place: all but its own time there."""
+    return [
+        s
+        for s in search_slots(union_house_id=union_house_id, exclude_appointment_id=appointment.pk)
+        if s.starts_at != appointment.starts_at or union_house_id != appointment.union_house_id
+    ]
+
+
 def week_view(
     request: HttpRequest, slots: list[Slot], slot_url: Callable[[Slot], str]
 ) -> dict[str, Any]:
@@ -365,11 +374,7 @@ def move_slots(request: AuthenticatedRequest, token, place: str) -> HttpResponse
     appointment = _own_appointment(request, token)
     if not appointment.can_change():
         raise Http404
-    slots = [
-        s
-        for s in search_slots(union_house_id=union_house_id, exclude_appointment_id=appointment.pk)
-        if s.starts_at != appointment.starts_at or union_house_id != appointment.union_house_id
-    ]
+    slots = move_targets(appointment, union_house_id)
     others = union_houses_nearest_first(appointment.member)
     week = week_view(
         request,
