@@ -16,6 +16,8 @@ reasons (they quote the file's values), correction requests, and the member's lo
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -107,12 +109,22 @@ def _end_sessions(*, user_id: int) -> int:
     """Delete the member's login sessions: they hold the login's e-mail address (allauth's
     login records) and pending messages. Sessions have no user column, so the live ones are
     decoded; expired ones are purged first, as `clearsessions` would."""
-    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
-        return 0  # the portal's setting; another engine needs its own way here
+    if settings.SESSION_ENGINE not in _DATABASE_SESSION_ENGINES:
+        return 0  # the portal's settings; another engine needs its own way here
     Session.objects.filter(expire_date__lt=timezone.now()).delete()
     ended = []
     for session in Session.objects.only("session_key", "session_data").iterator(chunk_size=2000):
         if session.get_decoded().get("_auth_user_id") == str(user_id):
             ended.append(session.session_key)
-    Session.objects.filter(session_key__in=ended).delete()
+    # The engine's own delete: cached_db also drops the copy in Redis, which would otherwise
+    # keep the session alive until it expires there.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for session_key in ended:
+        store(session_key).delete()
     return len(ended)
+
+
+_DATABASE_SESSION_ENGINES = (
+    "django.contrib.sessions.backends.db",
+    "django.contrib.sessions.backends.cached_db",
+)

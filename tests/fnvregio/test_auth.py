@@ -211,6 +211,32 @@ def test_staff_sessions_expire_after_inactivity(client, settings):
     assert client.session.get_expiry_age() == settings.STAFF_SESSION_IDLE_SECONDS
 
 
+def test_a_staff_sessions_idle_clock_is_moved_at_most_once_a_minute(client, monkeypatch):
+    """Moving the clock writes the session; doing it on every page cost a write per request."""
+    import time as time_module
+
+    from django.contrib.sessions.models import Session
+
+    from fnvregio import middleware
+
+    user = UserFactory(role=Role.CONSULTANT)
+    login(client, user)
+    client.get(reverse("home"))
+    key = client.session.session_key
+    first = Session.objects.get(session_key=key).expire_date
+
+    now = time_module.time()
+    monkeypatch.setattr(middleware.time, "time", lambda: now + 30)
+    client.get(reverse("home"))
+    assert Session.objects.get(session_key=key).expire_date == first
+
+    monkeypatch.setattr(
+        middleware.time, "time", lambda: now + middleware.STAFF_SESSION_TOUCH_SECONDS + 5
+    )
+    client.get(reverse("home"))
+    assert Session.objects.get(session_key=key).expire_date > first
+
+
 def _wrong_code(user) -> str:
     valid = {current_totp_code(user, offset) for offset in (-1, 0, 1)}
     return next(code for code in ("000000", "111111", "222222", "333333") if code not in valid)

@@ -260,3 +260,29 @@ def test_an_erasure_that_fails_half_way_changes_nothing(cast, client, used_membe
     assert used_member.erased_at is None and used_member.last_name == LAST
     assert tables_containing(EMAIL)
     assert timezone.now()  # the database is still usable after the rollback
+
+
+def test_erasure_ends_a_login_that_is_still_open_elsewhere(cast, client, used_member):
+    """Sessions are read through Redis (cached_db): erasure must delete that copy too, or the
+    erased member's phone stays logged in until the cache forgets it."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.test import Client
+
+    phone = Client()
+    response = phone.post(reverse("account_login"), {"login": EMAIL, "password": PASSWORD})
+    assert response.status_code == 302
+    key = phone.session.session_key
+    assert phone.get(reverse("members:my_data")).status_code == 200  # read, so cached
+
+    login(client, cast.admin)
+    response = client.post(
+        reverse("members:erase", args=[used_member.pk]), {"confirm_number": NUMBER}
+    )
+    assert response.status_code == 302
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    assert not store().exists(key)
+    response = phone.get(reverse("members:my_data"))
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
