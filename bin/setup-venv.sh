@@ -43,9 +43,14 @@ fnv_setup_venv() {
         "$python" -m venv .venv || { echo "Could not create .venv with $python (is the venv module installed?)" >&2; exit 1; }
         .venv/bin/python -m pip install --quiet --upgrade pip >.venv/install.log 2>&1
     fi
-    wanted=".[${1:-dev}]"
-    stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)-${1:-dev}"
-    if [ ! -f "$stamp" ]; then
+    # A stamp per hash of pyproject.toml and extras: a second start installs nothing. The "dev"
+    # extras include "demo", so after ./run-tests the demo starts without asking pip again.
+    local extras hash
+    extras=${1:-dev}
+    wanted=".[$extras]"
+    hash=$(sha256sum pyproject.toml | cut -c1-16)
+    stamp=".venv/.installed-$hash-$extras"
+    if [ ! -f "$stamp" ] && ! { [ "$extras" = demo ] && [ -f ".venv/.installed-$hash-dev" ]; }; then
         echo "[fnv-regio] Installing dependencies into .venv (a few minutes the first time; details in .venv/install.log) …"
         # pip's own output goes to a file: the terminal keeps the runner's lines; shown on failure.
         if ! .venv/bin/python -m pip install --quiet -e "$wanted" >>.venv/install.log 2>&1; then
@@ -53,7 +58,8 @@ fnv_setup_venv() {
             echo "Installing the dependencies failed; all of pip's output is in .venv/install.log." >&2
             exit 1
         fi
-        rm -f .venv/.installed-*
+        # Stamps of an older pyproject.toml go; the other extras' stamp of this one stays valid.
+        find .venv -maxdepth 1 -name '.installed-*' ! -name ".installed-$hash-*" -delete
         touch "$stamp"
     fi
 }

@@ -112,6 +112,18 @@ class Supervisor:
             os.killpg(process.pid, sig)
 
 
+# The demo's database steps in one Python process: migrations, then the demo data (which
+# leaves what is there and adds what is missing). argv[1]: the number of members.
+PREPARE = """
+import sys
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", interactive=False, verbosity=0)
+call_command("seed_demo", members=int(sys.argv[1]))
+"""
+
+
 def _raise_stopping(signum, _frame) -> None:
     raise Stopping(signal.Signals(signum).name)
 
@@ -144,12 +156,6 @@ def _demo(args: argparse.Namespace, supervisor: Supervisor) -> int:
     env = prepare_environment(var_dir)
     supervisor.env = env
     python = sys.executable
-    manage = [python, str(BASE_DIR / "manage.py")]
-
-    say("Database bijwerken (migraties) …")
-    supervisor.run("migrate", [*manage, "migrate", "--noinput", "-v", "0"])
-    say("Demodata klaarzetten …")
-    seed = supervisor.run("seed", [*manage, "seed_demo", "--members", str(args.members)])
 
     port = args.port or find_free_port(8000)
     url = f"http://127.0.0.1:{port}/"
@@ -175,8 +181,15 @@ def _demo(args: argparse.Namespace, supervisor: Supervisor) -> int:
         ],
         "beat": [python, "-m", "celery", "-A", "fnvregio", "beat", "--loglevel", "warning"],
     }  # fmt: skip
-    for name, command in commands.items():
-        supervisor.start(name, command, stdout=logs[name], stderr=subprocess.STDOUT)
+    # A second start is quick (#15 item 10): the web server boots while the database is brought
+    # up to date (it serves nothing but /healthz until then: the address is printed after both);
+    # migrations and demo data run in one process (one Django start-up, not two); the Celery
+    # worker and beat, which need the tables, start once the database is ready.
+    supervisor.start("web", commands["web"], stdout=logs["web"], stderr=subprocess.STDOUT)
+    say("Database bijwerken (migraties) en demodata klaarzetten …")
+    seed = supervisor.run("prepare", [python, "-c", PREPARE, str(args.members)])
+    for name in ("worker", "beat"):
+        supervisor.start(name, commands[name], stdout=logs[name], stderr=subprocess.STDOUT)
     if not wait_for(url + "healthz"):
         say(f"De webserver kwam niet op gang; zie {log_dir / 'web.log'}.")
         return 1

@@ -171,3 +171,62 @@ def test_a_stop_while_starting_ends_everything_within_seconds(tmp_path):
     assert took < STOP_SECONDS
     assert not (tmp_path / "var" / "postgres" / "postmaster.pid").exists()
     assert _leftovers(tmp_path) == []
+
+
+# ./start-demo and ./run-tests install the dependencies only when pyproject.toml changed: a
+# stamp per hash and extras (#15 item 10, a second start in seconds). These run
+# bin/setup-venv.sh in a copy of the project's layout with a stand-in .venv/bin/python that
+# writes down every time pip is asked.
+FAKE_PYTHON = """#!/bin/sh
+case "$1" in
+  -c) exit 0 ;;
+  -m) echo "$*" >> "$(dirname "$0")/../pip-calls"; exit 0 ;;
+esac
+exit 1
+"""
+
+
+def _project(tmp_path: Path) -> Path:
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "setup-venv.sh").write_text(
+        (BASE_DIR / "bin" / "setup-venv.sh").read_text()
+    )
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    python = tmp_path / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(FAKE_PYTHON)
+    python.chmod(0o755)
+    return tmp_path
+
+
+def _setup_venv(project: Path, extras: str) -> list[str]:
+    subprocess.run(  # noqa: S603 (our own script)
+        ["bash", "-c", f'source bin/setup-venv.sh && fnv_setup_venv "{extras}"'],
+        cwd=project,
+        check=True,
+        capture_output=True,
+    )
+    calls = project / ".venv" / "pip-calls"
+    return calls.read_text().splitlines() if calls.exists() else []
+
+
+def test_a_second_start_does_not_ask_pip(tmp_path):
+    project = _project(tmp_path)
+    assert _setup_venv(project, "demo") == ["-m pip install --quiet -e .[demo]"]
+    assert len(_setup_venv(project, "demo")) == 1
+
+
+def test_the_demo_starts_without_pip_after_the_tests_installed_everything(tmp_path):
+    project = _project(tmp_path)
+    _setup_venv(project, "dev")
+    assert len(_setup_venv(project, "demo")) == 1  # "dev" includes "demo"
+    assert len(_setup_venv(project, "dev")) == 1  # and the dev stamp is still there
+
+
+def test_a_changed_pyproject_installs_again(tmp_path):
+    project = _project(tmp_path)
+    _setup_venv(project, "demo")
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "2"\n')
+    assert len(_setup_venv(project, "demo")) == 2
+    stamps = sorted(p.name for p in (project / ".venv").glob(".installed-*"))
+    assert len(stamps) == 1, stamps  # the old hash's stamp is gone
