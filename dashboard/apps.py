@@ -6,4 +6,6 @@ from core import registry
 class DashboardConfig(registry.PortalAppConfig):
     name = "dashboard"
     verbose_name = _("Regiodashboards")
-    contributes = registry.Contributions(home_tiles="dashboard.home.tiles")
+    contributes = registry.Contributions(
+        home_tiles="dashboard.home.tiles", beat_schedule="dashboard.schedule.BEAT_SCHEDULE"
+    )

@@ -65,6 +65,7 @@ class TrendView:
     national_total: int | str
     share: str  # the region's part of the national total, "" when not shown
     chart: Chart
+    floor: int = 0  # the chart's floor: the minimum group for a protected series, else 0
 
     @property
     def values(self) -> list[int | str]:
@@ -94,13 +95,17 @@ def month_labels(months: list[dt.date]) -> list[str]:
     return [formats.date_format(m, "M Y") for m in months]
 
 
+def short_month_labels(months: list[dt.date]) -> list[str]:
+    return [formats.date_format(m, "M") for m in months]
+
+
 def trend_views(
     trends: list[registry.Trend], months: list[dt.date], region_ids: list[int] | None
 ) -> list[TrendView]:
     """Each series as the region's line (or the nation's when `region_ids` is None) beside the
     national line, with its chart."""
     labels = month_labels(months)
-    short = [formats.date_format(m, "M") for m in months]
+    short = short_month_labels(months)
     floor = min_group_size()
     views = []
     for trend in trends:
@@ -119,6 +124,7 @@ def trend_views(
                 national_total=national_total,
                 share="" if region_ids is None else _share(total, national_total),
                 chart=bar_chart(cells, labels=short, floor=floor if trend.protect else 0),
+                floor=floor if trend.protect else 0,
             )
         )
     return views
@@ -185,8 +191,31 @@ def _split(own: list[int], nation: list[int]) -> dict[int, list[int]]:
     return {0: own, OTHERS: [n - o for n, o in zip(nation, own, strict=True)]}
 
 
+@dataclass(frozen=True)
+class Shared:
+    """What every dashboard reads over all regions at once: the registry's trends and the
+    meetings' and referrals' national months. A refresh of every dashboard computes it once."""
+
+    now: dt.datetime
+    months: list[dt.date]
+    trends: list[registry.Trend]
+    meetings_all: list[dict]
+    referrals_all: list[referral_figures.Month]
+
+
+def shared_figures(now: dt.datetime) -> Shared:
+    months = month_starts(timezone.localdate(now))
+    return Shared(
+        now=now,
+        months=months,
+        trends=registry.region_trends(None, months=months),
+        meetings_all=meeting_figures.monthly(None, months[0], len(months)),
+        referrals_all=referral_figures.monthly(None, months[0], len(months)),
+    )
+
+
 def meeting_and_referral_trends(
-    region: Region | None, months: list[dt.date]
+    region: Region | None, months: list[dt.date], *, shared: Shared | None = None
 ) -> tuple[list[registry.Trend], list[str]]:
     """The meetings' and referrals' months (meetings.figures.monthly, referrals.figures.monthly),
     which count a set of regions at once rather than per region: once for the region and once
@@ -194,8 +223,11 @@ def meeting_and_referral_trends(
     until a referral was picked up, per month, shown only for a month with at least the minimum
     number of referrals accepted."""
     count = len(months)
-    meetings_all = meeting_figures.monthly(None, months[0], count)
-    referrals_all = referral_figures.monthly(None, months[0], count)
+    if shared is not None and shared.months == months:
+        meetings_all, referrals_all = shared.meetings_all, shared.referrals_all
+    else:
+        meetings_all = meeting_figures.monthly(None, months[0], count)
+        referrals_all = referral_figures.monthly(None, months[0], count)
     if region is None:  # the national view: the nation is "the region", nobody else
         meetings_own, referrals_own = meetings_all, referrals_all
     else:
@@ -272,24 +304,36 @@ class RegionDashboard:
         return sections(self.trends)
 
 
-def region_dashboard(region: Region, *, now: dt.datetime | None = None) -> RegionDashboard:
+def plan_of_year(region: Region, now: dt.datetime) -> RegionPlan | None:
+    """The region's regioplan of the year of `now` (read live, also beside stored figures)."""
+    return (
+        RegionPlan.objects.filter(region=region, year=timezone.localdate(now).year)
+        .select_related("reviewer")
+        .first()
+    )
+
+
+def region_dashboard(
+    region: Region, *, now: dt.datetime | None = None, shared: Shared | None = None
+) -> RegionDashboard:
+    """The region's dashboard computed now (every figure fresh from the database). `shared`:
+    the all-region figures of a refresh of every dashboard, taken at the same `now`."""
     now = now or timezone.now()
     panel = data_panel(region, now=now)
     months = month_starts(timezone.localdate(now))
     tz = timezone.get_current_timezone()
     first = dt.datetime.combine(months[0], dt.time(), tz)
     end = dt.datetime.combine(next_month(months[-1]), dt.time(), tz)
-    trends = registry.region_trends(None, months=months)
-    extra, pickup = meeting_and_referral_trends(region, months)
+    if shared is not None and shared.months == months:
+        trends = shared.trends
+    else:
+        trends = registry.region_trends(None, months=months)
+    extra, pickup = meeting_and_referral_trends(region, months, shared=shared)
     return RegionDashboard(
         region=region,
         now=now,
         panel=panel,
-        plan=(
-            RegionPlan.objects.filter(region=region, year=timezone.localdate(now).year)
-            .select_related("reviewer")
-            .first()
-        ),
+        plan=plan_of_year(region, now),
         months=month_labels(months),
         trends=[
             *trend_views(trends, months, [region.pk]),
@@ -318,13 +362,18 @@ class NationalDashboard:
         return sections([*self.trends, *self.extra])
 
 
-def national_dashboard(*, now: dt.datetime | None = None) -> NationalDashboard:
+def national_dashboard(
+    *, now: dt.datetime | None = None, shared: Shared | None = None
+) -> NationalDashboard:
     """The 35 regions side by side: the national line of every series, and each region's 12
     months' total of it. A column is a breakdown of the national total over the regions, so it
     is protected as one (a small region is hidden with another)."""
     now = now or timezone.now()
     months = month_starts(timezone.localdate(now))
-    trends = registry.region_trends(None, months=months)
+    if shared is not None and shared.months == months:
+        trends = shared.trends
+    else:
+        trends = registry.region_trends(None, months=months)
     regions = list(Region.objects.order_by("code"))
     columns = []
     for trend in trends:
@@ -334,7 +383,7 @@ def national_dashboard(*, now: dt.datetime | None = None) -> NationalDashboard:
         else:
             columns.append([n for _code, n in items])
     rows = [(region, [column[i] for column in columns]) for i, region in enumerate(regions)]
-    extra, _pickup = meeting_and_referral_trends(None, months)
+    extra, _pickup = meeting_and_referral_trends(None, months, shared=shared)
     return NationalDashboard(
         extra=trend_views(extra, months, None),
         now=now,

@@ -1,31 +1,33 @@
 """The region dashboards: a region's figures for its regional officials and coordinators and the
 admins, the national view of the 35 regions for admins, each as a page, a print view
 (`?print=1`) and a CSV of exactly what the page shows. Aggregates only: no member, session or
-signal is named, so no read of personal data is recorded."""
+signal is named, so no read of personal data is recorded.
+
+The figures are those stored by dashboard.snapshots (computed at most FRESH_FOR ago, or newer
+ones are asked for in the background); access is checked on every request before they are
+read."""
 
 from __future__ import annotations
 
 import csv
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from core.access import role_required
 from core.figures import min_group_size
 from core.roles import Role
-from dashboard.figures import (
-    DASHBOARD_ROLES,
-    NationalDashboard,
-    RegionDashboard,
-    national_dashboard,
-    region_dashboard,
-    regions_for,
-)
+from dashboard import snapshots
+from dashboard.figures import DASHBOARD_ROLES, NationalDashboard, RegionDashboard, regions_for
+from dashboard.tasks import ask_refresh
 from members.http import AuthenticatedRequest
+from regions.models import Region
 
 
 @never_cache
@@ -46,17 +48,35 @@ def _is_print(request: AuthenticatedRequest) -> bool:
     return request.GET.get("print") == "1"
 
 
+def _region_board(request: AuthenticatedRequest, code: str) -> tuple[RegionDashboard, bool]:
+    """The region's stored figures, after the user's access to the region is checked (a 404
+    otherwise); stale ones are served and new ones asked for."""
+    region = get_object_or_404(regions_for(request.user).with_code(code))
+    board, stale = snapshots.region_board(region)
+    if stale:
+        ask_refresh(snapshots.scope_of(region))
+    return board, stale
+
+
+def _national_board() -> tuple[NationalDashboard, bool]:
+    board, stale = snapshots.national_board()
+    if stale:
+        ask_refresh(snapshots.NATIONAL)
+    return board, stale
+
+
 @never_cache
 @role_required(*DASHBOARD_ROLES)
 def region(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    region = get_object_or_404(regions_for(request.user).with_code(code))
-    board = region_dashboard(region)
+    board, stale = _region_board(request, code)
     return render(
         request,
         "dashboard/region.html",
         {
             "board": board,
-            "region": region,
+            "region": board.region,
+            "stale": stale,
+            "can_refresh": request.user.role == Role.ADMIN,
             "printing": _is_print(request),
             "min_group_size": min_group_size(),
             "national_totals_only": request.user.role != Role.ADMIN,
@@ -67,12 +87,39 @@ def region(request: AuthenticatedRequest, code: str) -> HttpResponse:
 @never_cache
 @role_required(Role.ADMIN)
 def national(request: AuthenticatedRequest) -> HttpResponse:
-    board = national_dashboard()
+    board, stale = _national_board()
     return render(
         request,
         "dashboard/national.html",
-        {"board": board, "printing": _is_print(request), "min_group_size": min_group_size()},
+        {
+            "board": board,
+            "stale": stale,
+            "can_refresh": True,
+            "printing": _is_print(request),
+            "min_group_size": min_group_size(),
+        },
     )
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def refresh(request: AuthenticatedRequest, code: str = "") -> HttpResponse:
+    """An admin asks for new figures now: computed in the background (bulk queue)."""
+    if code:
+        region = get_object_or_404(Region.objects.with_code(code))
+        ask_refresh(snapshots.scope_of(region), force=True)
+        target = redirect("dashboard:region", code=region.code)
+    else:
+        ask_refresh(snapshots.NATIONAL, force=True)
+        target = redirect("dashboard:national")
+    messages.success(
+        request,
+        _(
+            "De cijfers worden opnieuw berekend. Dat duurt bij veel leden een paar minuten; "
+            "ververs daarna deze pagina."
+        ),
+    )
+    return target
 
 
 def _csv_response(filename: str) -> HttpResponse:
@@ -136,10 +183,9 @@ def write_region_csv(writer: Any, board: RegionDashboard, *, national_totals: bo
 @never_cache
 @role_required(*DASHBOARD_ROLES)
 def region_csv(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    region = get_object_or_404(regions_for(request.user).with_code(code))
-    board = region_dashboard(region)
+    board, _stale = _region_board(request, code)
     stamp = timezone.localdate(board.now).isoformat()
-    response = _csv_response(f"dashboard-{region.code}-{stamp}.csv")
+    response = _csv_response(f"dashboard-{board.region.code}-{stamp}.csv")
     writer = csv.writer(response, delimiter=";")
     write_region_csv(writer, board)
     return response
@@ -168,7 +214,7 @@ def write_national_csv(writer: Any, board: NationalDashboard) -> None:
 @never_cache
 @role_required(Role.ADMIN)
 def national_csv(request: AuthenticatedRequest) -> HttpResponse:
-    board = national_dashboard()
+    board, _stale = _national_board()
     stamp = timezone.localdate(board.now).isoformat()
     response = _csv_response(f"dashboard-landelijk-{stamp}.csv")
     writer = csv.writer(response, delimiter=";")

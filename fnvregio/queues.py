@@ -33,6 +33,8 @@ BULK_TASKS = frozenset(
         "members.tasks.apply_member_import",
         "members.tasks.import_staff_file",
         "fnvregio.tasks.apply_retention",
+        "dashboard.tasks.refresh_dashboards",
+        "dashboard.tasks.refresh_dashboard",
     }
 )
 # Detection is short when incremental (every few minutes) and long when it reads everything.

@@ -31,7 +31,7 @@ PAGES: list[tuple[str | None, str, dict, int]] = [
     (Role.REGIONAL_OFFICIAL, "home", {}, 11),
     (Role.REGIONAL_OFFICIAL, "plans:overview", {}, 14),
     (Role.COORDINATOR, "home", {}, 16),
-    (Role.COORDINATOR, "dashboard:region", {"code": "AM13"}, 41),
+    (Role.COORDINATOR, "dashboard:region", {"code": "AM13"}, 6),
     (Role.SECTOR_OFFICIAL, "home", {}, 12),
     (Role.SECTOR_OFFICIAL, "signals:signal_list", {}, 11),
     (Role.LEGAL, "home", {}, 7),

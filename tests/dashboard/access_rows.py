@@ -20,6 +20,21 @@ ROWS: list[Access] = [
         kwargs=lambda cast: {"code": "AM18"},
         label="foreign",
     ),
+    Access(
+        "dashboard:region_refresh",
+        frozenset({ADMIN}),
+        kwargs=lambda cast: {"code": "AM13"},
+        probe=False,
+        reason="POST only; tested in tests/dashboard/test_snapshots.py",
+        methods=("POST",),
+    ),
+    Access(
+        "dashboard:national_refresh",
+        frozenset({ADMIN}),
+        probe=False,
+        reason="POST only; tested in tests/dashboard/test_snapshots.py",
+        methods=("POST",),
+    ),
     Access("dashboard:national", frozenset({ADMIN})),
     Access("dashboard:national_csv", frozenset({ADMIN})),
 ]
