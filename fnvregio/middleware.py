@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 
 from allauth.account.internal.flows.login import get_authentication_records
@@ -9,7 +10,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.cache import add_never_cache_headers
 
 from members import enrolment
@@ -48,6 +49,16 @@ _TWO_FACTOR_EXEMPT_NAMES = (
     "mfa_index",
     "mfa_authenticate",
 )
+
+
+def _paths(names: tuple[str, ...]) -> frozenset[str]:
+    return _reversed(names, get_urlconf(), get_script_prefix())
+
+
+@functools.cache
+def _reversed(names: tuple[str, ...], urlconf, prefix: str) -> frozenset[str]:
+    """The paths of named views, once per URL configuration (not five reverses a request)."""
+    return frozenset(reverse(name, urlconf=urlconf) for name in names)
 
 
 # A staff session's idle clock is moved on at most once a minute: moving it writes the session,
@@ -109,19 +120,21 @@ class StaffTwoFactorMiddleware:
         path = request.path_info
         if path.startswith(_TWO_FACTOR_EXEMPT_PREFIXES):
             return None
-        has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        has_totp = getattr(user, "has_totp", None)  # loaded with the user (members/backends.py)
+        if has_totp is None:
+            has_totp = Authenticator.objects.filter(
+                user=user, type=Authenticator.Type.TOTP
+            ).exists()
         if not has_totp:
             invitation_prefix = reverse("mfa_invitation", kwargs={"token": "-"})[:-2]
-            if path.startswith(invitation_prefix) or path in {
-                reverse(name) for name in _ENROLMENT_EXEMPT_NAMES
-            }:
+            if path.startswith(invitation_prefix) or path in _paths(_ENROLMENT_EXEMPT_NAMES):
                 return None
             if not enrolment.granted(request, user):
                 return enrolment.required_page(request)
-            if path in {reverse(name) for name in _TWO_FACTOR_EXEMPT_NAMES}:
+            if path in _paths(_TWO_FACTOR_EXEMPT_NAMES):
                 return None
             return redirect("mfa_activate_totp")
-        if path in {reverse(name) for name in _TWO_FACTOR_EXEMPT_NAMES}:
+        if path in _paths(_TWO_FACTOR_EXEMPT_NAMES):
             return None
         records = get_authentication_records(request, user)
         if not any(record.get("method") == "mfa" for record in records):

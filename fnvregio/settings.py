@@ -255,9 +255,10 @@ if REDIS_URL:
 
 # --- Authentication ------------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"
+# Django's and allauth's, loading the user's "has a TOTP" flag with the user (members/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "members.backends.ModelBackend",
+    "members.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -25,7 +25,7 @@ from tests.factories import MemberFactory, SectorFactory, UnionHouseFactory, Use
 
 def login(client, user) -> None:
     """Log in with the session records of a password login plus, for staff, the TOTP step."""
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="members.backends.ModelBackend")
     session = client.session
     records = [{"method": "password", "at": time.time(), "email": user.email}]
     if user.is_staff_role:

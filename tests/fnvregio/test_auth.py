@@ -124,7 +124,7 @@ def test_setting_up_totp_counts_as_the_second_factor(client):
 
 def test_a_staff_session_without_the_second_factor_is_ended(client):
     user = UserFactory(role=Role.COORDINATOR)
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="members.backends.ModelBackend")
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
