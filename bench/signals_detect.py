@@ -1,7 +1,7 @@
 """Benchmark of signal detection at scale.
 
     python bench/signals_detect.py [--sessions 2000000] [--employers 50000] [--days 730]
-                                   [--database fnv_signals_bench] [--keep]
+                                   [--database fnv_signals_bench] [--keep] [--explain FILE]
 
 Builds its own database (default `fnv_signals_bench` on the server of DATABASE_URL), generates
 the data with INSERT … SELECT over generate_series (employers with a skewed popularity, so a
@@ -13,6 +13,10 @@ few large employers get many sessions, as in life), then measures:
 * save_session_ms_p50: the median time of logging one session through the real service
   (session, themes, day counts, consent), over 1,000 new sessions.
 * detect_incremental_s: the incremental run after those 1,000 new sessions.
+
+With `--explain FILE`, every statement of the three runs (not of the 1,000 saves) is written
+to FILE with its plan, EXPLAIN (ANALYZE, BUFFERS), through auto_explain (needs a superuser);
+the timings then include the cost of measuring.
 
 The last line is `RESULT sessions=… detect_full_s=… detect_incremental_s=… save_session_ms_p50=…`.
 """
@@ -196,7 +200,36 @@ def _generate(sessions: int, employers: int, days: int) -> None:
     print(f"generated {sessions} sessions in {time.perf_counter() - started:.1f} s", flush=True)
 
 
-def _measure() -> dict:
+class _Explain:
+    """auto_explain's plans of every statement, sent to this client as NOTICEs, to a file."""
+
+    def __init__(self, path: str | None) -> None:
+        self.file = open(path, "w") if path else None  # noqa: SIM115 (closed in main)
+
+    def section(self, title: str, *, on: bool = True) -> None:
+        if self.file is None:
+            return
+        from django.db import connection
+
+        connection.ensure_connection()
+        raw = connection.connection
+        if not getattr(self, "_hooked", False):
+            with connection.cursor() as cursor:
+                cursor.execute("LOAD 'auto_explain'")
+                cursor.execute("SET auto_explain.log_analyze = on")
+                cursor.execute("SET auto_explain.log_buffers = on")
+                cursor.execute("SET auto_explain.log_nested_statements = on")
+                cursor.execute("SET auto_explain.log_level = notice")
+            raw.add_notice_handler(lambda d: self.file.write(d.message_primary + "\n\n"))
+            self._hooked = True
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET auto_explain.log_min_duration = {0 if on else -1}")
+        if on:
+            self.file.write(f"\n===== {title} =====\n\n")
+        self.file.flush()
+
+
+def _measure(explain: _Explain | None = None) -> dict:
     import random
 
     from django.db import connection
@@ -210,7 +243,9 @@ def _measure() -> dict:
 
     total = ConsultationSession.objects.count()
     figures: dict = {"sessions": total}
+    explain = explain or _Explain(None)
 
+    explain.section("full run (cold)")
     started = time.perf_counter()
     result = run_detection(full=True)
     figures["detect_full_s"] = time.perf_counter() - started
@@ -219,6 +254,7 @@ def _measure() -> dict:
         f"{result.opened} opened",
         flush=True,
     )
+    explain.section("full run (steady state)")
     started = time.perf_counter()
     result = run_detection(full=True)
     figures["detect_full_warm_s"] = time.perf_counter() - started
@@ -228,6 +264,7 @@ def _measure() -> dict:
         flush=True,
     )
 
+    explain.section("saves", on=False)
     rng = random.Random(7)
     consultants = list(
         User.objects.filter(role=Role.CONSULTANT).prefetch_related("union_houses")[:280]
@@ -265,6 +302,7 @@ def _measure() -> dict:
         f"p95 {statistics.quantiles(timings, n=20)[-1]:.1f} ms",
         flush=True,
     )
+    explain.section("incremental run")
     started = time.perf_counter()
     result = run_detection()
     figures["detect_incremental_s"] = time.perf_counter() - started
@@ -287,6 +325,9 @@ def main() -> None:
     parser.add_argument(
         "--keep", action="store_true", help="reuse the generated data of an earlier run"
     )
+    parser.add_argument(
+        "--explain", metavar="FILE", help="write every statement's EXPLAIN (ANALYZE, BUFFERS)"
+    )
     args = parser.parse_args()
     url, admin_url = _database_url(args.database)
     created = _create_database(args.database, admin_url, fresh=not args.keep)
@@ -301,7 +342,7 @@ def main() -> None:
         with connection.cursor() as cursor:  # back to the generated data, without signals
             cursor.execute(
                 "TRUNCATE signals_signalnotification, signals_signalsession, signals_signal, "
-                "signals_detectionrun, signals_themedaycount"
+                "signals_detectionrun, signals_themedaycount CASCADE"
             )
             # Sessions logged by an earlier measurement (generated ones have no summary).
             cursor.execute(
@@ -314,7 +355,10 @@ def main() -> None:
             )
             cursor.execute("DELETE FROM signals_consultationsession WHERE summary <> ''")
             _count_theme_days(cursor)
-    figures = _measure()
+    explain = _Explain(args.explain)
+    figures = _measure(explain)
+    if explain.file is not None:
+        explain.file.close()
     print(
         f"RESULT sessions={figures['sessions']} detect_full_s={figures['detect_full_s']:.3f} "
         f"detect_incremental_s={figures['detect_incremental_s']:.3f} "

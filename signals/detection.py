@@ -1,7 +1,9 @@
 """Detection: from single sessions to signals.
 
-Two rules, each one set-based SQL query (plus one to fetch the sessions behind the keys that
-fired):
+Two rules, each one set-based SQL query that finds the keys that fire, with their counts;
+the sessions behind those keys never travel through Python: they join their signals in one
+INSERT … SELECT per rule, which skips the links that exist already (a run in steady state
+writes nothing).
 
 * employer cluster: at least N sessions about one employer within the last D days, in total
   (key ``employer:<id>``) and, when the rule says so, for one theme
@@ -27,8 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -40,7 +41,6 @@ from signals.models import (
     NotificationKind,
     RuleKind,
     Signal,
-    SignalSession,
     SignalStatus,
 )
 from signals.notifications import notify
@@ -106,6 +106,9 @@ class Window:
 
 @dataclass
 class Candidate:
+    """A key that fired. Its sessions stay in the database: linking them is one INSERT …
+    SELECT (see `apply_candidates`), never a list of ids through Python."""
+
     key: str
     count: int
     employer_id: int | None = None
@@ -114,9 +117,8 @@ class Candidate:
     sector_id: int | None = None
     baseline: float = 0.0
     score: float = 0.0
-    session_ids: list[int] = field(default_factory=list)
-    # Only the sessions changed since the previous run (the key already has an active signal,
-    # which holds the older ones).
+    # Only the sessions changed since the previous run join (the key already has an active
+    # signal, which holds the older ones).
     partial: bool = False
 
 
@@ -141,38 +143,79 @@ class RunResult:
     candidates: int = 0
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """The sessions behind a rule's candidate keys, as SQL: `sql` yields (key, session_id) rows
+    for the keys in %(keys)s (all their sessions in the window) and in %(partial_keys)s (only
+    those changed since %(since)s); `params` fills the rest of it."""
+
+    sql: str
+    params: dict
+
+
 def active_rules() -> list[DetectionRule]:
     for kind, defaults in RULE_DEFAULTS.items():
         DetectionRule.objects.get_or_create(kind=kind, defaults=defaults)
     return list(DetectionRule.objects.filter(is_active=True))
 
 
+# Sessions that were evidence of a closed or dismissed signal of the rule, with its key: they
+# do not count again for that key.
+_DEALT_WITH = """
+    SELECT DISTINCT ended.key, link.session_id
+    FROM signals_signal ended
+    JOIN signals_signalsession link ON link.signal_id = ended.id
+    WHERE ended.rule_id = %(rule)s AND ended.status IN ('closed', 'dismissed')
+"""
+
+
 # --- the two rules ----------------------------------------------------------------------------
+
+
+def _employer_rows(rule: DetectionRule, only: str) -> str:
+    """(employer_id, theme_id, session_id) of the window's sessions about an employer; theme 0
+    stands for the key over all themes."""
+    rows = f"""
+        SELECT employer_id, 0::bigint AS theme_id, id AS session_id
+        FROM signals_consultationsession
+        WHERE day BETWEEN %(start)s AND %(end)s AND employer_id IS NOT NULL {only}
+    """
+    if rule.per_theme:
+        rows += f"""
+            UNION ALL
+            SELECT employer_id, theme_id, session_id
+            FROM signals_sessiontheme
+            WHERE day BETWEEN %(start)s AND %(end)s AND employer_id IS NOT NULL {only}
+        """
+    return rows
+
+
+_EMPLOYER_KEY_OF_ROW = (
+    "'employer:' || r.employer_id || CASE WHEN r.theme_id = 0 THEN '' "
+    "ELSE ':theme:' || r.theme_id END"
+)
 
 
 def employer_cluster_candidates(
     rule: DetectionRule, window: Window, employer_ids: list[int] | None = None
-) -> list[Candidate]:
+) -> tuple[list[Candidate], Evidence]:
+    """Keys with at least N sessions in the window (`count`: those not yet dealt with under the
+    same key); one grouping query."""
     only = "AND employer_id = ANY(%(employers)s)" if employer_ids is not None else ""
-    per_theme = f"""
-        UNION ALL
-        SELECT employer_id, theme_id, count(*), array_agg(session_id)
-        FROM signals_sessiontheme
-        WHERE day BETWEEN %(start)s AND %(end)s AND employer_id IS NOT NULL {only}
-        GROUP BY employer_id, theme_id HAVING count(*) >= %(n)s
-    """
     sql = f"""
-        SELECT c.employer_id, c.theme_id, c.n, c.ids, e.sector_id
+        WITH dealt AS ({_DEALT_WITH})
+        SELECT c.employer_id, c.theme_id, c.n, c.live, e.sector_id
         FROM (
-            SELECT employer_id, NULL::bigint AS theme_id, count(*) AS n,
-                   array_agg(id) AS ids
-            FROM signals_consultationsession
-            WHERE day BETWEEN %(start)s AND %(end)s AND employer_id IS NOT NULL {only}
-            GROUP BY employer_id HAVING count(*) >= %(n)s
-            {per_theme if rule.per_theme else ""}
+            SELECT r.employer_id, r.theme_id, count(*) AS n,
+                   count(*) FILTER (WHERE d.session_id IS NULL) AS live
+            FROM ({_employer_rows(rule, only)}) r
+            LEFT JOIN dealt d ON d.session_id = r.session_id AND d.key = {_EMPLOYER_KEY_OF_ROW}
+            GROUP BY r.employer_id, r.theme_id
+            HAVING count(*) >= %(n)s
         ) c JOIN members_employer e ON e.id = c.employer_id
     """
     params = {
+        "rule": rule.pk,
         "start": window.start,
         "end": window.end,
         "n": rule.min_count,
@@ -183,19 +226,60 @@ def employer_cluster_candidates(
         cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [
+    candidates = [
         Candidate(
-            key=employer_key(employer_id, theme_id),
-            count=n,
+            key=employer_key(employer_id, theme_id or None),
+            count=live,
             employer_id=employer_id,
-            theme_id=theme_id,
+            theme_id=theme_id or None,
             sector_id=sector_id,
             baseline=float(rule.min_count),
             score=n / rule.min_count,
-            session_ids=list(ids),
         )
-        for employer_id, theme_id, n, ids, sector_id in rows
+        for employer_id, theme_id, n, live, sector_id in rows
     ]
+    evidence = Evidence(
+        f"""
+        SELECT {_EMPLOYER_KEY_OF_ROW} AS key, r.session_id
+        FROM ({_employer_rows(rule, "AND employer_id = ANY(%(employers)s)")}) r
+        """,
+        {
+            "start": window.start,
+            "end": window.end,
+            "employers": sorted({c.employer_id for c in candidates}),
+        },
+    )
+    return candidates, evidence
+
+
+def _theme_rows(column: str, changed: bool) -> str:
+    """(key, session_id) of the window's sessions of the theme-rise keys of one dimension."""
+    prefix = column.removesuffix("_id")
+    keys = "partial_keys" if changed else "keys"
+    since = (
+        "AND EXISTS (SELECT 1 FROM signals_consultationsession s "
+        "WHERE s.id = st.session_id AND s.updated_at >= %(since)s)"
+        if changed
+        else ""
+    )
+    return f"""
+        SELECT k.key, st.session_id
+        FROM signals_sessiontheme st
+        JOIN (
+            SELECT key, split_part(key, ':', 2)::bigint AS theme_id,
+                   split_part(key, ':', 4)::bigint AS dim_id
+            FROM unnest(%({keys})s::text[]) AS key
+            WHERE key LIKE 'theme:%%:{prefix}:%%'
+        ) k ON st.theme_id = k.theme_id AND st.{column} = k.dim_id
+        WHERE st.day BETWEEN %(start)s AND %(end)s {since}
+    """
+
+
+_THEME_EVIDENCE = " UNION ALL ".join(
+    _theme_rows(column, changed)
+    for column in ("region_id", "sector_id")
+    for changed in (False, True)
+)
 
 
 def theme_rise_candidates(
@@ -203,7 +287,7 @@ def theme_rise_candidates(
     window: Window,
     touched: Touched | None = None,
     since: dt.datetime | None = None,
-) -> list[Candidate]:
+) -> tuple[list[Candidate], Evidence]:
     sql = """
         SELECT theme_id, region_id, sector_id,
                COALESCE(SUM(count) FILTER (WHERE day >= %(start)s), 0) AS recent,
@@ -257,165 +341,164 @@ def theme_rise_candidates(
         )
         for c in fired:
             c.partial = c.key in active
-    _attach_theme_sessions([c for c in fired if not c.partial], window)
-    _attach_theme_sessions([c for c in fired if c.partial], window, since=since)
-    return fired
-
-
-def _attach_theme_sessions(
-    candidates: list[Candidate], window: Window, since: dt.datetime | None = None
-) -> None:
-    """The sessions behind the theme-rise keys that fired: one query per dimension."""
-    changed = (
-        "AND EXISTS (SELECT 1 FROM signals_consultationsession s "
-        "WHERE s.id = st.session_id AND s.updated_at >= %(since)s)"
-        if since is not None
-        else ""
+    evidence = Evidence(
+        _THEME_EVIDENCE,
+        {
+            "start": window.start,
+            "end": window.end,
+            "since": since,
+            "partial_keys": [c.key for c in fired if c.partial],
+        },
     )
-    for column, attr in (("region_id", "region_id"), ("sector_id", "sector_id")):
-        wanted = [c for c in candidates if getattr(c, attr) is not None]
-        if not wanted:
-            continue
-        by_key = {(c.theme_id, getattr(c, attr)): c for c in wanted}
+    whole = [c for c in fired if not c.partial]
+    ended = set(
+        Signal.objects.filter(
+            rule=rule,
+            key__in=[c.key for c in whole],
+            status__in=[SignalStatus.CLOSED, SignalStatus.DISMISSED],
+        ).values_list("key", flat=True)
+    )
+    recount = [c for c in whole if c.key in ended]
+    if recount:
+        # A rise that was dealt with before counts only its sessions not dealt with yet.
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
-                SELECT st.theme_id, st.{column}, array_agg(st.session_id ORDER BY st.session_id)
-                FROM signals_sessiontheme st
-                JOIN unnest(%(themes)s::bigint[], %(dims)s::bigint[]) AS k(theme_id, dim_id)
-                  ON st.theme_id = k.theme_id AND st.{column} = k.dim_id
-                WHERE st.day BETWEEN %(start)s AND %(end)s {changed}
-                GROUP BY st.theme_id, st.{column}
+                WITH dealt AS ({_DEALT_WITH})
+                SELECT r.key, count(*) FROM ({_THEME_EVIDENCE}) r
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM dealt d WHERE d.session_id = r.session_id AND d.key = r.key
+                )
+                GROUP BY r.key
                 """,
                 {
-                    "themes": [k[0] for k in by_key],
-                    "dims": [k[1] for k in by_key],
-                    "start": window.start,
-                    "end": window.end,
-                    "since": since,
+                    **evidence.params,
+                    "rule": rule.pk,
+                    "keys": [c.key for c in recount],
+                    "partial_keys": [],
                 },
             )
-            for theme_id, dim_id, ids in cursor.fetchall():
-                by_key[(theme_id, dim_id)].session_ids = list(ids)
+            counts = dict(cursor.fetchall())
+        for c in recount:
+            c.count = counts.get(c.key, 0)
+    return fired, evidence
 
 
 # --- applying candidates: open, join, notify --------------------------------------------------
 
 
-def _drop_sessions_already_dealt_with(rule: DetectionRule, candidates: list[Candidate]) -> None:
-    ended = defaultdict(set)
-    rows = SignalSession.objects.filter(
-        signal__rule=rule,
-        signal__key__in=[c.key for c in candidates],
-        signal__status__in=[SignalStatus.CLOSED, SignalStatus.DISMISSED],
-    ).values_list("signal__key", "session_id")
-    for key, session_id in rows:
-        ended[key].add(session_id)
-    for c in candidates:
-        if c.key in ended:
-            c.session_ids = [s for s in c.session_ids if s not in ended[c.key]]
-            if not c.partial:
-                c.count = len(c.session_ids)
-
-
 def apply_candidates(
-    rule: DetectionRule, window: Window, candidates: list[Candidate]
+    rule: DetectionRule, window: Window, candidates: list[Candidate], evidence: Evidence
 ) -> tuple[int, int]:
     """Open new signals, let new sessions join active ones, notify. Returns (opened, grown)."""
-    if not candidates:
-        return 0, 0
-    _drop_sessions_already_dealt_with(rule, candidates)
     candidates = [c for c in candidates if c.count >= rule.min_count]
     if not candidates:
         return 0, 0
-    keys = [c.key for c in candidates]
     now = timezone.now()
-    fields = ("pk", "key", "count", "notified_count", "sector_id", "region_id")
-    active = Signal.objects.filter(rule=rule, key__in=keys, status__in=ACTIVE_STATUSES)
-    signals = {s.key: s for s in active.only(*fields)}
-    missing = [c for c in candidates if c.key not in signals]
-    if missing:
-        with connection.cursor() as cursor:
-            # ON CONFLICT DO NOTHING: the partial unique constraint; another run may have won.
-            cursor.execute(
-                """
-                INSERT INTO signals_signal
-                    (rule_id, key, employer_id, theme_id, region_id, sector_id, window_start,
-                     window_end, count, baseline, score, status, action, outcome,
-                     dismiss_reason, opened_at, notified_count, updated_at)
-                SELECT %(rule)s, t.key, t.employer, t.theme, t.region, t.sector, %(start)s,
-                       %(end)s, 0, t.baseline, t.score, 'open', '', '', '', %(now)s, 0, %(now)s
-                FROM unnest(%(keys)s::text[], %(employers)s::bigint[], %(themes)s::bigint[],
-                            %(regions)s::bigint[], %(sectors)s::bigint[],
-                            %(baselines)s::float8[], %(scores)s::float8[])
-                     AS t(key, employer, theme, region, sector, baseline, score)
-                ON CONFLICT DO NOTHING
-                """,
-                {
-                    "rule": rule.pk,
-                    "start": window.start,
-                    "end": window.end,
-                    "now": now,
-                    "keys": [c.key for c in missing],
-                    "employers": [c.employer_id for c in missing],
-                    "themes": [c.theme_id for c in missing],
-                    "regions": [c.region_id for c in missing],
-                    "sectors": [c.sector_id for c in missing],
-                    "baselines": [c.baseline for c in missing],
-                    "scores": [c.score for c in missing],
-                },
-            )
-    if missing:
-        created = active.filter(key__in=[c.key for c in missing])
-        signals.update({s.key: s for s in created.only(*fields)})
-    pairs_signal, pairs_session = [], []
-    by_signal = {}
-    for c in candidates:
-        signal = signals.get(c.key)
-        if signal is None:  # ended between the insert and the select
-            continue
-        by_signal[signal.pk] = c
-        pairs_signal.extend([signal.pk] * len(c.session_ids))
-        pairs_session.extend(c.session_ids)
+    by_key = {c.key: c for c in candidates}
     with connection.cursor() as cursor:
+        # The keys without an active signal get one. ON CONFLICT DO NOTHING: the partial unique
+        # constraint; another run may have won.
         cursor.execute(
             """
-            WITH added AS (
+            INSERT INTO signals_signal
+                (rule_id, key, employer_id, theme_id, region_id, sector_id, window_start,
+                 window_end, count, baseline, score, status, action, outcome,
+                 dismiss_reason, opened_at, notified_count, updated_at)
+            SELECT %(rule)s, t.key, t.employer, t.theme, t.region, t.sector, %(start)s,
+                   %(end)s, 0, t.baseline, t.score, 'open', '', '', '', %(now)s, 0, %(now)s
+            FROM unnest(%(keys)s::text[], %(employers)s::bigint[], %(themes)s::bigint[],
+                        %(regions)s::bigint[], %(sectors)s::bigint[],
+                        %(baselines)s::float8[], %(scores)s::float8[])
+                 AS t(key, employer, theme, region, sector, baseline, score)
+            WHERE NOT EXISTS (
+                SELECT 1 FROM signals_signal s WHERE s.rule_id = %(rule)s AND s.key = t.key
+                AND s.status IN ('open', 'acknowledged', 'in_progress')
+            )
+            ORDER BY t.key
+            ON CONFLICT DO NOTHING
+            """,
+            {
+                "rule": rule.pk,
+                "start": window.start,
+                "end": window.end,
+                "now": now,
+                "keys": list(by_key),
+                "employers": [c.employer_id for c in candidates],
+                "themes": [c.theme_id for c in candidates],
+                "regions": [c.region_id for c in candidates],
+                "sectors": [c.sector_id for c in candidates],
+                "baselines": [c.baseline for c in candidates],
+                "scores": [c.score for c in candidates],
+            },
+        )
+        # The sessions join in the database: the keys' evidence, less the sessions dealt with
+        # under the same key and those linked already (the steady state writes nothing).
+        cursor.execute(
+            f"""
+            WITH dealt AS ({_DEALT_WITH}),
+            target AS (
+                SELECT s.id, s.key FROM signals_signal s
+                WHERE s.rule_id = %(rule)s AND s.key = ANY(%(all_keys)s)
+                  AND s.status IN ('open', 'acknowledged', 'in_progress')
+            ),
+            added AS (
                 INSERT INTO signals_signalsession (signal_id, session_id, added_at)
-                SELECT s, x, %(now)s FROM unnest(%(sigs)s::bigint[], %(sids)s::bigint[]) AS t(s, x)
+                SELECT t.id, r.session_id, %(now)s
+                FROM ({evidence.sql}) r JOIN target t ON t.key = r.key
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM dealt d WHERE d.session_id = r.session_id AND d.key = r.key
+                ) AND NOT EXISTS (
+                    SELECT 1 FROM signals_signalsession x
+                    WHERE x.signal_id = t.id AND x.session_id = r.session_id
+                )
                 ON CONFLICT DO NOTHING
                 RETURNING signal_id
             )
-            SELECT signal_id, count(*) FROM added GROUP BY signal_id
+            SELECT t.id, t.key, a.added, s.count, s.sector_id, s.region_id
+            FROM (SELECT signal_id, count(*) AS added FROM added GROUP BY signal_id) a
+            JOIN target t ON t.id = a.signal_id
+            JOIN signals_signal s ON s.id = a.signal_id
             """,
-            {"now": now, "sigs": pairs_signal, "sids": pairs_session},
+            {
+                **evidence.params,
+                "rule": rule.pk,
+                "now": now,
+                "all_keys": list(by_key),
+                "keys": [c.key for c in candidates if not c.partial],
+                "partial_keys": [k for k in evidence.params.get("partial_keys", []) if k in by_key],
+            },
         )
-        added = dict(cursor.fetchall())
-    changed = [s for s in signals.values() if added.get(s.pk)]
-    for signal in changed:
-        signal.count += added[signal.pk]
-    if changed:  # one UPDATE … FROM unnest(): Django's bulk_update builds a CASE per row
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """
-                UPDATE signals_signal AS s
-                SET count = s.count + t.added, window_start = %(start)s,
-                    window_end = %(end)s, baseline = t.baseline, score = t.score,
-                    updated_at = %(now)s
-                FROM unnest(%(ids)s::bigint[], %(added)s::int[], %(baselines)s::float8[],
-                            %(scores)s::float8[]) AS t(id, added, baseline, score)
-                WHERE s.id = t.id
-                """,
-                {
-                    "start": window.start,
-                    "end": window.end,
-                    "now": now,
-                    "ids": [s.pk for s in changed],
-                    "added": [added[s.pk] for s in changed],
-                    "baselines": [by_signal[s.pk].baseline for s in changed],
-                    "scores": [by_signal[s.pk].score for s in changed],
-                },
-            )
+        rows = cursor.fetchall()
+    added = {pk: n for pk, _, n, *_ in rows}
+    changed = [
+        Signal(pk=pk, key=key, count=count + n, sector_id=sector_id, region_id=region_id)
+        for pk, key, n, count, sector_id, region_id in rows
+    ]
+    if not changed:
+        return 0, 0
+    with connection.cursor() as cursor:
+        # One UPDATE … FROM unnest(): Django's bulk_update builds a CASE per row.
+        cursor.execute(
+            """
+            UPDATE signals_signal AS s
+            SET count = s.count + t.added, window_start = %(start)s,
+                window_end = %(end)s, baseline = t.baseline, score = t.score,
+                updated_at = %(now)s
+            FROM unnest(%(ids)s::bigint[], %(added)s::int[], %(baselines)s::float8[],
+                        %(scores)s::float8[]) AS t(id, added, baseline, score)
+            WHERE s.id = t.id
+            """,
+            {
+                "start": window.start,
+                "end": window.end,
+                "now": now,
+                "ids": [s.pk for s in changed],
+                "added": [added[s.pk] for s in changed],
+                "baselines": [by_key[s.key].baseline for s in changed],
+                "scores": [by_key[s.key].score for s in changed],
+            },
+        )
     # Claim the messages with a compare-and-swap on notified_count, set-based: of two runs at
     # once only one gets a row back for a signal, so each message is made once.
     changed_ids = [s.pk for s in changed]
@@ -490,11 +573,11 @@ def run_detection(*, full: bool | None = None, today: dt.date | None = None) -> 
         if rule.kind == RuleKind.EMPLOYER_CLUSTER:
             if not touched.full and not touched.employer_ids:
                 continue
-            candidates = employer_cluster_candidates(rule, window, touched.employer_ids)
+            candidates, evidence = employer_cluster_candidates(rule, window, touched.employer_ids)
         else:
             if not touched.full and not (touched.theme_region or touched.theme_sector):
                 continue
-            candidates = theme_rise_candidates(rule, window, touched, since)
+            candidates, evidence = theme_rise_candidates(rule, window, touched, since)
         result.candidates += len(candidates)
         with transaction.atomic():
             if candidates:
@@ -504,7 +587,7 @@ def run_detection(*, full: bool | None = None, today: dt.date | None = None) -> 
                 # Sessions are saved by other transactions and keep the full guarantee.
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            opened, grown = apply_candidates(rule, window, candidates)
+            opened, grown = apply_candidates(rule, window, candidates, evidence)
         result.opened += opened
         result.grown += grown
     DetectionRun.objects.filter(pk=run.pk).update(
