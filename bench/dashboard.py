@@ -11,11 +11,16 @@ region (a fifth of everyone in AM13, Midden-Utrecht), over its municipalities an
 joining over ten years (so about a tenth joined in the last 12 months) and one in eight ended.
 The example labour-market file is loaded as well.
 
-It then requests the dashboard of the large region as its coordinator through Django's test
-client (the whole view: the regioplan's data panel, every trend, the template), `--runs` times
-after one warm-up, and prints the page's median time and its number of queries, and the same
-for the national view as an admin. The last line is
-`RESULT members=… region_ms_p50=… region_queries=… national_ms_p50=…`.
+It then computes the dashboards' figures as the nightly task does (dashboard.snapshots.
+refresh_all: every region and the national view, in Dutch) and times that, and the large
+region's figures on their own (what a page costs when nothing is stored yet, or what the
+background task costs for one region), `--runs` times. Then it requests the dashboard of the
+large region as its coordinator through Django's test client (the whole view: access, the
+stored figures, the plan of the year, the template), `--runs` times after one warm-up, and
+prints the page's median time and its number of queries, and the same for the national view
+as an admin. The last line is
+`RESULT members=… region_ms_p50=… region_queries=… national_ms_p50=… region_compute_ms_p50=…
+refresh_all_ms=… ping_ms_p50=…` (the last: /healthz through the same client, a yardstick).
 """
 
 from __future__ import annotations
@@ -117,14 +122,25 @@ def _measure(runs: int) -> dict:
     from django.test import Client
     from django.test.utils import setup_test_environment
     from django.urls import reverse
+    from django.utils import translation
 
     from core.roles import Role
+    from dashboard import snapshots
     from members.models import Member, User
     from regions.models import Region
     from tests.conftest import login
 
     setup_test_environment()
     region = Region.objects.get(code="AM13")
+    with translation.override("nl"):
+        started = time.perf_counter()
+        snapshots.refresh_all(["nl"])
+        refresh_all_ms = (time.perf_counter() - started) * 1000
+        computing = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            snapshots.refresh_region(region)
+            computing.append(time.perf_counter() - started)
     coordinator = User.objects.filter(role=Role.COORDINATOR, regions=region).first()
     admin, _ = User.objects.get_or_create(
         email="beheer@bench.example", defaults={"role": Role.ADMIN, "is_staff": True}
@@ -142,12 +158,17 @@ def _measure(runs: int) -> dict:
     )
     login(client, admin)
     national_ms, _ = _time(client, reverse("dashboard:national"), runs)
+    # The ping view through the same client, as a yardstick on a loaded machine.
+    ping_ms, _ = _time(client, reverse("healthz"), runs)
     return {
         "members": Member.objects.count(),
         "in_region": Member.objects.filter(region=region).count(),
         "region_ms": region_ms,
         "region_queries": region_queries,
         "national_ms": national_ms,
+        "ping_ms": ping_ms,
+        "region_compute_ms": statistics.median(computing) * 1000,
+        "refresh_all_ms": refresh_all_ms,
     }
 
 
@@ -180,7 +201,9 @@ def main() -> None:
         f"members: {figures['members']}, of which in AM13: {figures['in_region']}\n"
         f"RESULT members={figures['members']} region_ms_p50={figures['region_ms']:.0f} "
         f"region_queries={figures['region_queries']} "
-        f"national_ms_p50={figures['national_ms']:.0f}"
+        f"national_ms_p50={figures['national_ms']:.0f} "
+        f"region_compute_ms_p50={figures['region_compute_ms']:.0f} "
+        f"refresh_all_ms={figures['refresh_all_ms']:.0f} ping_ms_p50={figures['ping_ms']:.1f}"
     )
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.utils import formats, timezone
@@ -64,8 +65,13 @@ class TrendView:
     national_cells: list[Cell]
     national_total: int | str
     share: str  # the region's part of the national total, "" when not shown
-    chart: Chart
+    short_labels: list[str]  # the months as the chart names them
     floor: int = 0  # the chart's floor: the minimum group for a protected series, else 0
+
+    @cached_property
+    def chart(self) -> Chart:
+        """Drawn when a page asks for it (not when its drawing is stored already)."""
+        return bar_chart(self.cells, labels=self.short_labels, floor=self.floor)
 
     @property
     def values(self) -> list[int | str]:
@@ -123,7 +129,7 @@ def trend_views(
                 national_cells=national_cells,
                 national_total=national_total,
                 share="" if region_ids is None else _share(total, national_total),
-                chart=bar_chart(cells, labels=short, floor=floor if trend.protect else 0),
+                short_labels=short,
                 floor=floor if trend.protect else 0,
             )
         )

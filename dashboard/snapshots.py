@@ -30,7 +30,6 @@ from typing import Any
 
 from django.utils import timezone, translation
 
-from core.charts import bar_chart
 from core.figures import Cell, min_group_size
 from core.trends import month_starts
 from dashboard.figures import (
@@ -57,6 +56,13 @@ NATIONAL = "national"
 
 def scope_of(region: Region | None) -> str:
     return NATIONAL if region is None else f"region:{region.pk}"
+
+
+def figures_key(scope: str, taken_at: dt.datetime) -> str:
+    """The key of the page's drawn figures (the templates' `{% cache %}` fragment): one per
+    scope, language and computation, so new figures are drawn anew and never for another
+    region or language."""
+    return f"{scope}:{translation.get_language()}:{taken_at.isoformat()}"
 
 
 # --- to and from JSON ------------------------------------------------------------------------
@@ -95,7 +101,7 @@ def _trend(data: dict[str, Any], short: list[str]) -> TrendView:
         national_cells=_cells(data["national_cells"]),
         national_total=data["national_total"],
         share=data["share"],
-        chart=bar_chart(cells, labels=short, floor=data["floor"]),
+        short_labels=short,
         floor=data["floor"],
     )
 

@@ -75,6 +75,7 @@ def region(request: AuthenticatedRequest, code: str) -> HttpResponse:
         {
             "board": board,
             "region": board.region,
+            "figures_key": snapshots.figures_key(snapshots.scope_of(board.region), board.now),
             "stale": stale,
             "can_refresh": request.user.role == Role.ADMIN,
             "printing": _is_print(request),
@@ -93,6 +94,7 @@ def national(request: AuthenticatedRequest) -> HttpResponse:
         "dashboard/national.html",
         {
             "board": board,
+            "figures_key": snapshots.figures_key(snapshots.NATIONAL, board.now),
             "stale": stale,
             "can_refresh": True,
             "printing": _is_print(request),

@@ -9,6 +9,8 @@ import datetime as dt
 import io
 
 import pytest
+from django.conf import settings as settings_module
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -17,6 +19,8 @@ from dashboard.figures import national_dashboard, region_dashboard
 from dashboard.models import DashboardSnapshot
 from dashboard.views import write_national_csv, write_region_csv
 from members.models import ImportStatus, MemberImport, MemberStatus
+from plans import services as plan_services
+from plans.models import PlanAction, PlanVersion, RegionPlan
 from signals.detection import active_rules
 from signals.models import RuleKind, Signal, SignalStatus
 from tests.conftest import login
@@ -99,6 +103,35 @@ def test_stored_figures_equal_a_fresh_computation_on_a_real_history(cast):
     national, _stale = snapshots.national_board()
     fresh_national = national_dashboard(now=national.now)
     assert _csv(write_national_csv, national) == _csv(write_national_csv, fresh_national)
+
+
+def test_stored_figures_hold_the_panel_a_plan_freezes_at_that_moment(cast):
+    _history(cast)
+    plan = plan_services.plan_create(
+        user=cast.regional_official, region=cast.region, year=timezone.localdate().year
+    )
+    plan_services.plan_save_sections(
+        user=cast.regional_official, plan=plan, sections={"context": "Krapte in de zorg."}
+    )
+    plan_services.plan_transition(
+        user=cast.regional_official,
+        plan=RegionPlan.objects.get(pk=plan.pk),
+        action=PlanAction.SUBMIT,
+    )
+    version = PlanVersion.objects.get(plan=plan)
+    snapshots.refresh_region(cast.region)  # nothing changed since the plan was frozen
+    board, _stale = snapshots.region_board(cast.region)
+    assert board.panel.figures == version.panel
+    assert list(board.panel.figures) == list(region_dashboard(cast.region).panel.figures)
+    assert (board.panel.since, board.panel.until) == (version.panel_since, version.panel_until)
+    assert board.plan is not None and board.plan.pk == plan.pk  # read live beside the figures
+
+
+def test_the_command_stores_every_dashboard(cast):
+    out = io.StringIO()
+    call_command("refresh_dashboards", stdout=out)
+    assert "72 dashboards berekend" in out.getvalue()
+    assert DashboardSnapshot.objects.filter(language="en").count() == 36
 
 
 def test_the_page_shows_the_stored_figures_with_their_time(client, cast):
@@ -250,3 +283,4 @@ def test_figures_stored_under_another_minimum_group_are_not_used(cast, settings)
 def test_the_nightly_task_stores_every_dashboard_in_every_language(cast):
     assert tasks.refresh_dashboards() == 2 * 36
     assert DashboardSnapshot.objects.count() == 72
+    assert "dashboard-refresh" in settings_module.CELERY_BEAT_SCHEDULE
