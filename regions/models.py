@@ -24,6 +24,18 @@ class RegionQuerySet(models.QuerySet):
             return self.none()
         return self.filter(code=code.upper())
 
+    def with_boundary(self) -> RegionQuerySet:
+        """With the GeoJSON boundary, which the maps need and nothing else does."""
+        return self.defer(None)
+
+
+class RegionManager(models.Manager.from_queryset(RegionQuerySet)):  # type: ignore[misc]
+    """The boundary (GeoJSON, about 1 KB a region) is left out unless asked for: decoding it
+    for every region a page names cost more than the rest of the page (bench/pages.py)."""
+
+    def get_queryset(self) -> RegionQuerySet:
+        return super().get_queryset().defer("boundary")
+
 
 class Region(models.Model):
     """An arbeidsmarktregio, with its official CBS code (AM01 … AM38)."""
@@ -32,9 +44,11 @@ class Region(models.Model):
     name = models.CharField(_("naam"), max_length=100)
     boundary = models.JSONField(_("grens (GeoJSON)"), null=True, blank=True, editable=False)
 
-    objects = RegionQuerySet.as_manager()
+    objects = RegionManager()
 
     class Meta:
+        # Related lookups (member.region, user.regions) go through this manager too.
+        base_manager_name = "objects"
         ordering = ["name"]
         verbose_name = _("arbeidsmarktregio")
         verbose_name_plural = _("arbeidsmarktregio's")

@@ -30,7 +30,7 @@ def _region_map() -> dict:
             "boundary": region.boundary,
             "url": reverse("regions:detail", kwargs={"code": region.code}),
         }
-        for region in Region.objects.order_by("code")
+        for region in Region.objects.with_boundary().order_by("code")
     ]
     return build_map(regions)
 
@@ -46,7 +46,7 @@ def region_list(request: HttpRequest) -> HttpResponse:
 
 
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
-    region = get_object_or_404(Region.objects.with_code(code))
+    region = get_object_or_404(Region.objects.with_boundary().with_code(code))
     context = {
         "region": region,
         "municipalities": region.municipalities.order_by("name"),

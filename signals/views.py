@@ -471,7 +471,7 @@ def national_map(request: AuthenticatedRequest) -> HttpResponse:
             rates[region_id] = signal_counts.get(region_id, 0) * 10_000 / members
     top = max(rates.values(), default=0)
     rows, shapes = [], []
-    for region in Region.objects.order_by("code"):
+    for region in Region.objects.with_boundary().order_by("code"):
         rate = rates.get(region.pk, 0.0)
         level = 0 if rate == 0 or top == 0 else min(4, 1 + int(4 * rate / top - 1e-9))
         url = (
