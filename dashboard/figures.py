@@ -10,6 +10,9 @@ module knowing it:
 - the trends: core.registry.region_trends, one SQL aggregate per series over every region and
   the last 12 months, which gives the region's line and the national line in one query.
 
+The functions here compute a dashboard fresh from the database (seconds at a million members);
+the pages show it as stored by dashboard.snapshots, which calls them.
+
 Every count shown passes core.figures: a month's count is a part of the 12 months' total (so a
 small month is hidden with complementary suppression, like any breakdown), the national line
 likewise, the members per municipality as a breakdown of the active members.
