@@ -172,9 +172,11 @@ _DEALT_WITH = """
 # --- the two rules ----------------------------------------------------------------------------
 
 
-def _employer_rows(rule: DetectionRule, only: str) -> str:
-    """(employer_id, theme_id, session_id) of the window's sessions about an employer; theme 0
-    stands for the key over all themes."""
+def _employer_rows(rule: DetectionRule, only: str | None) -> str:
+    """(employer_id, theme_id, session_id) of the window's sessions about an employer (about
+    the employers in the parameter `only` names, if given); theme 0 stands for the key over
+    all themes."""
+    only = f"AND employer_id = ANY(%({only})s)" if only else ""
     rows = f"""
         SELECT employer_id, 0::bigint AS theme_id, id AS session_id
         FROM signals_consultationsession
@@ -201,7 +203,7 @@ def employer_cluster_candidates(
 ) -> tuple[list[Candidate], Evidence]:
     """Keys with at least N sessions in the window (`count`: those not yet dealt with under the
     same key); one grouping query."""
-    only = "AND employer_id = ANY(%(employers)s)" if employer_ids is not None else ""
+    only = "touched" if employer_ids is not None else None
     sql = f"""
         WITH dealt AS ({_DEALT_WITH})
         SELECT c.employer_id, c.theme_id, c.n, c.live, e.sector_id
@@ -219,11 +221,12 @@ def employer_cluster_candidates(
         "start": window.start,
         "end": window.end,
         "n": rule.min_count,
-        "employers": employer_ids,
+        "touched": employer_ids,
     }
     with transaction.atomic(), connection.cursor() as cursor:
-        # Room to group the window's sessions in memory rather than on disk.
+        # Room to group the window's sessions in memory rather than on disk; no JIT (see below).
         cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     candidates = [
@@ -241,13 +244,9 @@ def employer_cluster_candidates(
     evidence = Evidence(
         f"""
         SELECT {_EMPLOYER_KEY_OF_ROW} AS key, r.session_id
-        FROM ({_employer_rows(rule, "AND employer_id = ANY(%(employers)s)")}) r
+        FROM ({_employer_rows(rule, only)}) r
         """,
-        {
-            "start": window.start,
-            "end": window.end,
-            "employers": sorted({c.employer_id for c in candidates}),
-        },
+        {"start": window.start, "end": window.end, "touched": employer_ids},
     )
     return candidates, evidence
 
@@ -390,40 +389,88 @@ def theme_rise_candidates(
 def apply_candidates(
     rule: DetectionRule, window: Window, candidates: list[Candidate], evidence: Evidence
 ) -> tuple[int, int]:
-    """Open new signals, let new sessions join active ones, notify. Returns (opened, grown)."""
+    """Open new signals, let new sessions join active ones, notify. Returns (opened, grown).
+
+    One statement opens the signals and links their sessions, from one snapshot: a new signal
+    is written once, with its count, and claimed for its first message by being inserted (of
+    two runs at once only one inserts a key: the partial unique constraint); the links are the
+    keys' evidence, less the sessions dealt with under the same key and those linked already
+    (a run in steady state writes nothing)."""
     candidates = [c for c in candidates if c.count >= rule.min_count]
     if not candidates:
         return 0, 0
     now = timezone.now()
     by_key = {c.key: c for c in candidates}
     with connection.cursor() as cursor:
-        # The keys without an active signal get one. ON CONFLICT DO NOTHING: the partial unique
-        # constraint; another run may have won.
         cursor.execute(
-            """
-            INSERT INTO signals_signal
-                (rule_id, key, employer_id, theme_id, region_id, sector_id, window_start,
-                 window_end, count, baseline, score, status, action, outcome,
-                 dismiss_reason, opened_at, notified_count, updated_at)
-            SELECT %(rule)s, t.key, t.employer, t.theme, t.region, t.sector, %(start)s,
-                   %(end)s, 0, t.baseline, t.score, 'open', '', '', '', %(now)s, 0, %(now)s
-            FROM unnest(%(keys)s::text[], %(employers)s::bigint[], %(themes)s::bigint[],
-                        %(regions)s::bigint[], %(sectors)s::bigint[],
-                        %(baselines)s::float8[], %(scores)s::float8[])
-                 AS t(key, employer, theme, region, sector, baseline, score)
-            WHERE NOT EXISTS (
-                SELECT 1 FROM signals_signal s WHERE s.rule_id = %(rule)s AND s.key = t.key
-                AND s.status IN ('open', 'acknowledged', 'in_progress')
-            )
-            ORDER BY t.key
-            ON CONFLICT DO NOTHING
+            f"""
+            WITH dealt AS ({_DEALT_WITH}),
+            evidence AS MATERIALIZED (
+                SELECT r.key, r.session_id FROM ({evidence.sql}) r
+                WHERE r.key = ANY(%(all_keys)s) AND NOT EXISTS (
+                    SELECT 1 FROM dealt d WHERE d.session_id = r.session_id AND d.key = r.key
+                )
+            ),
+            candidate AS (
+                SELECT * FROM unnest(
+                    %(all_keys)s::text[], %(employers)s::bigint[], %(themes)s::bigint[],
+                    %(regions)s::bigint[], %(sectors)s::bigint[], %(baselines)s::float8[],
+                    %(scores)s::float8[]
+                ) AS t(key, employer, theme, region, sector, baseline, score)
+            ),
+            existing AS (
+                SELECT s.id, s.key, s.count, s.sector_id, s.region_id FROM signals_signal s
+                WHERE s.rule_id = %(rule)s AND s.key = ANY(%(all_keys)s)
+                  AND s.status IN ('open', 'acknowledged', 'in_progress')
+            ),
+            opened AS (
+                -- ON CONFLICT DO NOTHING: the partial unique constraint; another run won.
+                INSERT INTO signals_signal
+                    (rule_id, key, employer_id, theme_id, region_id, sector_id, window_start,
+                     window_end, count, baseline, score, status, action, outcome,
+                     dismiss_reason, opened_at, notified_count, updated_at)
+                SELECT %(rule)s, t.key, t.employer, t.theme, t.region, t.sector, %(start)s,
+                       %(end)s, COALESCE(e.n, 0), t.baseline, t.score, 'open', '', '', '',
+                       %(now)s, COALESCE(e.n, 0), %(now)s
+                FROM candidate t
+                LEFT JOIN (SELECT key, count(*) AS n FROM evidence GROUP BY key) e
+                  ON e.key = t.key
+                WHERE t.key NOT IN (SELECT key FROM existing)
+                ORDER BY t.key
+                ON CONFLICT DO NOTHING
+                RETURNING id, key, count, sector_id, region_id
+            ),
+            target AS (
+                SELECT id, key, false AS new FROM existing
+                UNION ALL
+                SELECT id, key, true AS new FROM opened
+            ),
+            added AS (
+                INSERT INTO signals_signalsession (signal_id, session_id, added_at)
+                SELECT t.id, ev.session_id, %(now)s
+                FROM evidence ev JOIN target t ON t.key = ev.key
+                WHERE t.new OR NOT EXISTS (
+                    SELECT 1 FROM signals_signalsession x
+                    WHERE x.signal_id = t.id AND x.session_id = ev.session_id
+                )
+                ON CONFLICT DO NOTHING
+                RETURNING signal_id
+            ),
+            counted AS (SELECT signal_id, count(*) AS added FROM added GROUP BY signal_id)
+            SELECT o.id, o.key, true, 0, o.count, o.sector_id, o.region_id FROM opened o
+            UNION ALL
+            SELECT x.id, x.key, false, c.added, x.count, x.sector_id, x.region_id
+            FROM existing x JOIN counted c ON c.signal_id = x.id
             """,
             {
+                **evidence.params,
                 "rule": rule.pk,
                 "start": window.start,
                 "end": window.end,
                 "now": now,
-                "keys": list(by_key),
+                "all_keys": list(by_key),
+                "keys": [c.key for c in candidates if not c.partial],
+                "partial_keys": [c.key for c in candidates if c.partial],
                 "employers": [c.employer_id for c in candidates],
                 "themes": [c.theme_id for c in candidates],
                 "regions": [c.region_id for c in candidates],
@@ -432,97 +479,66 @@ def apply_candidates(
                 "scores": [c.score for c in candidates],
             },
         )
-        # The sessions join in the database: the keys' evidence, less the sessions dealt with
-        # under the same key and those linked already (the steady state writes nothing).
-        cursor.execute(
-            f"""
-            WITH dealt AS ({_DEALT_WITH}),
-            target AS (
-                SELECT s.id, s.key FROM signals_signal s
-                WHERE s.rule_id = %(rule)s AND s.key = ANY(%(all_keys)s)
-                  AND s.status IN ('open', 'acknowledged', 'in_progress')
-            ),
-            added AS (
-                INSERT INTO signals_signalsession (signal_id, session_id, added_at)
-                SELECT t.id, r.session_id, %(now)s
-                FROM ({evidence.sql}) r JOIN target t ON t.key = r.key
-                WHERE NOT EXISTS (
-                    SELECT 1 FROM dealt d WHERE d.session_id = r.session_id AND d.key = r.key
-                ) AND NOT EXISTS (
-                    SELECT 1 FROM signals_signalsession x
-                    WHERE x.signal_id = t.id AND x.session_id = r.session_id
-                )
-                ON CONFLICT DO NOTHING
-                RETURNING signal_id
-            )
-            SELECT t.id, t.key, a.added, s.count, s.sector_id, s.region_id
-            FROM (SELECT signal_id, count(*) AS added FROM added GROUP BY signal_id) a
-            JOIN target t ON t.id = a.signal_id
-            JOIN signals_signal s ON s.id = a.signal_id
-            """,
-            {
-                **evidence.params,
-                "rule": rule.pk,
-                "now": now,
-                "all_keys": list(by_key),
-                "keys": [c.key for c in candidates if not c.partial],
-                "partial_keys": [k for k in evidence.params.get("partial_keys", []) if k in by_key],
-            },
-        )
         rows = cursor.fetchall()
-    added = {pk: n for pk, _, n, *_ in rows}
+    # A new signal without sessions (its count fell short in the evidence) is not announced.
+    new = [
+        Signal(pk=pk, key=key, count=count, sector_id=sector_id, region_id=region_id)
+        for pk, key, is_new, _, count, sector_id, region_id in rows
+        if is_new and count > 0
+    ]
+    added = {pk: n for pk, _, is_new, n, *_ in rows if not is_new}
     changed = [
         Signal(pk=pk, key=key, count=count + n, sector_id=sector_id, region_id=region_id)
-        for pk, key, n, count, sector_id, region_id in rows
+        for pk, key, is_new, n, count, sector_id, region_id in rows
+        if not is_new
     ]
-    if not changed:
-        return 0, 0
-    with connection.cursor() as cursor:
-        # One UPDATE … FROM unnest(): Django's bulk_update builds a CASE per row.
-        cursor.execute(
-            """
-            UPDATE signals_signal AS s
-            SET count = s.count + t.added, window_start = %(start)s,
-                window_end = %(end)s, baseline = t.baseline, score = t.score,
-                updated_at = %(now)s
-            FROM unnest(%(ids)s::bigint[], %(added)s::int[], %(baselines)s::float8[],
-                        %(scores)s::float8[]) AS t(id, added, baseline, score)
-            WHERE s.id = t.id
-            """,
-            {
-                "start": window.start,
-                "end": window.end,
-                "now": now,
-                "ids": [s.pk for s in changed],
-                "added": [added[s.pk] for s in changed],
-                "baselines": [by_key[s.key].baseline for s in changed],
-                "scores": [by_key[s.key].score for s in changed],
-            },
-        )
-    # Claim the messages with a compare-and-swap on notified_count, set-based: of two runs at
-    # once only one gets a row back for a signal, so each message is made once.
-    changed_ids = [s.pk for s in changed]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE signals_signal SET notified_count = count
-            WHERE id = ANY(%(ids)s) AND notified_count = 0 RETURNING id
-            """,
-            {"ids": changed_ids},
-        )
-        new_ids = {row[0] for row in cursor.fetchall()}
-        cursor.execute(
-            """
-            UPDATE signals_signal SET notified_count = count
-            WHERE id = ANY(%(ids)s) AND notified_count > 0
-              AND count >= notified_count + %(step)s
-            RETURNING id
-            """,
-            {"ids": [i for i in changed_ids if i not in new_ids], "step": rule.notify_step},
-        )
-        grown_ids = {row[0] for row in cursor.fetchall()}
-    new = [s for s in changed if s.pk in new_ids]
-    grown = [s for s in changed if s.pk in grown_ids]
+    grown: list[Signal] = []
+    if changed:
+        with connection.cursor() as cursor:
+            # One UPDATE … FROM unnest(): Django's bulk_update builds a CASE per row.
+            cursor.execute(
+                """
+                UPDATE signals_signal AS s
+                SET count = s.count + t.added, window_start = %(start)s,
+                    window_end = %(end)s, baseline = t.baseline, score = t.score,
+                    updated_at = %(now)s
+                FROM unnest(%(ids)s::bigint[], %(added)s::int[], %(baselines)s::float8[],
+                            %(scores)s::float8[]) AS t(id, added, baseline, score)
+                WHERE s.id = t.id
+                """,
+                {
+                    "start": window.start,
+                    "end": window.end,
+                    "now": now,
+                    "ids": [s.pk for s in changed],
+                    "added": [added[s.pk] for s in changed],
+                    "baselines": [by_key[s.key].baseline for s in changed],
+                    "scores": [by_key[s.key].score for s in changed],
+                },
+            )
+            # Claim the messages with a compare-and-swap on notified_count, set-based: of two
+            # runs at once only one gets a row back for a signal, so each message is made once.
+            changed_ids = [s.pk for s in changed]
+            cursor.execute(
+                """
+                UPDATE signals_signal SET notified_count = count
+                WHERE id = ANY(%(ids)s) AND notified_count = 0 RETURNING id
+                """,
+                {"ids": changed_ids},
+            )
+            new_ids = {row[0] for row in cursor.fetchall()}
+            cursor.execute(
+                """
+                UPDATE signals_signal SET notified_count = count
+                WHERE id = ANY(%(ids)s) AND notified_count > 0
+                  AND count >= notified_count + %(step)s
+                RETURNING id
+                """,
+                {"ids": [i for i in changed_ids if i not in new_ids], "step": rule.notify_step},
+            )
+            grown_ids = {row[0] for row in cursor.fetchall()}
+        new += [s for s in changed if s.pk in new_ids]
+        grown = [s for s in changed if s.pk in grown_ids]
     notify(signals=new, kind=NotificationKind.NEW)
     notify(signals=grown, kind=NotificationKind.GROWN)
     return len(new), len(grown)
@@ -584,9 +600,14 @@ def run_detection(*, full: bool | None = None, today: dt.date | None = None) -> 
                 # A run only recomputes from the sessions, so it need not wait for its WAL to
                 # reach the disk: a database crash in the moment after the commit can lose this
                 # run's signals and inbox rows, and the next run (15 minutes on) recreates them.
-                # Sessions are saved by other transactions and keep the full guarantee.
+                # Sessions are saved by other transactions and keep the full guarantee. The
+                # work_mem: room to hash the keys' evidence in memory rather than on disk. No
+                # JIT: the planner's estimate of the joins over the evidence is high enough to
+                # compile them, which took seconds (measured) for a statement of 100 ms.
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                    cursor.execute("SET LOCAL work_mem = '64MB'")
+                    cursor.execute("SET LOCAL jit = off")
             opened, grown = apply_candidates(rule, window, candidates, evidence)
         result.opened += opened
         result.grown += grown
