@@ -161,6 +161,8 @@ def test_the_page_shows_the_stored_figures_with_their_time(client, cast):
 def test_one_regions_stored_figures_never_show_for_another_region_or_without_access(client, cast):
     _members(cast, 23, months_back=2)  # AM13 only
     snapshots.refresh_all(["nl"])
+    login(client, cast.coordinator)  # AM13's page drawn (and its drawing kept)
+    assert "Dashboard Midden-Utrecht" in client.get("/dashboard/AM13/").content.decode()
     # Another region's coordinator: the AM13 page and CSV are 404, stored figures or not.
     login(client, cast.other_coordinator)
     for name in ("dashboard:region", "dashboard:region_csv"):
@@ -169,6 +171,7 @@ def test_one_regions_stored_figures_never_show_for_another_region_or_without_acc
     response = client.get(reverse("dashboard:region", kwargs={"code": "AM18"}))
     board = response.context["board"]
     assert board.region.code == "AM18"
+    assert "Midden-Utrecht" not in response.content.decode()
     joined = next(t for t in board.trends if t.key == "members.joined")
     assert joined.cells[9].count == 0 and joined.national_cells[9].count == 23
     assert board.panel == region_dashboard(region("AM18"), now=board.now).panel
