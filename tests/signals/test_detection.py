@@ -250,3 +250,50 @@ def test_a_new_session_joins_an_open_theme_rise_in_an_incremental_run(cast):
     assert signal.count == 6
     assert newest in signal.sessions.all()
     assert _regional_rises(cast).count() == 1
+
+
+def _detected() -> dict[tuple[str, str], tuple[int, list[int]]]:
+    return {
+        (signal.rule.kind, signal.key): (
+            signal.count,
+            sorted(signal.sessions.values_list("pk", flat=True)),
+        )
+        for signal in Signal.objects.active().select_related("rule")
+    }
+
+
+def test_incremental_runs_over_a_history_find_what_one_full_run_finds(cast):
+    """A month of sessions logged in four batches, with an incremental run after each (the
+    first run of the day is full), against one full run over the same sessions afterwards:
+    the same signals, counts and sessions, for both rules and both dimensions."""
+    employers = [EmployerFactory(sector=cast.sector) for _ in range(3)]
+    themes = [theme("Ontslag"), theme("Werkdruk"), theme("Faillissement")]
+    grown = set()
+    for batch in range(4):
+        for i in range(5):
+            log_session(
+                cast,
+                employer=employers[(batch + i) % 3] if i % 4 else None,
+                themes=[themes[i % 3]] if i % 2 else themes[: 1 + batch % 3],
+                days_ago=(batch * 7 + i) % 25,
+                consultant=cast.other_consultant if i == 3 else None,
+                union_house=cast.other_union_house if i == 3 else None,
+            )
+        before = _detected()
+        result = run_detection()
+        assert result.full == (batch == 0)
+        grown |= {
+            key
+            for key, (count, _) in _detected().items()
+            if key in before and count > before[key][0]
+        }
+    incremental = _detected()
+    Signal.objects.all().delete()
+    run_detection(full=True)
+    assert _detected() == incremental
+    kinds = {kind for kind, _ in incremental}
+    assert kinds == {RuleKind.EMPLOYER_CLUSTER, RuleKind.THEME_RISE}
+    keys = {key for _, key in incremental}
+    assert any(":region:" in key for key in keys) and any(":sector:" in key for key in keys)
+    assert any(":theme:" in key and key.startswith("employer:") for key in keys)
+    assert grown, "some signal grew in a later incremental run"
