@@ -142,15 +142,23 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--keep-file", action="store_true")
+    parser.add_argument(
+        "--file", help="a file made earlier with --keep-file and the same --rows (not removed)"
+    )
     args = parser.parse_args()
+    print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     for name in ["Handel", "Bouw en Infra", "Zorg en Welzijn", "Vervoer", "Metaal en Techniek"]:
         Sector.objects.get_or_create(name=name)
     clean()
-    handle, path = tempfile.mkstemp(suffix=".csv", prefix="bench-leden-")
-    os.close(handle)
+    if args.file:
+        path = args.file
+    else:
+        handle, path = tempfile.mkstemp(suffix=".csv", prefix="bench-leden-")
+        os.close(handle)
     try:
         started = time.perf_counter()
-        generate(path, args.rows)
+        if not args.file:
+            generate(path, args.rows)
         size_mb = os.path.getsize(path) / 1e6
         print(
             f"generated {args.rows} rows ({size_mb:.0f} MB) in {time.perf_counter() - started:.1f} s"
@@ -177,6 +185,7 @@ def main() -> None:
         )
         peak_mb = max(peak_mb, helper_mb)
         assert Member.objects.filter(member_number__gte=str(FIRST)).count() == args.rows
+        print("load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         print(
             f"RESULT rows={args.rows} import_s={import_s:.1f} reimport_s={reimport_s:.1f} "
             f"reimport_written={written} copy_s={copy_s:.1f} ratio_to_copy={import_s / copy_s:.1f} "
@@ -184,7 +193,7 @@ def main() -> None:
         )
     finally:
         clean()
-        if not args.keep_file:
+        if not args.keep_file and not args.file:
             os.remove(path)
 
 

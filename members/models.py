@@ -334,6 +334,10 @@ class Member(models.Model):
     )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    # Set by the import (members/importing/): a hash of the file row it last wrote, valid while
+    # updated_at equals import_hash_at, so a re-import can skip rows that did not change.
+    import_hash = models.BigIntegerField(_("importcontrole"), null=True, editable=False)
+    import_hash_at = models.DateTimeField(_("importcontrole van"), null=True, editable=False)
 
     objects = MemberQuerySet.as_manager()
 

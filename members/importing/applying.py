@@ -66,7 +66,8 @@ def count_changes(member_import: MemberImport) -> None:
         cursor.execute(
             f"SELECT count(*) FILTER (WHERE m.id IS NULL), "
             f"count(*) FILTER (WHERE m.id IS NOT NULL AND {changed}) "
-            f"FROM {name} s LEFT JOIN members_member m ON m.member_number = s.member_number"
+            f"FROM {name} s LEFT JOIN members_member m ON m.member_number = s.member_number "
+            "WHERE s.unchanged IS NULL"
         )
         member_import.to_create, member_import.to_update = cursor.fetchone()
         member_import.to_end = 0
@@ -129,15 +130,20 @@ def apply_import(member_import: MemberImport) -> MemberImport:
         if targets:
             assignments = ", ".join(f"{column} = {expression}" for column, expression in targets)
             cursor.execute(
-                f"UPDATE members_member m SET {assignments}, updated_at = %s FROM {name} s "
-                f"WHERE m.member_number = s.member_number AND {_changed_condition(targets)}",
-                [now],
+                f"UPDATE members_member m SET {assignments}, updated_at = %s, "
+                f"import_hash = s.row_hash, import_hash_at = %s FROM {name} s "
+                "WHERE m.member_number = s.member_number AND s.unchanged IS NULL "
+                f"AND {_changed_condition(targets)}",
+                [now, now],
             )
             updated = cursor.rowcount
         bulk = _bulk_load(cursor, member_import.to_create)
         with _secondary_indexes_set_aside(cursor) if bulk else contextlib.nullcontext():
-            cursor.execute(_insert_sql(name, set(member_import.columns), bulk=bulk), [now, now])
+            cursor.execute(
+                _insert_sql(name, set(member_import.columns), bulk=bulk), [now, now, now]
+            )
             created = cursor.rowcount
+        _store_row_hashes(cursor, name, member_import.rows_valid - created - updated)
         ended = 0
         if member_import.mode == ImportMode.SNAPSHOT:
             cursor.execute(
@@ -159,6 +165,22 @@ def apply_import(member_import: MemberImport) -> MemberImport:
     drop_staging(member_import)
     delete_upload(member_import)
     return member_import
+
+
+def _store_row_hashes(cursor: CursorWrapper, name: str, unchanged: int) -> None:
+    """Rows that were checked and found unchanged keep their member as it is (updated_at stays),
+    but the member gets the row's hash when it had another, so that the next import of the
+    same row skips its check. Not a change of the member: only the first import of a file
+    after this came in (or after a rule or reference data changed) writes these."""
+    cursor.execute(f"SELECT count(*) FROM {name} WHERE unchanged")
+    if unchanged <= cursor.fetchone()[0]:  # every unchanged row was found by its hash
+        return
+    cursor.execute(
+        f"UPDATE members_member m SET import_hash = s.row_hash, import_hash_at = m.updated_at "
+        f"FROM {name} s WHERE m.member_number = s.member_number AND s.unchanged IS NULL "
+        "AND (m.import_hash IS DISTINCT FROM s.row_hash "
+        "OR m.import_hash_at IS DISTINCT FROM m.updated_at)"
+    )
 
 
 def _bulk_load(cursor: CursorWrapper, to_create: int) -> bool:
@@ -271,9 +293,11 @@ def _insert_sql(name: str, fields: set[str], bulk: bool = False) -> str:
         "%s",
         "%s",
     ]
+    columns += ["import_hash", "import_hash_at"]
+    values += ["s.row_hash", "%s"]
     return (
         f"INSERT INTO members_member ({', '.join(columns)}) SELECT {', '.join(values)} "
-        f"FROM {name} s WHERE NOT EXISTS "
+        f"FROM {name} s WHERE s.unchanged IS NULL AND NOT EXISTS "
         "(SELECT 1 FROM members_member m WHERE m.member_number = s.member_number)"
         + ("" if bulk else " ON CONFLICT (member_number) DO NOTHING")
     )

@@ -85,6 +85,11 @@ STAGING_COLUMNS = [
     ("employer_key", "text"),
     ("status", "varchar(10)"),
     ("member_since", "date"),
+    # The row's hash (RowChecker.row_hashes), stored on the member when the import writes it.
+    ("row_hash", "bigint"),
+    # True for a row found unchanged by its hash: only its line and member number are staged
+    # (for the duplicate check and a snapshot's endings); it is not checked and not written.
+    ("unchanged", "boolean"),
 ]
 STAGING_INDEX = {name: index for index, (name, _) in enumerate(STAGING_COLUMNS)}
 TEXT_FIELDS = [

@@ -21,7 +21,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 
-from members.importing.checking import RowChecker, erased_hash
+from members.importing.checking import RowChecker, erased_hash, known_row_hashes
 from members.importing.format import STAGING_COLUMNS, ImportCancelled
 from members.importing.reading import Table
 from members.models import MemberImport, MemberImportError
@@ -164,7 +164,8 @@ def copy_checked_rows(
     name = staging_table(member_import)
     errors = ErrorWriter(member_import)
     counts = Counts()
-    erased = checker.lookups.erased
+    # The hashes of rows earlier imports wrote: a row among them is not checked again.
+    checker.known = known_row_hashes(checker.employer)
     # CSV, because Python's csv writer formats a batch in C; unquoted empty is NULL.
     copy_sql = f"COPY {name} ({', '.join(column for column, _ in STAGING_COLUMNS)}) FROM STDIN (FORMAT csv)"
     batches = _batches(table.rows)
@@ -179,19 +180,7 @@ def copy_checked_rows(
             with raw.copy(copy_sql) as copy:
                 for lines, rows in batches:
                     counts.total += len(rows)
-                    staged, rejected = checker.check_batch(lines, rows)
-                    for line, row_errors in rejected:
-                        errors.add(line, row_errors)
-                    if erased:
-                        kept = [row for row in staged if erased_hash(row[1]) not in erased]
-                        counts.skipped += len(staged) - len(kept)
-                        staged = kept
-                    buffer = io.StringIO()
-                    csv.writer(buffer, quoting=csv.QUOTE_NOTNULL, lineterminator="\n").writerows(
-                        staged
-                    )
-                    copy.write(buffer.getvalue())
-                    counts.valid += len(staged)
+                    copy.write(_staged_text(checker, lines, rows, errors, counts))
                     if counts.total >= progress_at:
                         finished = False
                         break
@@ -200,6 +189,47 @@ def copy_checked_rows(
                 progress(counts.total)
     counts.rejected = errors.lines
     return counts
+
+
+UNCHANGED_TAIL = "," * (len(STAGING_COLUMNS) - 2) + "t\n"  # NULLs, then unchanged = true
+
+
+def _staged_text(
+    checker: RowChecker,
+    lines: list[int],
+    rows: list[list[str]],
+    errors: ErrorWriter,
+    counts: Counts,
+) -> str:
+    """One batch as COPY text. A row an earlier import wrote as it is (RowChecker.unchanged)
+    is staged with its line and member number only; the others are checked."""
+    hashes = checker.row_hashes(rows)
+    same = checker.unchanged(rows, hashes)
+    number_at = checker.number_position
+    # The number passed the check when the hash was stored: digits only, no quoting needed.
+    numbers = [(lines[position], rows[position][number_at].strip()) for position in same]
+    if same:
+        found = set(same)
+        rest = [position for position in range(len(rows)) if position not in found]
+        lines = [lines[position] for position in rest]
+        rows = [rows[position] for position in rest]
+        hashes = [hashes[position] for position in rest]
+    staged, rejected = checker.check_batch(lines, rows, hashes) if rows else ([], [])
+    for line, row_errors in rejected:
+        errors.add(line, row_errors)
+    erased = checker.lookups.erased
+    if erased:
+        kept = [row for row in staged if erased_hash(row[1]) not in erased]
+        kept_numbers = [
+            (line, number) for line, number in numbers if erased_hash(number) not in erased
+        ]
+        counts.skipped += len(staged) - len(kept) + len(numbers) - len(kept_numbers)
+        staged, numbers = kept, kept_numbers
+    counts.valid += len(staged) + len(numbers)
+    buffer = io.StringIO()
+    csv.writer(buffer, quoting=csv.QUOTE_NOTNULL, lineterminator="\n").writerows(staged)
+    buffer.write("".join(f"{line},{number}{UNCHANGED_TAIL}" for line, number in numbers))
+    return buffer.getvalue()
 
 
 def store_new_employers(member_import: MemberImport, new: dict[str, tuple[str, str]]) -> None:
