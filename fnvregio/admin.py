@@ -30,6 +30,9 @@ def _unusable_query(query) -> bool:
 class PortalAdminSite(admin.AdminSite):
     site_header = "FNV Regio beheer"
     site_title = "FNV Regio beheer"
+    # The sidebar lists every model on every admin page: building it (two URLs a model) cost
+    # more than the member list's own query. The index page lists them; breadcrumbs lead back.
+    enable_nav_sidebar = False
 
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)

@@ -22,7 +22,7 @@ class _LoadsTotpFlag:
             user = model._default_manager.annotate(has_totp=Exists(totp)).get(pk=user_id)
         except model.DoesNotExist:
             return None
-        return user if self.user_can_authenticate(user) else None  # type: ignore[attr-defined]
+        return user if self.user_can_authenticate(user) else None
 
 
 class ModelBackend(_LoadsTotpFlag, backends.ModelBackend):

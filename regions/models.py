@@ -29,12 +29,15 @@ class RegionQuerySet(models.QuerySet):
         return self.defer(None)
 
 
-class RegionManager(models.Manager.from_queryset(RegionQuerySet)):  # type: ignore[misc]
+_RegionManagerBase = models.Manager.from_queryset(RegionQuerySet)
+
+
+class RegionManager(_RegionManagerBase):
     """The boundary (GeoJSON, about 1 KB a region) is left out unless asked for: decoding it
     for every region a page names cost more than the rest of the page (bench/pages.py)."""
 
     def get_queryset(self) -> RegionQuerySet:
-        return super().get_queryset().defer("boundary")
+        return RegionQuerySet(self.model, using=self._db).defer("boundary")
 
 
 class Region(models.Model):

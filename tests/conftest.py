@@ -35,6 +35,14 @@ def login(client, user) -> None:
     session.save()
 
 
+def session_queries() -> int:
+    """Queries a request spends reading its session: none from Redis (cached_db, production
+    and CI), one from the database when the tests run without REDIS_URL."""
+    from django.conf import settings
+
+    return int(settings.SESSION_ENGINE == "django.contrib.sessions.backends.db")
+
+
 def ensure_reference_data() -> None:
     """Transactional tests flush the database, data migrations included: load it again (the
     regions' reference data, and the signals' themes and detection rules)."""

@@ -12,11 +12,10 @@ on purpose, raise the pin here and say why.
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from core.roles import Role
-from tests.conftest import login
+from tests.conftest import login, session_queries
 
 # (role or None for anonymous, url name, kwargs, queries)
 PAGES: list[tuple[str | None, str, dict, int]] = [
@@ -55,8 +54,7 @@ def test_main_page_query_count(
 ):
     if role is not None:
         login(client, cast.by_role()[role])
-        if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
-            queries += 1  # no Redis: the session is read from the database
+        queries += session_queries()
     url = reverse(name, kwargs=kwargs)
     first = client.get(url)  # warm: per-process caches filled, as on a busy server
     assert first.status_code == 200, (url, first.status_code, first.get("Location"))
