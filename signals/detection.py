@@ -92,6 +92,24 @@ def poisson_sf(k: int, lam: float) -> float:
     return max(0.0, 1.0 - cdf)
 
 
+ONE_DAY = dt.timedelta(days=1)
+
+
+def _whole_weeks(
+    first: dt.date, last: dt.date
+) -> tuple[tuple[dt.date, dt.date], list[tuple[dt.date, dt.date]]]:
+    """Split the days first..last into the Mondays of the whole weeks inside them (as a range
+    of Mondays) and the two runs of days outside those weeks. An empty range is (d, d - 1)."""
+    monday = first + dt.timedelta(days=-first.weekday() % 7)
+    sunday = last - dt.timedelta(days=(last.weekday() + 1) % 7)
+    if monday + dt.timedelta(days=6) > sunday:
+        return (first, first - ONE_DAY), [(first, last), (first, first - ONE_DAY)]
+    return (monday, sunday - dt.timedelta(days=6)), [
+        (first, monday - ONE_DAY),
+        (sunday + ONE_DAY, last),
+    ]
+
+
 @dataclass(frozen=True)
 class Window:
     start: dt.date  # first day, inclusive
@@ -287,20 +305,38 @@ def theme_rise_candidates(
     touched: Touched | None = None,
     since: dt.datetime | None = None,
 ) -> tuple[list[Candidate], Evidence]:
+    # Whole weeks from the week counts, the days at the edges of the window and the baseline
+    # from the day counts: a fifth of the rows of summing a year of days.
+    weeks, days = [], []
+    for first, last in (
+        (window.baseline_start, window.start - ONE_DAY),
+        (window.start, window.end),
+    ):
+        week, edges = _whole_weeks(first, last)
+        weeks.append(week)
+        days.extend(edges)
     sql = """
         SELECT theme_id, region_id, sector_id,
-               COALESCE(SUM(count) FILTER (WHERE day >= %(start)s), 0) AS recent,
-               COALESCE(SUM(count) FILTER (WHERE day < %(start)s), 0) AS base
-        FROM signals_themedaycount
-        WHERE day BETWEEN %(baseline_start)s AND %(end)s
+               COALESCE(SUM(count) FILTER (WHERE recent), 0) AS recent,
+               COALESCE(SUM(count) FILTER (WHERE NOT recent), 0) AS base
+        FROM (
+            SELECT theme_id, region_id, sector_id, count, week >= %(start)s AS recent
+            FROM signals_themeweekcount
+            WHERE week BETWEEN %(w0)s AND %(w1)s OR week BETWEEN %(w2)s AND %(w3)s
+            UNION ALL
+            SELECT theme_id, region_id, sector_id, count, day >= %(start)s AS recent
+            FROM signals_themedaycount
+            WHERE day BETWEEN %(d0)s AND %(d1)s OR day BETWEEN %(d2)s AND %(d3)s
+               OR day BETWEEN %(d4)s AND %(d5)s OR day BETWEEN %(d6)s AND %(d7)s
+        ) counts
         GROUP BY theme_id, region_id, sector_id
-        HAVING COALESCE(SUM(count) FILTER (WHERE day >= %(start)s), 0) >= %(n)s
+        HAVING COALESCE(SUM(count) FILTER (WHERE recent), 0) >= %(n)s
     """
     params = {
         "start": window.start,
-        "end": window.end,
-        "baseline_start": window.baseline_start,
         "n": rule.min_count,
+        **{f"w{i}": d for i, d in enumerate(day for week in weeks for day in week)},
+        **{f"d{i}": d for i, d in enumerate(day for edge in days for day in edge)},
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -38,6 +38,7 @@ from signals.models.signals import (
     SignalSession,
     SignalStatus,
     ThemeDayCount,
+    ThemeWeekCount,
 )
 
 __all__ = [
@@ -67,5 +68,6 @@ __all__ = [
     "SignalStatus",
     "Theme",
     "ThemeDayCount",
+    "ThemeWeekCount",
     "ThemeGroup",
 ]

@@ -343,3 +343,37 @@ class ThemeDayCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.theme_id} {self.count}"
+
+
+class ThemeWeekCount(models.Model):
+    """The day counts summed per week (Monday to Sunday), kept by a trigger on ThemeDayCount
+    (migration 0009), so that every writer of day counts, old code included, keeps them. The
+    theme-rise rule reads a window's whole weeks here and only its edge days per day."""
+
+    week = models.DateField()  # its Monday
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey(
+        "regions.Region", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    sector = models.ForeignKey(
+        "members.Sector", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("telling per thema en week")
+        verbose_name_plural = _("tellingen per thema en week")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(region__isnull=True) ^ Q(sector__isnull=True),
+                name="theme_week_count_one_dimension",
+            ),
+            models.UniqueConstraint(
+                fields=["week", "theme", "region", "sector"],
+                nulls_distinct=False,
+                name="theme_week_count_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.theme_id} {self.count}"

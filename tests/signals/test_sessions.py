@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from members.models import Employer
-from signals.models import Consent, ConsultationSession, Place, ThemeDayCount
+from signals import services
+from signals.models import (
+    Consent,
+    ConsultationSession,
+    Place,
+    SessionKind,
+    ThemeDayCount,
+    ThemeWeekCount,
+)
 from tests.factories import EmployerFactory, MemberFactory
 from tests.signals.helpers import log_session, theme
 
@@ -182,3 +190,48 @@ def test_a_correction_naming_a_merged_employer_files_the_session_under_the_one_i
     )
     session.refresh_from_db()
     assert session.employer == target and session.sector == cast.sector
+
+
+def _by_week(rows) -> dict[tuple, int]:
+    weeks: dict[tuple, int] = {}
+    for day, theme_id, region_id, sector_id, count in rows:
+        key = (day - dt.timedelta(days=day.weekday()), theme_id, region_id, sector_id)
+        weeks[key] = weeks.get(key, 0) + count
+    return {key: count for key, count in weeks.items() if count}
+
+
+def test_the_week_counts_follow_the_day_counts_through_logging_correcting_and_deleting(cast):
+    """The trigger on the day counts keeps the week counts (the theme-rise rule reads both)."""
+    fields = ("day", "theme_id", "region_id", "sector_id", "count")
+    employer = EmployerFactory(sector=cast.sector)
+    sessions = [
+        log_session(cast, employer=employer if i % 2 else None, days_ago=i * 3, themes=[theme()])
+        for i in range(6)
+    ]
+    moved = sessions[1]
+    services.session_update(
+        session=moved,
+        by=cast.consultant,
+        details=services.SessionDetails(
+            at=moved.at - dt.timedelta(days=9),  # into another week, with another theme
+            place=Place.UNION_HOUSE,
+            union_house=cast.consultant.union_houses.first(),
+            kind=SessionKind.WORK_INCOME,
+            member=None,
+            employer=employer,
+            sector=None,
+            themes=[theme("Werkdruk")],
+        ),
+    )
+    ThemeDayCount.objects.filter(day=sessions[4].day).delete()
+    days = _by_week(ThemeDayCount.objects.values_list(*fields))
+    weeks = {
+        (week, theme_id, region_id, sector_id): count
+        for week, theme_id, region_id, sector_id, count in ThemeWeekCount.objects.values_list(
+            "week", "theme_id", "region_id", "sector_id", "count"
+        )
+        if count
+    }
+    assert weeks == days
+    assert any(sector_id == cast.sector.pk for _, _, _, sector_id in weeks)
+    assert len({week for week, *_ in weeks}) >= 3
