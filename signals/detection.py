@@ -153,6 +153,16 @@ class Touched:
         return self.employer_ids is None
 
 
+@dataclass(frozen=True)
+class Announced:
+    """A signal to announce: what routing and an inbox entry need (notifications.Routed)."""
+
+    pk: int
+    sector_id: int | None
+    region_id: int | None
+    count: int
+
+
 @dataclass
 class RunResult:
     full: bool
@@ -350,6 +360,10 @@ def theme_rise_candidates(
             if sector_id is not None and (theme_id, sector_id) not in touched.theme_sector:
                 continue
         expected = (base + 1) * scale
+        if recent <= expected and rule.p_value <= 0.5:
+            # P(X ≥ k) ≥ 1/2 for k ≤ λ (a Poisson median is at least λ − ln 2): no rise, and
+            # no sum of up to k terms for each of the hundreds of keys at their usual level.
+            continue
         p = poisson_sf(int(recent), expected)
         if p >= rule.p_value:
             continue
@@ -441,12 +455,6 @@ def apply_candidates(
         cursor.execute(
             f"""
             WITH dealt AS ({_DEALT_WITH}),
-            evidence AS MATERIALIZED (
-                SELECT r.key, r.session_id FROM ({evidence.sql}) r
-                WHERE r.key = ANY(%(all_keys)s) AND NOT EXISTS (
-                    SELECT 1 FROM dealt d WHERE d.session_id = r.session_id AND d.key = r.key
-                )
-            ),
             candidate AS (
                 SELECT * FROM unnest(
                     %(all_keys)s::text[], %(employers)s::bigint[], %(themes)s::bigint[],
@@ -454,9 +462,15 @@ def apply_candidates(
                     %(scores)s::float8[]
                 ) AS t(key, employer, theme, region, sector, baseline, score)
             ),
+            evidence AS MATERIALIZED (
+                SELECT r.key, r.session_id FROM ({evidence.sql}) r
+                WHERE r.key IN (SELECT key FROM candidate) AND NOT EXISTS (
+                    SELECT 1 FROM dealt d WHERE d.session_id = r.session_id AND d.key = r.key
+                )
+            ),
             existing AS (
                 SELECT s.id, s.key, s.count, s.sector_id, s.region_id FROM signals_signal s
-                WHERE s.rule_id = %(rule)s AND s.key = ANY(%(all_keys)s)
+                WHERE s.rule_id = %(rule)s AND s.key IN (SELECT key FROM candidate)
                   AND s.status IN ('open', 'acknowledged', 'in_progress')
             ),
             opened AS (
@@ -518,17 +532,18 @@ def apply_candidates(
         rows = cursor.fetchall()
     # A new signal without sessions (its count fell short in the evidence) is not announced.
     new = [
-        Signal(pk=pk, key=key, count=count, sector_id=sector_id, region_id=region_id)
-        for pk, key, is_new, _, count, sector_id, region_id in rows
+        Announced(pk, sector_id, region_id, count)
+        for pk, _, is_new, _, count, sector_id, region_id in rows
         if is_new and count > 0
     ]
     added = {pk: n for pk, _, is_new, n, *_ in rows if not is_new}
+    keys = {pk: key for pk, key, *_ in rows}
     changed = [
-        Signal(pk=pk, key=key, count=count + n, sector_id=sector_id, region_id=region_id)
-        for pk, key, is_new, n, count, sector_id, region_id in rows
+        Announced(pk, sector_id, region_id, count + n)
+        for pk, _, is_new, n, count, sector_id, region_id in rows
         if not is_new
     ]
-    grown: list[Signal] = []
+    grown: list[Announced] = []
     if changed:
         with connection.cursor() as cursor:
             # One UPDATE … FROM unnest(): Django's bulk_update builds a CASE per row.
@@ -548,8 +563,8 @@ def apply_candidates(
                     "now": now,
                     "ids": [s.pk for s in changed],
                     "added": [added[s.pk] for s in changed],
-                    "baselines": [by_key[s.key].baseline for s in changed],
-                    "scores": [by_key[s.key].score for s in changed],
+                    "baselines": [by_key[keys[s.pk]].baseline for s in changed],
+                    "scores": [by_key[keys[s.pk]].score for s in changed],
                 },
             )
             # Claim the messages with a compare-and-swap on notified_count, set-based: of two

@@ -10,6 +10,8 @@ claimed per notification row with a conditional UPDATE before sending: safe to r
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Protocol
 
 from celery import shared_task
 from django.conf import settings
@@ -31,6 +33,20 @@ from signals.models import (
 # --- routing ----------------------------------------------------------------------------------
 
 
+class Routed(Protocol):
+    """What routing and an inbox entry need of a signal: a Signal, or the few fields a
+    detection run has of the thousands it opens at once (models are slow to build)."""
+
+    @property
+    def pk(self) -> int: ...
+    @property
+    def sector_id(self) -> int | None: ...
+    @property
+    def region_id(self) -> int | None: ...
+    @property
+    def count(self) -> int: ...
+
+
 def _responsible(sector_id: int | None, region_id: int | None) -> list[User]:
     if sector_id is not None:
         return list(
@@ -41,7 +57,7 @@ def _responsible(sector_id: int | None, region_id: int | None) -> list[User]:
     return []
 
 
-def recipients_for(signal: Signal) -> tuple[list[User], bool]:
+def recipients_for(signal: Routed) -> tuple[list[User], bool]:
     """(users, is_fallback). Employer and sector signals go by sector, regional rises by region."""
     users = _responsible(signal.sector_id, signal.region_id)
     if users:
@@ -52,7 +68,7 @@ def recipients_for(signal: Signal) -> tuple[list[User], bool]:
 # --- inbox entries and reminders --------------------------------------------------------------
 
 
-def notify(*, signals: list[Signal], kind: str) -> int:
+def notify(*, signals: Sequence[Routed], kind: str) -> int:
     """Inbox entries for everyone a signal is routed to, once per (signal, person, kind,
     count); emails go out after commit (signals.tasks.send_signal_emails claims them)."""
     routes: dict[tuple, tuple[list[User], bool]] = {}

@@ -297,3 +297,11 @@ def test_incremental_runs_over_a_history_find_what_one_full_run_finds(cast):
     assert any(":region:" in key for key in keys) and any(":sector:" in key for key in keys)
     assert any(":theme:" in key and key.startswith("employer:") for key in keys)
     assert grown, "some signal grew in a later incremental run"
+
+
+def test_a_count_at_or_below_its_expectation_is_never_a_rise():
+    """The theme-rise rule skips the Poisson sum when count ≤ expected, as P(X ≥ k) ≥ 1/2
+    there (the skip applies only to a p-value of at most 1/2): from tiny to large expectations."""
+    for lam in [0.05, 0.3, 0.7, 0.99, 1.0, 1.5, 2.69, 2.7, 3.3, 9.95, 10.0, 47.5, 120.2, 365.0]:
+        for k in range(int(lam) + 1):
+            assert poisson_sf(k, lam) >= 0.5, (k, lam)
