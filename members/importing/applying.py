@@ -209,17 +209,17 @@ def _secondary_indexes_set_aside(cursor: CursorWrapper) -> Iterator[None]:
 
     PostgreSQL's own advice for loading many rows ("Populating a Database"): building an index
     once over all rows, and checking a foreign key with one join, is several times faster than
-    maintaining them row by row. The primary key and the member-number index stay (the insert
-    needs them), and so do the constraints on the account link: dropping a foreign key locks
-    the table it points to, and logins must not wait for an import. Runs inside the import's
+    maintaining them row by row. The member-number constraint goes too (the table is locked and
+    the insert leaves out numbers that exist, with a hash join). The primary key stays (other
+    tables' keys point to it), and so do the constraints on the account link: dropping a
+    foreign key locks the table it points to, and logins must not wait for an import. Runs inside the import's
     transaction: if anything fails, the drop is undone with the rest. The definitions are read
     from the catalogue, so they come back exactly.
     """
     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # nothing may be pending on the table
     cursor.execute(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = 'members_member'::regclass AND contype IN ('f', 'u') "
-        "AND conname <> 'member_number_unique' ORDER BY conname"
+        "WHERE conrelid = 'members_member'::regclass AND contype IN ('f', 'u') ORDER BY conname"
     )
     constraints = [
         (constraint, definition)

@@ -6,8 +6,6 @@ The checked rows are written into the staging table with `COPY`, a batch at a ti
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import os
 import shutil
 import uuid
@@ -166,8 +164,7 @@ def copy_checked_rows(
     counts = Counts()
     # The hashes of rows earlier imports wrote: a row among them is not checked again.
     checker.known = known_row_hashes(checker.employer)
-    # CSV, because Python's csv writer formats a batch in C; unquoted empty is NULL.
-    copy_sql = f"COPY {name} ({', '.join(column for column, _ in STAGING_COLUMNS)}) FROM STDIN (FORMAT csv)"
+    copy_sql = f"COPY {name} ({', '.join(column for column, _ in STAGING_COLUMNS)}) FROM STDIN"
     batches = _batches(table.rows)
     finished = False
     with connection.cursor() as cursor:
@@ -191,7 +188,7 @@ def copy_checked_rows(
     return counts
 
 
-UNCHANGED_TAIL = "," * (len(STAGING_COLUMNS) - 2) + "t\n"  # NULLs, then unchanged = true
+UNCHANGED_TAIL = "\t\\N" * (len(STAGING_COLUMNS) - 3) + "\tt\n"  # NULLs, then unchanged
 
 
 def _staged_text(
@@ -226,10 +223,43 @@ def _staged_text(
         counts.skipped += len(staged) - len(kept) + len(numbers) - len(kept_numbers)
         staged, numbers = kept, kept_numbers
     counts.valid += len(staged) + len(numbers)
-    buffer = io.StringIO()
-    csv.writer(buffer, quoting=csv.QUOTE_NOTNULL, lineterminator="\n").writerows(staged)
-    buffer.write("".join(f"{line},{number}{UNCHANGED_TAIL}" for line, number in numbers))
-    return buffer.getvalue()
+    text = _copy_text(staged)
+    return text + "".join(f"{line}\t{number}{UNCHANGED_TAIL}" for line, number in numbers)
+
+
+NUMERIC = [kind in ("integer", "bigint") for _, kind in STAGING_COLUMNS]
+SPECIAL = ("\\", "\t", "\n", "\r")  # what COPY's text format escapes
+
+
+def _copy_text(rows: list[tuple]) -> str:
+    """Staging rows in COPY's text format, built a column at a time (faster than csv.writer)."""
+    if not rows:
+        return ""
+    columns = []
+    for numeric, values in zip(NUMERIC, zip(*rows, strict=True), strict=True):
+        has_null = None in values
+        if numeric:
+            if has_null:
+                columns.append(["\\N" if value is None else str(value) for value in values])
+            else:
+                columns.append(list(map(str, values)))
+            continue
+        present = [value for value in values if value is not None] if has_null else values
+        joined = "\x00".join(present)
+        if any(special in joined for special in SPECIAL):
+            values = tuple(
+                None
+                if value is None
+                else value.replace("\\", "\\\\")
+                .replace("\t", "\\t")
+                .replace("\n", "\\n")
+                .replace("\r", "\\r")
+                for value in values
+            )
+        if has_null:
+            values = tuple("\\N" if value is None else value for value in values)
+        columns.append(values)
+    return "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
 
 
 def store_new_employers(member_import: MemberImport, new: dict[str, tuple[str, str]]) -> None:

@@ -150,3 +150,18 @@ def test_a_snapshot_of_unchanged_rows_ends_only_the_members_missing(tmp_path, ch
     back = run_import(write(tmp_path, HEADER + rows[1], name="terug.csv"))
     assert (back.updated, sum(checked_rows)) == (1, 1)
     assert Member.objects.get(member_number="1000002").status == MemberStatus.SUSPENDED
+
+
+def test_cells_with_what_copy_escapes_arrive_as_they_are(tmp_path):
+    """The staging rows go to PostgreSQL in COPY's text format: backslash, tab, line breaks and
+    a literal \\N must come through unchanged (not as escapes, and \\N not as empty)."""
+    street = 'Kade\\1\t"a"\r\nachter'
+    path = write(
+        tmp_path,
+        "lidnummer;achternaam;voornaam;straat\r\n"
+        f'1000011;Jansen;\\N;"{street.replace(chr(34), chr(34) * 2)}"\r\n',
+    )
+    result = run_import(path)
+    assert result.status == ImportStatus.DONE and result.created == 1
+    member = Member.objects.get(member_number="1000011")
+    assert (member.first_name, member.street) == ("\\N", street)
