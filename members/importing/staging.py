@@ -9,7 +9,7 @@ import contextlib
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -235,7 +235,7 @@ def _copy_text(rows: list[tuple]) -> str:
     """Staging rows in COPY's text format, built a column at a time (faster than csv.writer)."""
     if not rows:
         return ""
-    columns = []
+    columns: list[Sequence[str]] = []
     for numeric, values in zip(NUMERIC, zip(*rows, strict=True), strict=True):
         has_null = None in values
         if numeric:
