@@ -43,6 +43,11 @@ SHOTS = [
     ("09-regioplan", "regiobestuurder", "/regioplannen/", "plan"),
     ("10-doorverwijzingen", "juridisch", "/doorverwijzingen/", None),
 ]
+PHONE_SHOTS = [
+    ("11-voordeur-telefoon", "", "/"),
+    ("12-lid-home-telefoon", "lid", "/"),
+    ("13-afspraken-telefoon", "lid", "/afspraken/"),
+]
 
 
 def totp(secret: str, at: float | None = None) -> str:
@@ -108,10 +113,12 @@ def log_in(page, base: str, email: str, secret: str | None) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--keep", action="store_true", help="keep var-screenshots/ afterwards")
+    parser.add_argument("--var-dir", type=Path, default=BASE_DIR / "var-screenshots")
+    parser.add_argument("--only", default="", help="only the shots whose name contains this")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    var_dir = BASE_DIR / "var-screenshots"
+    var_dir = args.var_dir
     OUT.mkdir(parents=True, exist_ok=True)
     process, base, secrets = start_demo(var_dir)
     try:
@@ -122,6 +129,8 @@ def main() -> int:
             )
             contexts: dict[str, object] = {}
             for name, role, path, action in SHOTS:
+                if args.only not in name:
+                    continue
                 if role not in contexts:
                     context = browser.new_context(
                         viewport={"width": 1280, "height": 860}, locale="nl-NL"
@@ -139,11 +148,21 @@ def main() -> int:
                 page.screenshot(path=str(target), type="jpeg", quality=75, full_page=False)
                 print(f"{target.relative_to(BASE_DIR)}  ({page.url.replace(base, '')})")
                 page.close()
-            phone = browser.new_context(viewport={"width": 375, "height": 740}, locale="nl-NL")
-            page = phone.new_page()
-            page.goto(base + "/")
-            page.screenshot(path=str(OUT / "11-voordeur-telefoon.jpg"), type="jpeg", quality=75)
-            print("docs/screenshots/11-voordeur-telefoon.jpg  (/ at 375 px)")
+            # At 375 px: the front door, and a member's home and booking (the cards and steps).
+            for name, role, path in PHONE_SHOTS:
+                if args.only not in name:
+                    continue
+                phone = browser.new_context(viewport={"width": 375, "height": 740}, locale="nl-NL")
+                if role:
+                    email = f"{role}@demo.fnv-regio.nl"
+                    log_in(phone.new_page(), base, email, secrets.get(email))
+                page = phone.new_page()
+                page.goto(base + path)
+                page.wait_for_load_state("networkidle")
+                target = OUT / f"{name}.jpg"
+                page.screenshot(path=str(target), type="jpeg", quality=75)
+                print(f"{target.relative_to(BASE_DIR)}  ({path} at 375 px)")
+                phone.close()
             browser.close()
     finally:
         stop_demo(process)
