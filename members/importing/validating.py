@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
-from members.importing.applying import count_changes
+from members.importing.applying import WORK_MEM, count_changes
 from members.importing.checking import Lookups, RowChecker
 from members.importing.format import STAGING_COLUMNS, ImportCancelled, ImportRefused, map_header
 from members.importing.locks import import_lock
@@ -108,13 +108,22 @@ def _stream_into_staging(
     errors.lines = counts.rejected
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {name}")
-        # A member number twice in one file: both rows are rejected.
-        cursor.execute(
-            f"SELECT member_number, array_agg(line ORDER BY line) FROM {name} "
-            f"WHERE member_number IN (SELECT member_number FROM {name} "
-            "GROUP BY member_number HAVING count(*) > 1) GROUP BY member_number"
-        )
-        duplicates = cursor.fetchall()
+        # A member number twice in one file: both rows are rejected. One pass finds the
+        # numbers (a hash aggregate that fits in memory); only when there are any, their lines.
+        with transaction.atomic():
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+            cursor.execute(
+                f"SELECT member_number FROM {name} GROUP BY member_number HAVING count(*) > 1"
+            )
+            twice = [number for (number,) in cursor.fetchall()]
+        duplicates = []
+        if twice:
+            cursor.execute(
+                f"SELECT member_number, array_agg(line ORDER BY line) FROM {name} "
+                "WHERE member_number = ANY(%s) GROUP BY member_number ORDER BY member_number",
+                [twice],
+            )
+            duplicates = cursor.fetchall()
         if duplicates:
             cursor.execute(
                 f"DELETE FROM {name} WHERE member_number = ANY(%s)",
