@@ -354,7 +354,7 @@ def main() -> None:
         with connection.cursor() as cursor:  # back to the generated data, without signals
             cursor.execute(
                 "TRUNCATE signals_signalnotification, signals_signalsession, signals_signal, "
-                "signals_detectionrun, signals_themedaycount CASCADE"
+                "signals_detectionrun, signals_themedaycount, signals_themeweekcount CASCADE"
             )
             # Sessions logged by an earlier measurement (generated ones have no summary).
             cursor.execute(

@@ -340,6 +340,15 @@ class ThemeDayCount(models.Model):
                 name="theme_day_count_sector_unique",
             ),
         ]
+        indexes = [
+            # Covering: the theme-rise rule reads the days at the edges of its windows, of both
+            # dimensions at once (the unique indexes above are partial, one per dimension).
+            models.Index(
+                fields=["day"],
+                include=["theme_id", "region_id", "sector_id", "count"],
+                name="theme_day_count_day",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.theme_id} {self.count}"
