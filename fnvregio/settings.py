@@ -149,6 +149,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "fnvregio.context_processors.portal",
             ],
+            "builtins": ["core.icons"],  # {% icon "name" %} on every template
         },
     },
 ]
