@@ -235,6 +235,12 @@ class SessionTheme(models.Model):
                 name="session_theme_day",
             ),
             models.Index(fields=["employer", "day"], name="session_theme_employer_day"),
+            # Covering: the sessions behind a theme rise (a theme in a region or sector).
+            models.Index(
+                fields=["theme", "day"],
+                include=["region_id", "sector_id", "session_id"],
+                name="session_theme_theme_day",
+            ),
         ]
 
     def __str__(self) -> str:
