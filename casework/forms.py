@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import forms as core_forms
 from trajectories.models import CollectiveCase, CollectiveCaseKind
 
 
@@ -20,7 +21,7 @@ class OpenCaseForm(forms.Form):
 
 
 class LinkCaseForm(forms.Form):
-    case: forms.ModelChoiceField = forms.ModelChoiceField(
+    case: forms.ModelChoiceField = core_forms.ModelChoiceField(
         label=_("Lopende zaak"), queryset=CollectiveCase.objects.none(), empty_label=None
     )
 

@@ -9,7 +9,7 @@ import re
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -190,7 +190,15 @@ class Employer(models.Model):
                 name="employer_kvk_unique_when_known",
             )
         ]
-        indexes = [GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="employer_name_trgm")]
+        indexes = [
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="employer_name_trgm"),
+            # The nearest names first (KNN, signals.selectors.employer_search); GIN cannot order.
+            GistIndex(
+                OpClass(Upper("name"), name="gist_trgm_ops"),
+                condition=Q(merged_into__isnull=True),
+                name="employer_name_nearest",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

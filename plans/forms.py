@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import bounds
+from core import forms as core_forms
 from core.bounds import BoundedDateField
 from plans.models import SECTION_HELP, Section
 from plans.services import MAX_SECTION_LENGTH
@@ -14,7 +15,7 @@ from regions.models import Region
 
 
 class PlanStartForm(forms.Form):
-    region = forms.ModelChoiceField(queryset=Region.objects.none(), label=_("Regio"))
+    region = core_forms.ModelChoiceField(queryset=Region.objects.none(), label=_("Regio"))
     year = forms.IntegerField(label=_("Jaar"), min_value=2023, max_value=2100)
 
     def __init__(self, *args, user, **kwargs):

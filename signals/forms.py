@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import bounds
+from core import forms as core_forms
 from core.bounds import BoundedDateTimeField
 from members.models import Employer, Member, Sector, kvk_validator
 from referrals.forms import consent_field
@@ -32,7 +33,7 @@ class SessionForm(forms.Form):
         widget=forms.RadioSelect,
         initial=Place.UNION_HOUSE,
     )
-    union_house = forms.ModelChoiceField(
+    union_house = core_forms.ModelChoiceField(
         label=_("Vakbondshuis"),
         queryset=UnionHouse.objects.none(),
         required=False,
@@ -68,14 +69,14 @@ class SessionForm(forms.Form):
         validators=[kvk_validator],
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
-    sector = forms.ModelChoiceField(
+    sector = core_forms.ModelChoiceField(
         label=_("Sector"),
         queryset=Sector.objects.all(),
         required=False,
         empty_label=_("(sector van de werkgever)"),
         help_text=_("Leeg laten: de sector van de werkgever."),
     )
-    themes = forms.ModelMultipleChoiceField(
+    themes = core_forms.ModelMultipleChoiceField(
         label=_("Thema's"),
         queryset=Theme.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
@@ -182,7 +183,7 @@ class ActForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    target = forms.ModelChoiceField(
+    target = core_forms.ModelChoiceField(
         label=_("Samenvoegen met"),
         queryset=Employer.objects.confirmed(),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
@@ -207,28 +208,28 @@ class SignalFilterForm(forms.Form):
         + list(SignalStatus.choices),
         error_messages={"invalid_choice": _("Kies een status uit de lijst.")},
     )
-    sector = forms.ModelChoiceField(
+    sector = core_forms.ModelChoiceField(
         label=_("Sector"),
         required=False,
         queryset=Sector.objects.none(),
         empty_label=_("Alle sectoren"),
         error_messages={"invalid_choice": _("Kies een sector uit de lijst.")},
     )
-    region = forms.ModelChoiceField(
+    region = core_forms.ModelChoiceField(
         label=_("Regio"),
         required=False,
         queryset=Region.objects.none(),
         empty_label=_("Alle regio's"),
         error_messages={"invalid_choice": _("Kies een regio uit de lijst.")},
     )
-    employer = forms.ModelChoiceField(
+    employer = core_forms.ModelChoiceField(
         label=_("Werkgever"),
         required=False,
         queryset=Employer.objects.none(),
         empty_label=_("Alle werkgevers"),
         error_messages={"invalid_choice": _("Kies een werkgever uit de lijst.")},
     )
-    theme = forms.ModelChoiceField(
+    theme = core_forms.ModelChoiceField(
         label=_("Thema"),
         required=False,
         queryset=Theme.objects.none(),

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import bounds
+from core import forms as core_forms
 from core.bounds import BoundedDateField
 from core.roles import Role
 from members.models import Employer, Member, Sector, User
@@ -33,7 +34,7 @@ class DateInput(forms.DateInput):
 class DirectIntakeForm(forms.Form):
     """A direct request: a member by member number, or a non-member with their consent."""
 
-    region = forms.ModelChoiceField(label=_("Regio"), queryset=Region.objects.none())
+    region = core_forms.ModelChoiceField(label=_("Regio"), queryset=Region.objects.none())
     member_number = forms.CharField(
         label=_("Lidnummer"),
         required=False,
@@ -53,7 +54,7 @@ class DirectIntakeForm(forms.Form):
     consent_source = forms.ChoiceField(
         label=_("Toestemming gegeven"), choices=[("", "—"), *ConsentSource.choices], required=False
     )
-    collective_case = forms.ModelChoiceField(
+    collective_case = core_forms.ModelChoiceField(
         label=_("Collectieve zaak"), queryset=CollectiveCase.objects.none(), required=False
     )
     note = forms.CharField(
@@ -97,7 +98,7 @@ class TakeIntakeForm(forms.Form):
         required=False,
         widget=DateInput(),
     )
-    collective_case = forms.ModelChoiceField(
+    collective_case = core_forms.ModelChoiceField(
         label=_("Collectieve zaak"), queryset=CollectiveCase.objects.none(), required=False
     )
 
@@ -157,10 +158,10 @@ class EndForm(forms.Form):
     )
     stop_reason = forms.CharField(label=_("Reden van stoppen"), required=False, max_length=300)
     kind = forms.ChoiceField(label=_("Uitkomst"), choices=OutcomeKind.choices)
-    employer = forms.ModelChoiceField(
+    employer = core_forms.ModelChoiceField(
         label=_("Nieuwe werkgever"), queryset=Employer.objects.confirmed(), required=False
     )
-    sector = forms.ModelChoiceField(
+    sector = core_forms.ModelChoiceField(
         label=_("Sector"), queryset=Sector.objects.all(), required=False
     )
     contract_kind = forms.ChoiceField(
@@ -182,7 +183,7 @@ class EndForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    adviser = forms.ModelChoiceField(
+    adviser = core_forms.ModelChoiceField(
         label=_("Nieuwe trajectadviseur"), queryset=User.objects.none()
     )
     reason = forms.CharField(label=_("Reden"), required=False, max_length=200)
@@ -199,8 +200,10 @@ class ReassignForm(forms.Form):
 class CollectiveCaseForm(forms.Form):
     name = forms.CharField(label=_("Naam"), max_length=200)
     kind = forms.ChoiceField(label=_("Soort"), choices=CollectiveCaseKind.choices)
-    employer = forms.ModelChoiceField(label=_("Werkgever"), queryset=Employer.objects.confirmed())
-    region = forms.ModelChoiceField(label=_("Regio"), queryset=Region.objects.none())
+    employer = core_forms.ModelChoiceField(
+        label=_("Werkgever"), queryset=Employer.objects.confirmed()
+    )
+    region = core_forms.ModelChoiceField(label=_("Regio"), queryset=Region.objects.none())
     announced_on = BoundedDateField(
         bounds=bounds.ANNOUNCED,
         label=_("Bekend sinds"),

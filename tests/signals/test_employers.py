@@ -115,3 +115,36 @@ def test_a_consultant_cannot_confirm_or_merge(cast, login_as, ah):
     proposed.refresh_from_db()
     assert not proposed.is_confirmed and proposed.merged_into is None
     assert Employer.objects.filter(pk=proposed.pk).exists()
+
+
+def _ranked_by_every_name(query: str, limit: int) -> list[int]:
+    """The ranking the search promises, computed over every employer (no nearest-first index):
+    the greater of similarity and word similarity, then the id."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT id FROM (
+                SELECT id, GREATEST(similarity(UPPER(name), UPPER(%(q)s)),
+                                    word_similarity(UPPER(%(q)s), UPPER(name))) AS score
+                FROM members_employer
+                WHERE merged_into_id IS NULL
+                  AND (UPPER(name) %% UPPER(%(q)s) OR UPPER(%(q)s) <%% UPPER(name))
+            ) s ORDER BY score DESC, id LIMIT %(limit)s
+            """,
+            {"q": query, "limit": limit},
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.parametrize("query", ["Winkelketen 47", "winkel", "Winkelketen 12 B.V.", "keten 3"])
+def test_among_many_alike_names_the_search_ranks_as_if_it_read_them_all(db, query):
+    """The search reads only the nearest names by each measure (a GiST index); among 300 names
+    that all match, its first eight are those of a ranking of every name."""
+    Employer.objects.bulk_create(
+        Employer(name=f"Winkelketen {n} B.V.", is_confirmed=True) for n in range(300)
+    )
+    found = [employer.pk for employer in employer_search(query, limit=8)]
+    assert found == _ranked_by_every_name(query, 8)
+    assert len(found) == 8

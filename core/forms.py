@@ -1,0 +1,30 @@
+"""Form fields for the portal's forms.
+
+`ModelChoiceField` and `ModelMultipleChoiceField` read their choices with one plain query.
+Django's fields read them with `QuerySet.iterator()`, which on PostgreSQL opens a server-side
+cursor (DECLARE, FETCH, CLOSE: three round trips) for a list of a few dozen regions, sectors or
+themes; a filter form with four such fields spent more time on cursors than on the rows
+(bench/pages.py). A choice list is small by design: never use these for a table that grows
+with the members (employers, members), which need a search.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms.models import ModelChoiceIterator
+
+
+class ListModelChoiceIterator(ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    iterator = ListModelChoiceIterator
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = ListModelChoiceIterator
