@@ -351,21 +351,31 @@ def member_location(member) -> tuple[float, float] | None:
 
 def union_houses_nearest_first(member) -> list[Place]:
     """Union houses holding career hours and with consultants, nearest to the member first."""
+    # Plain rows, not model instances: the member's home page lists every house (35 and more)
+    # to pick the nearest two, and building the instances was most of that page's time.
     houses = (
         UnionHouse.objects.hosting_career_hours()
         .filter(consultants__role=Role.CONSULTANT, consultants__is_active=True)
         .distinct()
-        .select_related("municipality")
+        .values_list(
+            "pk",
+            "name",
+            "street",
+            "house_number",
+            "postcode",
+            "city",
+            "municipality__latitude",
+            "municipality__longitude",
+        )
     )
     origin = member_location(member)
     places = []
-    for house in houses:
+    for pk, name, street, number, postcode, city, latitude, longitude in houses:
         distance = None
-        if origin and house.municipality.latitude is not None:
-            distance = round(
-                _haversine_km(*origin, house.municipality.latitude, house.municipality.longitude)
-            )
-        places.append(Place(str(house.pk), house.name, house.address, distance))
+        if origin and latitude is not None:
+            distance = round(_haversine_km(*origin, latitude, longitude))
+        address = f"{street} {number}, {postcode} {city}".strip(" ,")  # as UnionHouse.address
+        places.append(Place(str(pk), name, address, distance))
     places.sort(key=lambda p: (p.distance_km is None, p.distance_km or 0, p.label))
     return places
 
