@@ -10,12 +10,15 @@ with the members (employers, members), which need a search.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from django import forms
 from django.forms.models import ModelChoiceIterator
 
 
 class ListModelChoiceIterator(ModelChoiceIterator):
-    def __iter__(self):
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         for obj in self.queryset.all():
