@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import Value
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 
 from core.registry import home_tiles
 from core.roles import Role
@@ -59,20 +58,9 @@ def _staff_scope(user) -> dict[str, list]:
     rows = sorted(regions.order_by().union(sectors.order_by(), houses.order_by(), all=True))
     for kind, name, code in rows:
         if kind == "region":
-            scope["regions"].append(ScopeRegion(name, code))
+            scope["regions"].append(Region(name=name, code=code))  # for its name and URL
         elif kind == "sector":
             scope["sectors"].append(name)
         else:
             scope["union_houses"].append(name)
     return scope
-
-
-class ScopeRegion:
-    def __init__(self, name: str, code: str) -> None:
-        self.name, self.code = name, code
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("regions:detail", kwargs={"code": self.code})

@@ -34,7 +34,7 @@ from loopbaan.models import (
     knob,
 )
 from regions.hours import HouseCalendar
-from regions.models import PostcodeArea, UnionHouse
+from regions.models import PostcodeArea, UnionHouse, house_address
 
 SLOT_KEY_FORMAT = "%Y%m%dT%H%M"
 
@@ -374,8 +374,7 @@ def union_houses_nearest_first(member) -> list[Place]:
         distance = None
         if origin and latitude is not None:
             distance = round(_haversine_km(*origin, latitude, longitude))
-        address = f"{street} {number}, {postcode} {city}".strip(" ,")  # as UnionHouse.address
-        places.append(Place(str(pk), name, address, distance))
+        places.append(Place(str(pk), name, house_address(street, number, postcode, city), distance))
     places.sort(key=lambda p: (p.distance_km is None, p.distance_km or 0, p.label))
     return places
 

@@ -187,7 +187,12 @@ class UnionHouse(models.Model):
 
     @property
     def address(self) -> str:
-        return f"{self.street} {self.house_number}, {self.postcode} {self.city}".strip(" ,")
+        return house_address(self.street, self.house_number, self.postcode, self.city)
+
+
+def house_address(street: str, house_number: str, postcode: str, city: str) -> str:
+    """ "Straat 1, 3511 AB Utrecht", without a stray comma where parts are missing."""
+    return f"{street} {house_number}, {postcode} {city}".strip(" ,")
 
 
 def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:

@@ -306,12 +306,9 @@ class DetectionRun(models.Model):
         return f"{self.started_at:%Y-%m-%d %H:%M} {'full' if self.full else 'incremental'}"
 
 
-class ThemeDayCount(models.Model):
-    """Sessions per day and theme in one region or one sector, kept up to date by the session
-    services in the same transaction. The theme-rise rule reads this small table instead of
-    every session of the last thirteen months."""
+class ThemeCount(models.Model):
+    """Sessions of a theme in one region or one sector (exactly one of the two)."""
 
-    day = models.DateField()
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")
     region = models.ForeignKey(
         "regions.Region", null=True, on_delete=models.CASCADE, related_name="+"
@@ -320,6 +317,17 @@ class ThemeDayCount(models.Model):
         "members.Sector", null=True, on_delete=models.CASCADE, related_name="+"
     )
     count = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ThemeDayCount(ThemeCount):
+    """Sessions per day and theme in one region or one sector, kept up to date by the session
+    services in the same transaction. The theme-rise rule reads this small table instead of
+    every session of the last thirteen months."""
+
+    day = models.DateField()
 
     class Meta:
         verbose_name = _("telling per thema en dag")
@@ -354,20 +362,12 @@ class ThemeDayCount(models.Model):
         return f"{self.day} {self.theme_id} {self.count}"
 
 
-class ThemeWeekCount(models.Model):
+class ThemeWeekCount(ThemeCount):
     """The day counts summed per week (Monday to Sunday), kept by a trigger on ThemeDayCount
     (migration 0009), so that every writer of day counts, old code included, keeps them. The
     theme-rise rule reads a window's whole weeks here and only its edge days per day."""
 
     week = models.DateField()  # its Monday
-    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")
-    region = models.ForeignKey(
-        "regions.Region", null=True, on_delete=models.CASCADE, related_name="+"
-    )
-    sector = models.ForeignKey(
-        "members.Sector", null=True, on_delete=models.CASCADE, related_name="+"
-    )
-    count = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("telling per thema en week")

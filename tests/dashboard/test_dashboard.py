@@ -178,13 +178,8 @@ def test_the_national_view_hides_a_small_region_with_another(client, cast):
 # --- the same source as the regioplan --------------------------------------------------------
 
 
-def test_a_frozen_plan_panel_equals_the_dashboard_on_that_day(cast):
-    _members(cast, 6, months_back=2)
-    _members(cast, 4, months_back=5, status=MemberStatus.ENDED, ended_on=_month_day(1))
-    for days in (3, 20, 40, 70):
-        log_session(cast, days_ago=days)
-    checked = check_file(str(EXAMPLE), source="VOORBEELD")
-    import_figures(user=cast.admin, checked=checked, filename=EXAMPLE.name, source="VOORBEELD")
+def _submitted_plan(cast) -> PlanVersion:
+    """This year's plan of the cast's region, written and submitted: its data panel frozen."""
     plan = plan_services.plan_create(
         user=cast.regional_official, region=cast.region, year=timezone.localdate().year
     )
@@ -196,14 +191,24 @@ def test_a_frozen_plan_panel_equals_the_dashboard_on_that_day(cast):
         plan=RegionPlan.objects.get(pk=plan.pk),
         action=PlanAction.SUBMIT,
     )
-    version = PlanVersion.objects.get(plan=plan)
+    return PlanVersion.objects.get(plan=plan)
+
+
+def test_a_frozen_plan_panel_equals_the_dashboard_on_that_day(cast):
+    _members(cast, 6, months_back=2)
+    _members(cast, 4, months_back=5, status=MemberStatus.ENDED, ended_on=_month_day(1))
+    for days in (3, 20, 40, 70):
+        log_session(cast, days_ago=days)
+    checked = check_file(str(EXAMPLE), source="VOORBEELD")
+    import_figures(user=cast.admin, checked=checked, filename=EXAMPLE.name, source="VOORBEELD")
+    version = _submitted_plan(cast)
     board = region_dashboard(cast.region, now=version.panel_taken_at)
     assert json.loads(json.dumps(board.panel.figures)) == version.panel
     assert board.panel.since == version.panel_since and board.panel.until == version.panel_until
     # and what the plan froze holds the union's figures beside the labour market's
     assert {"members", "signals", "labourmarket"} <= set(version.panel)
     assert "VOORBEELD, geen echte cijfers" in json.dumps(version.panel, ensure_ascii=False)
-    assert board.plan is not None and board.plan.pk == plan.pk
+    assert board.plan is not None and board.plan.pk == version.plan_id
 
 
 def test_the_page_shows_the_labour_market_with_its_source_and_example_mark(client, cast):

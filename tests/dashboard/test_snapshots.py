@@ -19,12 +19,10 @@ from dashboard.figures import national_dashboard, region_dashboard
 from dashboard.models import DashboardSnapshot
 from dashboard.views import write_national_csv, write_region_csv
 from members.models import ImportStatus, MemberImport, MemberStatus
-from plans import services as plan_services
-from plans.models import PlanAction, PlanVersion, RegionPlan
 from signals.detection import active_rules
 from signals.models import RuleKind, Signal, SignalStatus
 from tests.conftest import login
-from tests.dashboard.test_dashboard import _members, _month_day
+from tests.dashboard.test_dashboard import _members, _month_day, _submitted_plan
 from tests.factories import region
 from tests.referrals.helpers import make_referral
 from tests.signals.helpers import log_session, theme
@@ -107,24 +105,15 @@ def test_stored_figures_equal_a_fresh_computation_on_a_real_history(cast):
 
 def test_stored_figures_hold_the_panel_a_plan_freezes_at_that_moment(cast):
     _history(cast)
-    plan = plan_services.plan_create(
-        user=cast.regional_official, region=cast.region, year=timezone.localdate().year
-    )
-    plan_services.plan_save_sections(
-        user=cast.regional_official, plan=plan, sections={"context": "Krapte in de zorg."}
-    )
-    plan_services.plan_transition(
-        user=cast.regional_official,
-        plan=RegionPlan.objects.get(pk=plan.pk),
-        action=PlanAction.SUBMIT,
-    )
-    version = PlanVersion.objects.get(plan=plan)
+    version = _submitted_plan(cast)
     snapshots.refresh_region(cast.region)  # nothing changed since the plan was frozen
     board, _stale = snapshots.region_board(cast.region)
     assert board.panel.figures == version.panel
     assert list(board.panel.figures) == list(region_dashboard(cast.region).panel.figures)
     assert (board.panel.since, board.panel.until) == (version.panel_since, version.panel_until)
-    assert board.plan is not None and board.plan.pk == plan.pk  # read live beside the figures
+    assert (
+        board.plan is not None and board.plan.pk == version.plan_id
+    )  # read live beside the figures
 
 
 def test_the_command_stores_every_dashboard(cast):
