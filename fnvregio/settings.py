@@ -153,6 +153,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's widget and label markup written without a template per widget (core/rendering.py).
+FORM_RENDERER = "core.rendering.FormRenderer"
 
 # --- Database: PostgreSQL only -------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
