@@ -26,5 +26,5 @@ def tiles(user) -> list[Tile]:
             _("Leden, spreekuren, signalen, afspraken, trajecten en het regioplan in één blik."),
             reverse("dashboard:region", kwargs={"code": region.code}),
         )
-        for region in user.regions.order_by("name")
+        for region in user.regions.all()  # ordered by name (Region.Meta)
     ]

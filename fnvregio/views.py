@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Value
+from django.db.models import Value, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -43,6 +43,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["member"] = member
     elif user.role in SHOWS_SCOPE:
         context.update(_staff_scope(user))
+        if user.role in (Role.REGIONAL_OFFICIAL, Role.COORDINATOR):
+            # Several apps' tiles list the user's regions: read them once for all of them.
+            prefetch_related_objects([user], "regions")
     context["tiles"] = home_tiles(user)
     return render(request, HOME_TEMPLATES[user.role], context)
 

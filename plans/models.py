@@ -133,8 +133,7 @@ class RegionPlanQuerySet(models.QuerySet):
             )
             .exclude(authors=user)
             .exclude(versions__submitted_by=user)
-            .distinct()
-        )
+        )  # no DISTINCT: every condition is on the plan or a subquery, no join repeats a row
 
     def needing_work_by(self, user) -> RegionPlanQuerySet:
         if getattr(user, "role", None) != Role.REGIONAL_OFFICIAL:

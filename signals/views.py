@@ -116,6 +116,10 @@ def _session_form_page(request, form, session=None) -> HttpResponse:
             # A new session happens now: the date and time fold to "Nu (…)" (with JavaScript).
             "collapse_when": session is None and "at" not in form.errors,
             "theme_groups": _themes_grouped(),
+            # The ticked themes, read once (not twice for each of the themes in the template).
+            "chosen_themes": {
+                str(getattr(value, "pk", value)) for value in form["themes"].value() or ()
+            },
             "chosen_employer": employer,
             "employer_results": form.employer_results,
         },

@@ -33,7 +33,7 @@ PAGES: list[tuple[str | None, str, dict, int]] = [
     (Role.ADVISER, "trajectories:intake_queue", {}, 3),
     (Role.REGIONAL_OFFICIAL, "home", {}, 4),
     (Role.REGIONAL_OFFICIAL, "plans:overview", {}, 9),
-    (Role.COORDINATOR, "home", {}, 9),
+    (Role.COORDINATOR, "home", {}, 8),
     (Role.COORDINATOR, "dashboard:region", {"code": "AM13"}, 5),
     (Role.SECTOR_OFFICIAL, "home", {}, 5),
     (Role.SECTOR_OFFICIAL, "signals:signal_list", {}, 6),

@@ -235,3 +235,23 @@ def test_the_week_counts_follow_the_day_counts_through_logging_correcting_and_de
     assert weeks == days
     assert any(sector_id == cast.sector.pk for _, _, _, sector_id in weeks)
     assert len({week for week, *_ in weeks}) >= 3
+
+
+def test_the_ticked_themes_stay_ticked_when_correcting_and_after_an_error(cast, login_as):
+    ontslag, werkdruk, loon = theme("Ontslag"), theme("Werkdruk"), theme("Loon")
+    session = log_session(cast, themes=[ontslag, werkdruk])
+    client = login_as(cast.consultant)
+
+    def ticked(html: str) -> set[int]:
+        return {
+            t.pk
+            for t in (ontslag, werkdruk, loon)
+            if f'value="{t.pk}" id="theme-{t.pk}" checked' in html
+        }
+
+    page = client.get(reverse("signals:session_edit", kwargs={"pk": session.pk}))
+    assert ticked(page.content.decode()) == {ontslag.pk, werkdruk.pk}
+    # A refused form (a date in the far future) shows what was ticked in the post.
+    refused = _post(client, at="2999-01-01T10:00", themes=[loon.pk])
+    assert refused.status_code == 200
+    assert ticked(refused.content.decode()) == {loon.pk}
