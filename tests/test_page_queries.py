@@ -32,7 +32,7 @@ PAGES: list[tuple[str | None, str, dict, int]] = [
     (Role.ADVISER, "home", {}, 5),
     (Role.ADVISER, "trajectories:intake_queue", {}, 3),
     (Role.REGIONAL_OFFICIAL, "home", {}, 4),
-    (Role.REGIONAL_OFFICIAL, "plans:overview", {}, 9),
+    (Role.REGIONAL_OFFICIAL, "plans:overview", {}, 8),
     (Role.COORDINATOR, "home", {}, 8),
     (Role.COORDINATOR, "dashboard:region", {"code": "AM13"}, 5),
     (Role.SECTOR_OFFICIAL, "home", {}, 5),
@@ -77,17 +77,22 @@ def test_admin_member_search_by_number_postcode_and_surname(client, cast):
     jansen = MemberFactory(last_name="Jansen", postcode="3511 AB", member_number="4400001")
     janssen = MemberFactory(last_name="Janssen", postcode="3512 CD", member_number="4400002")
     MemberFactory(last_name="de Vries", postcode="1011 AA", member_number="4400003")
+
+    def ours(query: str) -> list[str]:
+        """The cast's own members have generated Dutch names (a Jansen is likely): look only
+        at the three made here."""
+        return [n for n in _changelist(client, cast, query) if n.startswith("440000")]
+
     # A member number exactly (not a part of one).
     assert _changelist(client, cast, "4400001") == [jansen.member_number]
     assert _changelist(client, cast, "440000") == []
     # A postcode by its beginning, written either way.
-    assert jansen.member_number in _changelist(client, cast, "3511")
-    assert janssen.member_number not in _changelist(client, cast, "3511")
-    assert _changelist(client, cast, "3512cd") == [janssen.member_number]
+    assert ours("3511") == [jansen.member_number]
+    assert ours("3512cd") == [janssen.member_number]
     # A surname by its beginning, in any case.
-    assert sorted(_changelist(client, cast, "jans")) == ["4400001", "4400002"]
-    assert _changelist(client, cast, "JANSSEN") == [janssen.member_number]
-    assert _changelist(client, cast, "vries") == []  # the beginning, not any part
+    assert sorted(ours("jans")) == ["4400001", "4400002"]
+    assert ours("JANSSEN") == [janssen.member_number]
+    assert ours("vries") == []  # the beginning, not any part
 
 
 def test_admin_member_list_counts_large_tables_by_estimate(monkeypatch, client, cast):
