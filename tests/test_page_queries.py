@@ -118,3 +118,21 @@ def _queries(client, url: str) -> list[dict]:
     with CaptureQueriesContext(connection) as captured:
         client.get(url)
     return captured.captured_queries
+
+
+def test_the_admin_builds_its_list_of_models_only_where_a_page_shows_it(monkeypatch, client, cast):
+    from fnvregio.admin import PortalAdminSite
+
+    built = []
+    original = PortalAdminSite.get_app_list
+
+    def counting(self, request, app_label=None):
+        built.append(app_label)
+        return original(self, request, app_label)
+
+    monkeypatch.setattr(PortalAdminSite, "get_app_list", counting)
+    login(client, cast.admin)
+    assert client.get(reverse("admin:members_member_changelist")).status_code == 200
+    assert built == []
+    index = client.get(reverse("admin:index"))
+    assert built and "members/member/" in index.content.decode()
