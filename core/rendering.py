@@ -28,10 +28,10 @@ from typing import Any
 
 import django.forms
 from django.forms.renderers import DjangoTemplates
+from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData
-from django.utils.timezone import template_localtime
 
 _DJANGO_FORMS = str(Path(django.forms.__file__).resolve().parent / "templates")
 _W = "django/forms/widgets/"
@@ -41,7 +41,7 @@ def _value(value: Any) -> str:
     """`{{ value }}` with autoescaping (django.template.base.render_value_in_context)."""
     if isinstance(value, str):
         return conditional_escape(value)
-    value = localize(template_localtime(value))
+    value = localize(timezone.template_localtime(value))  # type: ignore[attr-defined]
     if not issubclass(type(value), str):
         value = str(value)
     return conditional_escape(value)
@@ -121,10 +121,10 @@ class FormRenderer(DjangoTemplates):
             return fast
         return None
 
-    def render(self, template_name, context, request=None):
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
         fast = self._fast_for(template_name)
         if fast is None:
-            return super().render(template_name, context, request=request)
+            return str(super().render(template_name, context, request=request))
         return fast(context).strip()
 
     def _include(self, template_name: str, widget: Mapping[str, Any]) -> str:
@@ -132,7 +132,7 @@ class FormRenderer(DjangoTemplates):
         fast = self._fast_for(template_name)
         if fast is not None:
             return fast({"widget": widget})
-        return self.get_template(template_name).render({"widget": widget})
+        return str(self.get_template(template_name).render({"widget": widget}))
 
     # --- the templates ---------------------------------------------------------------------
     @staticmethod
