@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from core import bounds
 from core.roles import Role
 from meetings.models import EMPLOYER_THEMES, Meeting
-from members.models import Employer, User
+from members.employer_fields import EmployerSearchField
+from members.models import User
 from regions.models import Region, UnionHouse
 
 # A meeting is planned for the coming time; a year back leaves room to correct a past one.
@@ -34,6 +35,12 @@ def _datetime_field(label: StrOrPromise) -> bounds.BoundedDateTimeField:
 class MeetingForm(forms.ModelForm):
     starts_at = _datetime_field(_("Begint om"))
     ends_at = _datetime_field(_("Eindigt om"))
+    # A search, never a <select>: the union knows tens of thousands of employers.
+    employer = EmployerSearchField(
+        label=_("Werkgever"),
+        required=False,
+        help_text=_("Alleen bij een cao-bijeenkomst of een reorganisatie."),
+    )
 
     class Meta:
         model = Meeting
@@ -52,7 +59,6 @@ class MeetingForm(forms.ModelForm):
         ]
         help_texts = {
             "union_house": _("Kies een vakbondshuis, of laat leeg en vul een online link in."),
-            "employer": _("Alleen bij een cao-bijeenkomst of een reorganisatie."),
             "is_published": _("Pas gepubliceerd staat de bijeenkomst op de openbare lijst."),
         }
 
@@ -65,7 +71,6 @@ class MeetingForm(forms.ModelForm):
         self.fields["union_house"].queryset = UnionHouse.objects.active().filter(  # type: ignore[attr-defined]  # a ModelChoiceField
             region__in=regions
         )
-        self.fields["employer"].queryset = Employer.objects.confirmed().order_by("name")  # type: ignore[attr-defined]  # a ModelChoiceField
         self.fields["capacity"].widget.attrs.update({"min": 1, "max": MAX_CAPACITY})
         self.fields["capacity"].validators += [
             MinValueValidator(1),

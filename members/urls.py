@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import views
+from members import employer_views, views
 
 app_name = "members"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("import/<int:pk>/opnieuw/", views.import_retry, name="import_retry"),
     path("import/<int:pk>/afgewezen.csv", views.import_rejected_csv, name="import_rejected_csv"),
     path("export/", views.member_export, name="export"),
+    path("werkgevers/zoeken/", employer_views.employer_search_view, name="employer_search"),
     path("<int:pk>/wissen/", views.member_erase_view, name="erase"),
     path("activeren/", views.member_activate, name="activate"),
     path("activeren/<str:token>/", views.member_activate_confirm, name="activate_confirm"),

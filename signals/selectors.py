@@ -1,66 +1,19 @@
-"""Reads of the signals app: employer search, signal evidence with the privacy rules, figures."""
+"""Reads of the signals app: signal evidence with the privacy rules, figures. The employer search
+lives in members.employers (the trajectories' forms use it too); it is re-exported here."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.figures import Cell, min_group_size, suppress
 from core.roles import Role
-from members.models import Employer
+from members.employers import employer_search
 from signals.models import ConsultationSession, Place, Signal, SignalStatus, ThemeDayCount
-
-KVK_RE = re.compile(r"^\d{8}$")
-
-
-def employer_search(query: str, *, limit: int = 8) -> list[Employer]:
-    """Employers by KvK number (exact), name and alias (trigram similarity, case-insensitive):
-    "AH", "Albert Heijn" and "Albert Heijn B.V." all find the same employer. Merged employers
-    are left out (their names live on as aliases of the one they were merged into)."""
-    query = " ".join(query.split())
-    if not query:
-        return []
-    if KVK_RE.match(query):
-        return list(Employer.objects.filter(kvk_number=query, merged_into__isnull=True))
-    # The nearest names by each of the two measures come from the GiST trigram index (KNN, members
-    # migration 0011): the best `limit` by the greater of the two are among the best `limit` of
-    # one of them. Filtering every name above the threshold and ranking them all took 1.6 s when
-    # 50,000 names were alike ("Benchwerkgever 1 B.V." …, bench/pages.py).
-    nearest = max(4 * limit, 32)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT id, max(score) AS score FROM (
-                SELECT id, GREATEST(similarity(UPPER(name), UPPER(%(q)s)),
-                                    word_similarity(UPPER(%(q)s), UPPER(name))) AS score
-                FROM (
-                    (SELECT id, name FROM members_employer WHERE merged_into_id IS NULL
-                     ORDER BY UPPER(name) <-> UPPER(%(q)s) LIMIT %(nearest)s)
-                    UNION
-                    (SELECT id, name FROM members_employer WHERE merged_into_id IS NULL
-                     ORDER BY UPPER(%(q)s) <<-> UPPER(name) LIMIT %(nearest)s)
-                ) near
-                WHERE UPPER(name) %% UPPER(%(q)s) OR UPPER(%(q)s) <%% UPPER(name)
-                UNION ALL
-                SELECT e.id, CASE WHEN UPPER(a) = UPPER(%(q)s) THEN 1.0
-                                  ELSE similarity(UPPER(a), UPPER(%(q)s)) END
-                FROM members_employer e, unnest(e.aliases) AS a
-                WHERE e.merged_into_id IS NULL AND cardinality(e.aliases) > 0
-                  AND (UPPER(a) = UPPER(%(q)s) OR UPPER(a) %% UPPER(%(q)s))
-            ) hits GROUP BY id ORDER BY score DESC, id LIMIT %(limit)s
-            """,
-            {"q": query, "limit": limit, "nearest": nearest},
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-    found = Employer.objects.in_bulk(ids)
-    return [found[i] for i in ids if i in found]
-
 
 # --- privacy: minimum group size --------------------------------------------------------------
 

@@ -68,6 +68,7 @@ KNOWN_QUERY = {
     "plans:compare": ["a", "b"],
     "signals:signal_list": ["status"],
     "signals:employer_search": ["q", "employer_query"],
+    "members:employer_search": ["employer_query"],
     "audit:my_record_access": ["pagina"],
     "admin:index": ["q"],
     "account_login": ["next"],

@@ -10,7 +10,8 @@ from core import bounds
 from core import forms as core_forms
 from core.bounds import BoundedDateField
 from core.roles import Role
-from members.models import Employer, Member, Sector, User
+from members.employer_fields import EmployerSearchField
+from members.models import Member, Sector, User
 from regions.models import Region
 from trajectories.models import (
     CollectiveCase,
@@ -158,9 +159,8 @@ class EndForm(forms.Form):
     )
     stop_reason = forms.CharField(label=_("Reden van stoppen"), required=False, max_length=300)
     kind = forms.ChoiceField(label=_("Uitkomst"), choices=OutcomeKind.choices)
-    employer = core_forms.ModelChoiceField(
-        label=_("Nieuwe werkgever"), queryset=Employer.objects.confirmed(), required=False
-    )
+    # A search, never a <select>: the union knows tens of thousands of employers.
+    employer = EmployerSearchField(label=_("Nieuwe werkgever"), required=False)
     sector = core_forms.ModelChoiceField(
         label=_("Sector"), queryset=Sector.objects.all(), required=False
     )
@@ -200,9 +200,8 @@ class ReassignForm(forms.Form):
 class CollectiveCaseForm(forms.Form):
     name = forms.CharField(label=_("Naam"), max_length=200)
     kind = forms.ChoiceField(label=_("Soort"), choices=CollectiveCaseKind.choices)
-    employer = core_forms.ModelChoiceField(
-        label=_("Werkgever"), queryset=Employer.objects.confirmed()
-    )
+    # A search, never a <select>: the union knows tens of thousands of employers.
+    employer = EmployerSearchField(label=_("Werkgever"))
     region = core_forms.ModelChoiceField(label=_("Regio"), queryset=Region.objects.none())
     announced_on = BoundedDateField(
         bounds=bounds.ANNOUNCED,

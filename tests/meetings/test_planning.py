@@ -100,6 +100,31 @@ def test_a_reorganisation_meeting_names_its_employer(client, cast):
     assert "meet.example.org/zorg" not in page  # the link only for registered people
 
 
+def test_the_meeting_form_searches_employers_and_keeps_the_choice_when_edited(client, cast):
+    """No <select> of every employer: a search, and without JavaScript the form comes back with
+    the matches to choose from. A proposed (unconfirmed) employer cannot be chosen; editing a
+    meeting shows its employer chosen."""
+    employer = EmployerFactory(name="Zorggroep Noord B.V.")
+    proposed = EmployerFactory(name="Zorggroep Noordoost", is_confirmed=False)
+    login(client, cast.coordinator)
+    page = client.get(reverse("meetings:create")).content.decode()
+    assert 'name="employer_query"' in page and '<select name="employer"' not in page
+    url = reverse("meetings:create")
+    reorganisation = {"theme": "reorganisatie", "employer": "", "employer_query": "Zorggroep"}
+    answer = client.post(url, _form(cast, **reorganisation)).content.decode()
+    assert "Kies een werkgever uit de lijst." in answer
+    assert f'value="{employer.pk}"' in answer and f'value="{proposed.pk}"' not in answer
+    assert not Meeting.objects.exists()
+    refused = client.post(url, _form(cast, theme="reorganisatie", employer=proposed.pk))
+    assert "staat niet (meer) in de lijst" in refused.content.decode()
+    assert not Meeting.objects.exists()
+    client.post(url, _form(cast, theme="reorganisatie", employer=employer.pk))
+    meeting = Meeting.objects.get()
+    assert meeting.employer == employer
+    edit = client.get(reverse("meetings:edit", kwargs={"pk": meeting.pk})).content.decode()
+    assert f'value="{employer.pk}" checked' in edit and "Zorggroep Noord B.V." in edit
+
+
 def test_the_planner_sees_the_registrations_and_the_view_is_audited(client, cast):
     meeting = make_meeting(cast)
     guest(meeting, name="Ilse van Dam", email="ilse@example.org")

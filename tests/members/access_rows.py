@@ -1,6 +1,14 @@
 """Access-table rows for this app's URLs (merged into tests/access_table.py)."""
 
-from tests.access_table_base import ADMIN, EVERYONE, MEMBER, Access
+from tests.access_table_base import (
+    ADMIN,
+    ADVISER,
+    CONSULTANT,
+    COORDINATOR,
+    EVERYONE,
+    MEMBER,
+    Access,
+)
 
 
 def _import(cast):
@@ -36,6 +44,8 @@ ROWS: list[Access] = [
     ),
     Access("members:import_rejected_csv", ONLY_ADMIN, kwargs=_import),
     Access("members:export", ONLY_ADMIN),
+    # The employer search of the outcome and collective-case forms (htmx).
+    Access("members:employer_search", frozenset({ADVISER, COORDINATOR, CONSULTANT, ADMIN})),
     Access("members:erase", ONLY_ADMIN, kwargs=lambda cast: {"pk": cast.other_member.pk}),
     Access("members:activate", EVERYONE),
     Access(
