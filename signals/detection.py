@@ -1,9 +1,11 @@
 """Detection: from single sessions to signals.
 
-Two rules, each one set-based SQL query that finds the keys that fire, with their counts;
-the sessions behind those keys never travel through Python: they join their signals in one
-INSERT … SELECT per rule, which skips the links that exist already (a run in steady state
-writes nothing).
+Two rules. The sessions behind a key never travel through Python: they join their signals
+in an INSERT … SELECT, which skips the links that exist already (a run in steady state writes
+nothing). The employer rule is one statement that reads the window's sessions once, counts
+the keys, opens and links (`_employer_statement`); the theme rise finds its keys from the day
+and week counts first, as its Poisson test is computed in Python, then opens and links in a
+second statement (`apply_candidates`).
 
 * employer cluster: at least N sessions about one employer within the last D days, in total
   (key ``employer:<id>``) and, when the rule says so, for one theme
@@ -200,11 +202,10 @@ _DEALT_WITH = """
 # --- the two rules ----------------------------------------------------------------------------
 
 
-def _employer_rows(rule: DetectionRule, only: str | None) -> str:
-    """(employer_id, theme_id, session_id) of the window's sessions about an employer (about
-    the employers in the parameter `only` names, if given); theme 0 stands for the key over
-    all themes."""
-    only = f"AND employer_id = ANY(%({only})s)" if only else ""
+def _employer_rows(rule: DetectionRule, touched: bool) -> str:
+    """(employer_id, theme_id, session_id) of the window's sessions about an employer (only the
+    employers in %(touched)s, if `touched`); theme 0 stands for the key over all themes."""
+    only = "AND employer_id = ANY(%(touched)s)" if touched else ""
     rows = f"""
         SELECT employer_id, 0::bigint AS theme_id, id AS session_id
         FROM signals_consultationsession
@@ -220,85 +221,153 @@ def _employer_rows(rule: DetectionRule, only: str | None) -> str:
     return rows
 
 
-_EMPLOYER_KEY_OF_ROW = (
-    "'employer:' || r.employer_id || CASE WHEN r.theme_id = 0 THEN '' "
-    "ELSE ':theme:' || r.theme_id END"
-)
+def _employer_statement(rule: DetectionRule, touched: bool) -> str:
+    """The employer rule in one statement, from one snapshot and one read of the window's
+    sessions: count the keys, open the new signals and link their sessions, link the new
+    sessions of the active ones. Rows are carried as (employer, theme) numbers; a key's text is
+    made once per key that fires, and the keys of ended signals are read back into numbers.
 
-
-def employer_cluster_candidates(
-    rule: DetectionRule, window: Window, employer_ids: list[int] | None = None
-) -> tuple[list[Candidate], Evidence]:
-    """Keys with at least N sessions in the window (`count`: those not yet dealt with under the
-    same key); one grouping query."""
-    only = "touched" if employer_ids is not None else None
-    sql = f"""
-        WITH dealt AS ({_DEALT_WITH})
-        SELECT c.employer_id, c.theme_id, c.n, c.live, e.sector_id
-        FROM (
-            SELECT r.employer_id, r.theme_id, count(*) AS n,
-                   count(*) FILTER (WHERE d.session_id IS NULL) AS live
-            FROM ({_employer_rows(rule, only)}) r
-            LEFT JOIN dealt d ON d.session_id = r.session_id AND d.key = {_EMPLOYER_KEY_OF_ROW}
-            GROUP BY r.employer_id, r.theme_id
-            HAVING count(*) >= %(n)s
-        ) c JOIN members_employer e ON e.id = c.employer_id
+    It returns one row per signal opened or grown (id, key, is new, links added, count before,
+    sector, region, total count in the window), and one last row with only the number of keys
+    at or above N (the run's candidates)."""
+    return f"""
+        WITH dealt AS (
+            -- Sessions that were evidence of a closed or dismissed signal of the rule, under its
+            -- key (employer:<e> or employer:<e>:theme:<t>): they do not count again for it.
+            SELECT DISTINCT split_part(ended.key, ':', 2)::bigint AS employer_id,
+                   COALESCE(NULLIF(split_part(ended.key, ':', 4), ''), '0')::bigint AS theme_id,
+                   link.session_id
+            FROM signals_signal ended
+            JOIN signals_signalsession link ON link.signal_id = ended.id
+            WHERE ended.rule_id = %(rule)s AND ended.status IN ('closed', 'dismissed')
+        ),
+        win AS MATERIALIZED (
+            SELECT r.employer_id, r.theme_id, r.session_id, d.session_id IS NOT NULL AS dealt
+            FROM ({_employer_rows(rule, touched)}) r
+            LEFT JOIN dealt d ON d.employer_id = r.employer_id AND d.theme_id = r.theme_id
+                AND d.session_id = r.session_id
+        ),
+        grouped AS MATERIALIZED (
+            SELECT employer_id, theme_id, count(*) AS n,
+                   count(*) FILTER (WHERE NOT dealt) AS live
+            FROM win GROUP BY employer_id, theme_id HAVING count(*) >= %(n)s
+        ),
+        candidate AS MATERIALIZED (
+            SELECT 'employer:' || g.employer_id
+                   || CASE WHEN g.theme_id = 0 THEN '' ELSE ':theme:' || g.theme_id END AS key,
+                   g.employer_id, g.theme_id, e.sector_id, g.n, g.live
+            FROM grouped g JOIN members_employer e ON e.id = g.employer_id
+            WHERE g.live >= %(n)s
+        ),
+        existing AS MATERIALIZED (
+            SELECT s.id, s.key, s.count, s.sector_id, s.region_id, c.employer_id, c.theme_id, c.n
+            FROM signals_signal s JOIN candidate c ON c.key = s.key
+            WHERE s.rule_id = %(rule)s AND s.status IN ('open', 'acknowledged', 'in_progress')
+        ),
+        opened AS (
+            -- ON CONFLICT DO NOTHING: the partial unique constraint; another run won.
+            INSERT INTO signals_signal
+                (rule_id, key, employer_id, theme_id, region_id, sector_id, window_start,
+                 window_end, count, baseline, score, status, action, outcome, dismiss_reason,
+                 opened_at, notified_count, updated_at)
+            SELECT %(rule)s, c.key, c.employer_id, NULLIF(c.theme_id, 0), NULL, c.sector_id,
+                   %(start)s, %(end)s, c.live, %(n)s::float8, c.n::float8 / %(n)s::float8,
+                   'open', '', '', '', %(now)s, c.live, %(now)s
+            FROM candidate c
+            WHERE c.key NOT IN (SELECT key FROM existing)
+            ORDER BY c.key
+            ON CONFLICT DO NOTHING
+            RETURNING id, key, count, sector_id, region_id, employer_id,
+                      COALESCE(theme_id, 0) AS theme_id
+        ),
+        added AS (
+            INSERT INTO signals_signalsession (signal_id, session_id, added_at)
+            SELECT link.signal_id, link.session_id, %(now)s FROM (
+                SELECT o.id AS signal_id, w.session_id
+                FROM opened o
+                JOIN win w ON w.employer_id = o.employer_id AND w.theme_id = o.theme_id
+                WHERE NOT w.dealt
+                UNION ALL
+                (
+                    -- An active signal's sessions less those linked already, as a set
+                    -- difference (hashed): the planner's guess of a handful of active
+                    -- signals otherwise probes the links row by row.
+                    SELECT x.id, w.session_id
+                    FROM existing x
+                    JOIN win w ON w.employer_id = x.employer_id AND w.theme_id = x.theme_id
+                    WHERE NOT w.dealt
+                    EXCEPT ALL
+                    SELECT l.signal_id, l.session_id FROM signals_signalsession l
+                    WHERE l.signal_id IN (SELECT id FROM existing)
+                )
+            ) link
+            -- In index order: the links' indexes grow at their ends, not all over.
+            ORDER BY link.signal_id, link.session_id
+            ON CONFLICT DO NOTHING
+            RETURNING signal_id
+        ),
+        counted AS (SELECT signal_id, count(*) AS added FROM added GROUP BY signal_id)
+        SELECT o.id, o.key, true, 0, o.count, o.sector_id, o.region_id, 0 FROM opened o
+        UNION ALL
+        SELECT x.id, x.key, false, c.added, x.count, x.sector_id, x.region_id, x.n
+        FROM existing x JOIN counted c ON c.signal_id = x.id
+        UNION ALL
+        SELECT NULL, NULL, NULL, count(*), NULL, NULL, NULL, NULL FROM grouped
     """
-    params = {
-        "rule": rule.pk,
-        "start": window.start,
-        "end": window.end,
-        "n": rule.min_count,
-        "touched": employer_ids,
-    }
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Room to group the window's sessions in memory rather than on disk; no JIT (see below).
-        cursor.execute("SET LOCAL work_mem = '64MB'")
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    candidates = [
-        Candidate(
-            key=employer_key(employer_id, theme_id or None),
-            count=live,
-            employer_id=employer_id,
-            theme_id=theme_id or None,
-            sector_id=sector_id,
-            baseline=float(rule.min_count),
-            score=n / rule.min_count,
+
+
+def employer_cluster_apply(
+    rule: DetectionRule, window: Window, employer_ids: list[int] | None = None
+) -> tuple[int, int, int]:
+    """Keys with at least N sessions in the window, counting those not yet dealt with under the
+    same key: open, join and notify in one statement (see `_employer_statement`). Returns
+    (candidates, opened, grown)."""
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _employer_statement(rule, touched=employer_ids is not None),
+            {
+                "rule": rule.pk,
+                "start": window.start,
+                "end": window.end,
+                "n": rule.min_count,
+                "now": now,
+                "touched": employer_ids,
+            },
         )
-        for employer_id, theme_id, n, live, sector_id in rows
-    ]
-    evidence = Evidence(
-        f"""
-        SELECT {_EMPLOYER_KEY_OF_ROW} AS key, r.session_id
-        FROM ({_employer_rows(rule, only)}) r
-        """,
-        {"start": window.start, "end": window.end, "touched": employer_ids},
-    )
-    return candidates, evidence
+        rows = cursor.fetchall()
+    candidates = rows.pop()[3]
+    scores = {
+        key: (float(rule.min_count), n / rule.min_count)
+        for _, key, is_new, _, _, _, _, n in rows
+        if not is_new
+    }
+    opened, grown = _settle(rule, window, [row[:7] for row in rows], scores, now)
+    return candidates, opened, grown
 
 
 def _theme_rows(column: str, changed: bool) -> str:
     """(key, session_id) of the window's sessions of the theme-rise keys of one dimension."""
     prefix = column.removesuffix("_id")
     keys = "partial_keys" if changed else "keys"
-    since = (
-        "AND EXISTS (SELECT 1 FROM signals_consultationsession s "
-        "WHERE s.id = st.session_id AND s.updated_at >= %(since)s)"
+    # Changed sessions: read from the few sessions changed since the previous run (an index on
+    # updated_at), not by testing every session of the keys' windows.
+    changed_sessions = (
+        "JOIN signals_consultationsession s ON s.id = st.session_id AND s.updated_at >= %(since)s"
         if changed
         else ""
     )
     return f"""
         SELECT k.key, st.session_id
         FROM signals_sessiontheme st
+        {changed_sessions}
         JOIN (
             SELECT key, split_part(key, ':', 2)::bigint AS theme_id,
                    split_part(key, ':', 4)::bigint AS dim_id
             FROM unnest(%({keys})s::text[]) AS key
             WHERE key LIKE 'theme:%%:{prefix}:%%'
         ) k ON st.theme_id = k.theme_id AND st.{column} = k.dim_id
-        WHERE st.day BETWEEN %(start)s AND %(end)s {since}
+        WHERE st.day BETWEEN %(start)s AND %(end)s
     """
 
 
@@ -530,6 +599,20 @@ def apply_candidates(
             },
         )
         rows = cursor.fetchall()
+    scores = {c.key: (c.baseline, c.score) for c in candidates}
+    return _settle(rule, window, rows, scores, now)
+
+
+def _settle(
+    rule: DetectionRule,
+    window: Window,
+    rows: list[tuple],
+    scores: dict[str, tuple[float, float]],
+    now: dt.datetime,
+) -> tuple[int, int]:
+    """After a rule's statement: the grown signals' counts, windows and scores, the messages
+    claimed and sent. `rows`: (id, key, is new, links added, count, sector, region) of each
+    signal opened or grown; `scores`: (baseline, score) by key of the grown ones."""
     # A new signal without sessions (its count fell short in the evidence) is not announced.
     new = [
         Announced(pk, sector_id, region_id, count)
@@ -563,8 +646,8 @@ def apply_candidates(
                     "now": now,
                     "ids": [s.pk for s in changed],
                     "added": [added[s.pk] for s in changed],
-                    "baselines": [by_key[keys[s.pk]].baseline for s in changed],
-                    "scores": [by_key[keys[s.pk]].score for s in changed],
+                    "baselines": [scores[keys[s.pk]][0] for s in changed],
+                    "scores": [scores[keys[s.pk]][1] for s in changed],
                 },
             )
             # Claim the messages with a compare-and-swap on notified_count, set-based: of two
@@ -624,6 +707,21 @@ def _touched_since(since: dt.datetime) -> Touched:
     )
 
 
+def _settings_for_a_run() -> None:
+    """For the rest of the transaction, in one round trip. A run only recomputes from the
+    sessions, so it need not wait for its WAL to reach the disk: a database crash in the moment
+    after the commit can lose this run's signals and inbox rows, and the next run (15 minutes
+    on) recreates them. Sessions are saved by other transactions and keep the full guarantee.
+    The work_mem: room to hash the window's sessions in memory rather than on disk. No JIT: the
+    planner's estimate of the joins over the evidence is high enough to compile them, which
+    took seconds (measured) for a statement of 100 ms."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('synchronous_commit', 'off', true), "
+            "set_config('work_mem', '64MB', true), set_config('jit', 'off', true)"
+        )
+
+
 def run_detection(*, full: bool | None = None, today: dt.date | None = None) -> RunResult:
     """One detection run. Incremental (only keys touched since the previous run) unless `full`
     or the previous run was on another day, so that every window moves on once a day."""
@@ -637,29 +735,21 @@ def run_detection(*, full: bool | None = None, today: dt.date | None = None) -> 
     result = RunResult(full=full)
     for rule in active_rules():
         window = Window.for_rule(rule, today)
-        if rule.kind == RuleKind.EMPLOYER_CLUSTER:
-            if not touched.full and not touched.employer_ids:
-                continue
-            candidates, evidence = employer_cluster_candidates(rule, window, touched.employer_ids)
-        else:
-            if not touched.full and not (touched.theme_region or touched.theme_sector):
-                continue
-            candidates, evidence = theme_rise_candidates(rule, window, touched, since)
-        result.candidates += len(candidates)
         with transaction.atomic():
-            if candidates:
-                # A run only recomputes from the sessions, so it need not wait for its WAL to
-                # reach the disk: a database crash in the moment after the commit can lose this
-                # run's signals and inbox rows, and the next run (15 minutes on) recreates them.
-                # Sessions are saved by other transactions and keep the full guarantee. The
-                # work_mem: room to hash the keys' evidence in memory rather than on disk. No
-                # JIT: the planner's estimate of the joins over the evidence is high enough to
-                # compile them, which took seconds (measured) for a statement of 100 ms.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
-                    cursor.execute("SET LOCAL work_mem = '64MB'")
-                    cursor.execute("SET LOCAL jit = off")
-            opened, grown = apply_candidates(rule, window, candidates, evidence)
+            if rule.kind == RuleKind.EMPLOYER_CLUSTER:
+                if not touched.full and not touched.employer_ids:
+                    continue
+                _settings_for_a_run()
+                found, opened, grown = employer_cluster_apply(rule, window, touched.employer_ids)
+            else:
+                if not touched.full and not (touched.theme_region or touched.theme_sector):
+                    continue
+                candidates, evidence = theme_rise_candidates(rule, window, touched, since)
+                if candidates:
+                    _settings_for_a_run()
+                found = len(candidates)
+                opened, grown = apply_candidates(rule, window, candidates, evidence)
+        result.candidates += found
         result.opened += opened
         result.grown += grown
     DetectionRun.objects.filter(pk=run.pk).update(

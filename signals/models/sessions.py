@@ -152,7 +152,9 @@ class ConsultationSession(models.Model):
         verbose_name_plural = _("spreekuurgesprekken")
         indexes = [
             # Covering: the employer-cluster rule reads only these columns (index-only scan).
-            models.Index(fields=["day"], include=["employer_id"], name="session_day"),
+            models.Index(
+                fields=["day"], include=["employer_id", "id"], name="session_day_employer"
+            ),
             models.Index(fields=["employer", "day"], name="session_employer_day"),
             models.Index(fields=["consultant", "-at"], name="session_consultant_at"),
         ]

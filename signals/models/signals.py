@@ -207,7 +207,11 @@ class Signal(models.Model):
 
 
 class SignalSession(models.Model):
-    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, verbose_name=_("signaal"))
+    # No index of its own: the unique (signal, session) below serves every look-up by signal,
+    # and a detection run's first links (tens of thousands) then keep one index less.
+    signal = models.ForeignKey(
+        Signal, on_delete=models.CASCADE, db_index=False, verbose_name=_("signaal")
+    )
     session = models.ForeignKey(
         ConsultationSession, on_delete=models.CASCADE, verbose_name=_("spreekuurgesprek")
     )

@@ -305,3 +305,64 @@ def test_a_count_at_or_below_its_expectation_is_never_a_rise():
     for lam in [0.05, 0.3, 0.7, 0.99, 1.0, 1.5, 2.69, 2.7, 3.3, 9.95, 10.0, 47.5, 120.2, 365.0]:
         for k in range(int(lam) + 1):
             assert poisson_sf(k, lam) >= 0.5, (k, lam)
+
+
+def test_a_closed_theme_signal_keeps_its_sessions_from_its_own_key_only(cast):
+    """The sessions of a closed `employer:<e>:theme:<t>` signal do not count again for that
+    key, but still do for the employer over all themes (whose signal stays open and grows), and
+    not for another employer's key."""
+    employer = EmployerFactory(sector=cast.sector)
+    other = EmployerFactory(sector=cast.sector)
+    subject = theme("Ontslag")
+    first = [log_session(cast, employer=employer, themes=[subject]) for _ in range(3)]
+    run_detection(full=True)
+    per_theme = _cluster_signals().get(key=employer_key(employer.pk, subject.pk))
+    signal_acknowledge(signal=per_theme, by=cast.sector_official)
+    signal_close(signal=per_theme, by=cast.sector_official, outcome="Besproken")
+    later = [log_session(cast, employer=employer, themes=[subject]) for _ in range(2)]
+    for _ in range(3):
+        log_session(cast, employer=other, themes=[subject])
+    run_detection(full=True)
+    # two new sessions for the theme key: below N, no second signal
+    assert (
+        not _cluster_signals()
+        .filter(key=employer_key(employer.pk, subject.pk), status=SignalStatus.OPEN)
+        .exists()
+    )
+    overall = _cluster_signals().get(key=employer_key(employer.pk))
+    assert overall.count == 5
+    assert set(overall.sessions.all()) == set(first + later)
+    assert _cluster_signals().get(key=employer_key(other.pk, subject.pk)).count == 3
+    third = log_session(cast, employer=employer, themes=[subject])
+    run_detection()
+    reopened = _cluster_signals().get(
+        key=employer_key(employer.pk, subject.pk), status=SignalStatus.OPEN
+    )
+    assert reopened.count == 3
+    assert set(reopened.sessions.all()) == {*later, third}
+    assert reopened.score == 2.0  # all six in the window over N, as before the closing
+
+
+def test_a_run_counts_as_candidates_every_key_at_or_above_n(cast):
+    employer = EmployerFactory(sector=cast.sector)
+    for _ in range(3):
+        log_session(cast, employer=employer, themes=[theme("Ontslag")])
+    first = run_detection(full=True)
+    assert (first.candidates, first.opened) == (2, 2)  # employer, and employer with theme
+    again = run_detection(full=True)
+    assert (again.candidates, again.opened, again.grown) == (2, 0, 0)
+
+
+def test_a_grown_employer_signal_gets_the_new_window_and_score(cast):
+    employer = EmployerFactory(sector=cast.sector)
+    for _ in range(3):
+        log_session(cast, employer=employer, themes=[theme("Ontslag")])
+    run_detection(full=True)
+    signal = _cluster_signals().get(key=employer_key(employer.pk))
+    assert (signal.baseline, signal.score) == (3.0, 1.0)
+    for _ in range(2):
+        log_session(cast, employer=employer, themes=[theme("Werkdruk")])
+    run_detection()
+    signal.refresh_from_db()
+    assert (signal.count, signal.baseline, signal.score) == (5, 3.0, 5 / 3)
+    assert signal.window_end == timezone.localdate()
