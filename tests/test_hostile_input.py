@@ -3,8 +3,10 @@
 The walk requests every URL of the access table as every role, and sends hostile values (a NUL
 byte, 100,000 characters, the wrong type, far dates, unicode, nothing) in every path value, every
 known query parameter and every field of every form the pages render: one field hostile at a
-time while the others keep plausible values, for the roles that may use the page; all fields
-hostile at once for the roles that may not. No answer may be a server error, a refused POST (4xx,
+time while the others keep plausible values, for the first role that may use the page (each
+further role that may use it sends the same form and query parameters with all values hostile at
+once: the form and its parsing are the same code for every role); all fields hostile at once for
+the roles that may not. No answer may be a server error, a refused POST (4xx,
 a page with errors, or an error message) may not change one row, and a far date in a date field
 is refused.
 
@@ -478,6 +480,14 @@ def test_hostile_input_never_breaks_a_page_and_a_refusal_writes_nothing(
             for form in forms:
                 if form.method == "get" and urlsplit(form.action).path == url:
                     params += [p for p in form.fields if p not in params]
+            if ("?", url, tuple(params)) in walked_fully:
+                # An earlier role sent each value in each parameter: all hostile at once.
+                for param in params:
+                    walk.tried(label, role, f"?{param}")
+                walk.send("get", url, _mixed(params), role=role, what="all query values hostile")
+                params = []
+            elif params:
+                walked_fully.add(("?", url, tuple(params)))
             for param in params:
                 walk.tried(label, role, f"?{param}")
                 for what, value in QUERY_HOSTILE:
@@ -491,16 +501,18 @@ def test_hostile_input_never_breaks_a_page_and_a_refusal_writes_nothing(
                     continue
                 walked.add(key)
                 forms_by_action.setdefault(urlsplit(form.action).path, []).append(form)
-                if action_name.startswith(SAME_FOR_EVERY_ROLE):
-                    if (action_name, key[1]) in walked_fully:
-                        names = [n for n in form.fields if n != "csrfmiddlewaretoken"]
-                        for n in names:
-                            walk.tried(action_name, role, n)
-                        walk.post_checked(
-                            form.action, _mixed(names), role=role, what="all fields", far_date=False
-                        )
-                        continue
-                    walked_fully.add((action_name, key[1]))
+                # allauth's forms are the same on every page; a portal form is the same for
+                # every role that may send it to the same address.
+                same = action_name if action_name.startswith(SAME_FOR_EVERY_ROLE) else key[0]
+                if ("form", same, key[1]) in walked_fully:
+                    names = [n for n in form.fields if n != "csrfmiddlewaretoken"]
+                    for n in names:
+                        walk.tried(action_name, role, n)
+                    walk.post_checked(
+                        form.action, _mixed(names), role=role, what="all fields", far_date=False
+                    )
+                    continue
+                walked_fully.add(("form", same, key[1]))
                 for name in form.fields:
                     if name == "csrfmiddlewaretoken":
                         continue

@@ -214,6 +214,44 @@ def _log_in(browser: Browser, web: Process, user, code=None) -> None:
         assert answer.status == 302, f"TOTP step on {web.name}: {answer.status}"
 
 
+# --- the beat's schedule ------------------------------------------------------------------------
+
+
+REMINDER_ENTRY = "loopbaan-send-due-reminders"
+
+
+def _reminder_run_is_overdue(client: redis.Redis, prefix: str) -> None:
+    """Store the reminder entry in RedBeat's schedule as an earlier beat left it, its last run
+    more than one interval ago, as after a deploy: the beat that takes the lock sends it at
+    once instead of one interval (60 s) after it started. The beats keep this last run and
+    replace the definition with the settings' own (RedBeatScheduler.update_from_dict)."""
+    import json
+    from zoneinfo import ZoneInfo
+
+    from celery.schedules import schedule
+    from redbeat.decoder import RedBeatJSONEncoder
+
+    entry = settings.CELERY_BEAT_SCHEDULE[REMINDER_ENTRY]
+    seconds = float(entry["schedule"])
+    last_run = timezone.now().astimezone(ZoneInfo("UTC")) - timedelta(seconds=seconds + 5)
+    definition = {
+        "name": REMINDER_ENTRY,
+        "task": entry["task"],
+        "args": [],
+        "kwargs": {},
+        "options": entry.get("options", {}),
+        "schedule": schedule(seconds),
+        "enabled": True,
+    }
+    client.hset(
+        f"{prefix}:redbeat:{REMINDER_ENTRY}",
+        mapping={
+            "definition": json.dumps(definition, cls=RedBeatJSONEncoder),
+            "meta": json.dumps({"last_run_at": last_run}, cls=RedBeatJSONEncoder),
+        },
+    )
+
+
 # --- mail -------------------------------------------------------------------------------------
 
 
@@ -329,15 +367,24 @@ def test_three_web_processes_two_workers_and_two_beats_work_as_one_portal(tmp_pa
             env, tmp_path,
         )  # fmt: skip
         processes += [urgent, bulk]
+        # The same due reminder also handed straight to both workers, racing the beat's run.
+        app.conf.update(task_always_eager=False, broker_url=redis_url)
+        for queue in ("urgent", "bulk", "urgent"):
+            app.send_task("loopbaan.tasks.send_due_reminders", queue=queue)
+        # The beats start once both workers listen: the entry's run expires 55 s after it is
+        # sent, and it is sent as soon as a beat holds the lock (see _reminder_run_is_overdue).
+        _wait_for(
+            lambda: all("ready." in worker.log.read_text() for worker in (urgent, bulk)),
+            START_SECONDS,
+            "both workers to be ready",
+            processes,
+        )
+        _reminder_run_is_overdue(client, prefix)
         beats = [
             _spawn(f"beat{n}", ["celery", "-A", "fnvregio", "beat", "-l", "info"], env, tmp_path)
             for n in (1, 2)
         ]
         processes += beats
-        # The same due reminder also handed straight to both workers, racing the beat's run.
-        app.conf.update(task_always_eager=False, broker_url=redis_url)
-        for queue in ("urgent", "bulk", "urgent"):
-            app.send_task("loopbaan.tasks.send_due_reminders", queue=queue)
 
         def all_live():
             for web in webs:
@@ -454,7 +501,7 @@ def test_three_web_processes_two_workers_and_two_beats_work_as_one_portal(tmp_pa
               f"{statuses.count(409)} told the slot was just taken")  # fmt: skip
 
         # 4. The due reminder went out exactly once: two beats, two workers, three extra runs.
-        # A new beat entry first runs one interval (60 s) after its beat started.
+        # The entry's last run is more than an interval ago, so the lock holder sends it at once.
         entry = "Sending due task loopbaan-send-due-reminders"
         _wait_for(
             lambda: any(entry in beat.log.read_text() for beat in beats),
