@@ -10,7 +10,8 @@ claimed per notification row with a conditional UPDATE before sending: safe to r
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from celery import shared_task
@@ -47,22 +48,47 @@ class Routed(Protocol):
     def count(self) -> int: ...
 
 
-def _responsible(sector_id: int | None, region_id: int | None) -> list[User]:
-    if sector_id is not None:
-        return list(
-            User.objects.filter(role=Role.SECTOR_OFFICIAL, is_active=True, sectors=sector_id)
-        )
-    if region_id is not None:
-        return list(User.objects.filter(role=Role.COORDINATOR, is_active=True, regions=region_id))
-    return []
+Route = tuple[int | None, int | None]  # (sector id, region id)
 
 
-def recipients_for(signal: Routed) -> tuple[list[User], bool]:
-    """(users, is_fallback). Employer and sector signals go by sector, regional rises by region."""
-    users = _responsible(signal.sector_id, signal.region_id)
-    if users:
-        return users, False
-    return list(User.objects.filter(role=Role.ADMIN, is_active=True)), True
+def routes_for(routes: Iterable[Route]) -> dict[Route, tuple[list[int], bool]]:
+    """For each (sector, region): the ids of the people a signal with it goes to, and whether
+    they are the fallback. Employer and sector signals go by sector (its active sector
+    officials), regional rises by region (its active coordinators); nobody responsible: the
+    active admins. At most three queries for any number of routes: a first detection run opens
+    signals in every sector and region at once."""
+    routes = set(routes)
+    sector_ids = {sector for sector, _ in routes if sector is not None}
+    region_ids = {region for sector, region in routes if sector is None and region is not None}
+    by_sector: dict[int, list[int]] = defaultdict(list)
+    by_region: dict[int, list[int]] = defaultdict(list)
+    if sector_ids:
+        for user_id, sector_id in User.sectors.through.objects.filter(
+            sector_id__in=sector_ids, user__role=Role.SECTOR_OFFICIAL, user__is_active=True
+        ).values_list("user_id", "sector_id"):
+            by_sector[sector_id].append(user_id)
+    if region_ids:
+        for user_id, region_id in User.regions.through.objects.filter(
+            region_id__in=region_ids, user__role=Role.COORDINATOR, user__is_active=True
+        ).values_list("user_id", "region_id"):
+            by_region[region_id].append(user_id)
+    admins: list[int] | None = None
+    result: dict[Route, tuple[list[int], bool]] = {}
+    for route in routes:
+        sector, region = route
+        if sector is not None:
+            responsible = by_sector.get(sector, [])
+        else:
+            responsible = by_region.get(region, []) if region is not None else []
+        if responsible:
+            result[route] = (sorted(responsible), False)
+            continue
+        if admins is None:
+            admins = sorted(
+                User.objects.filter(role=Role.ADMIN, is_active=True).values_list("pk", flat=True)
+            )
+        result[route] = (admins, True)
+    return result
 
 
 # --- inbox entries and reminders --------------------------------------------------------------
@@ -71,16 +97,13 @@ def recipients_for(signal: Routed) -> tuple[list[User], bool]:
 def notify(*, signals: Sequence[Routed], kind: str) -> int:
     """Inbox entries for everyone a signal is routed to, once per (signal, person, kind,
     count); emails go out after commit (signals.tasks.send_signal_emails claims them)."""
-    routes: dict[tuple, tuple[list[User], bool]] = {}
+    routes = routes_for((signal.sector_id, signal.region_id) for signal in signals)
     signal_ids, recipient_ids, counts, fallbacks = [], [], [], []
     for signal in signals:
-        route = (signal.sector_id, signal.region_id)
-        if route not in routes:
-            routes[route] = recipients_for(signal)
-        users, is_fallback = routes[route]
-        for user in users:
+        user_ids, is_fallback = routes[(signal.sector_id, signal.region_id)]
+        for user_id in user_ids:
             signal_ids.append(signal.pk)
-            recipient_ids.append(user.pk)
+            recipient_ids.append(user_id)
             counts.append(signal.count)
             fallbacks.append(is_fallback)
     if not signal_ids:

@@ -137,3 +137,43 @@ def test_opening_a_signal_writes_nothing_but_marking_it_read_does(cast, login_as
     other = login_as(cast.other_sector_official)
     foreign = _signal(kind="employer_cluster", key="employer:z", sector=cast.sector)
     assert other.post(reverse("signals:signal_read", args=[foreign.pk])).status_code == 404
+
+
+def test_many_routes_are_found_with_three_queries_and_only_active_responsible_people(
+    cast, django_assert_max_num_queries
+):
+    """A first detection run opens signals in every sector and region at once: routing them
+    all takes at most three queries, and keeps the rules of routing one signal: the active
+    sector officials of the sector (not a coordinator or an inactive official linked to it),
+    the active coordinators of the region, and the active admins when nobody is responsible."""
+    from core.roles import Role
+    from signals.notifications import routes_for
+    from tests.factories import UserFactory, region
+
+    busy, lonely = SectorFactory(name="Zorg"), SectorFactory(name="Havens")
+    first = UserFactory(role=Role.SECTOR_OFFICIAL, totp=False)
+    second = UserFactory(role=Role.SECTOR_OFFICIAL, totp=False)
+    gone = UserFactory(role=Role.SECTOR_OFFICIAL, is_active=False, totp=False)
+    wrong_role = UserFactory(role=Role.COORDINATOR, totp=False)
+    for user in (first, second, gone, wrong_role):
+        user.sectors.add(busy)
+    north, south = region("AM01"), region("AM02")
+    coordinator = UserFactory(role=Role.COORDINATOR, totp=False)
+    coordinator.regions.add(north)
+    UserFactory(role=Role.COORDINATOR, is_active=False, totp=False).regions.add(south)
+    UserFactory(role=Role.ADMIN, is_active=False, totp=False)
+    wanted = [(busy.pk, None), (busy.pk, north.pk), (lonely.pk, None), (None, north.pk),
+              (None, south.pk), (None, None)]  # fmt: skip
+    with django_assert_max_num_queries(3):
+        routes = routes_for(wanted + wanted)
+    admins = ([cast.admin.pk], True)
+    assert routes == {
+        (busy.pk, None): (sorted([first.pk, second.pk]), False),
+        (busy.pk, north.pk): (sorted([first.pk, second.pk]), False),  # a sector goes first
+        (lonely.pk, None): admins,
+        (None, north.pk): ([coordinator.pk], False),
+        (None, south.pk): admins,
+        (None, None): admins,
+    }
+    with django_assert_max_num_queries(0):
+        assert routes_for([]) == {}
