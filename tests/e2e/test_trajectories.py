@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from members.events import trajectory_referral_made
 from tests.e2e.conftest import log_in, serious_accessibility_violations
+from tests.factories import EmployerFactory
 from tests.trajectories import factories as f
 from trajectories.models import IntakeRequest, Trajectory, TrajectoryStatus
 
@@ -30,6 +31,8 @@ def test_a_referral_becomes_a_trajectory_with_a_plan_and_ends_with_an_outcome(
     page, browser, live_server, live_cast
 ):
     cast = live_cast
+    new_employer = EmployerFactory(name="Zorggroep Noord B.V.", kvk_number="12345678")
+    EmployerFactory(name="Zorggroep Noordoost", is_confirmed=False)  # proposed: not offered
     session = f.session(capacity=5, starts_in=datetime.timedelta(days=10))
     trajectory_referral_made.send(
         sender=None, member=cast.member, region=None, source="appointment", source_id=501, note=""
@@ -85,6 +88,12 @@ def test_a_referral_becomes_a_trajectory_with_a_plan_and_ends_with_an_outcome(
     page.get_by_role("link", name="Traject beëindigen").click()
     page.get_by_label("Afgerond").check()
     page.get_by_label("Uitkomst:", exact=True).select_option("new_job")
+    # The new employer is searched for (htmx), not picked from a list of every employer.
+    assert page.locator("select[name=employer]").count() == 0
+    page.get_by_label("Nieuwe werkgever").fill("zorggroep noord")
+    page.get_by_label(re.compile(r"^Zorggroep Noord B\.V\.")).check()
+    assert page.get_by_label(re.compile(r"^Zorggroep Noordoost")).count() == 0
+    assert serious_accessibility_violations(page) == []
     page.get_by_label("Sector").select_option(str(cast.sector.pk))
     page.get_by_label("Soort contract").select_option("permanent")
     page.get_by_label("Valt onder een cao").select_option("yes")
@@ -94,6 +103,7 @@ def test_a_referral_becomes_a_trajectory_with_a_plan_and_ends_with_an_outcome(
     trajectory.refresh_from_db()
     assert trajectory.status == TrajectoryStatus.COMPLETED
     assert trajectory.outcome.kind == "new_job" and trajectory.outcome.under_cao is True
+    assert trajectory.outcome.employer == new_employer
     # A workshop after the end is no longer theirs.
     assert trajectory.enrolments.get().status == "cancelled"
 
