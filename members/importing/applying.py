@@ -246,20 +246,30 @@ def _secondary_indexes_set_aside(cursor: CursorWrapper) -> Iterator[None]:
 
 
 def _create_employers(cursor: CursorWrapper, name: str) -> int:
+    """The employers the file names and the portal did not know at the check: found by KvK
+    number if one was made since, else created; then every staged row gets its employer's id.
+    Set-based: a file may name thousands of new employers, and one UPDATE per employer read the
+    whole staging table each time."""
     employers = f"{name}_employers"
-    cursor.execute(f"SELECT key, name, kvk FROM {employers}")
+    cursor.execute(f"SELECT key, name, kvk FROM {employers} ORDER BY key")
     new = cursor.fetchall()
     if not new:
         return 0
-    created = []
-    for key, employer_name, kvk in new:
-        employer = Employer.objects.filter(kvk_number=kvk).first() if kvk else None
-        if employer is None:
-            employer = Employer.objects.create(name=employer_name, kvk_number=kvk)
-            created.append(employer)
-        cursor.execute(
-            f"UPDATE {name} SET employer_id = %s WHERE employer_key = %s", [employer.pk, key]
-        )
+    kvks = [kvk for _, _, kvk in new if kvk]
+    existing = dict(
+        Employer.objects.filter(kvk_number__in=kvks).values_list("kvk_number", "pk") if kvks else []
+    )
+    missing = [(key, employer_name, kvk) for key, employer_name, kvk in new if kvk not in existing]
+    created = Employer.objects.bulk_create(
+        [Employer(name=employer_name, kvk_number=kvk) for _, employer_name, kvk in missing]
+    )
+    ids = {key: existing[kvk] for key, _, kvk in new if kvk in existing}
+    ids.update((key, employer.pk) for (key, _, _), employer in zip(missing, created, strict=True))
+    cursor.execute(
+        f"UPDATE {name} s SET employer_id = e.id "
+        "FROM unnest(%s::text[], %s::bigint[]) AS e(key, id) WHERE s.employer_key = e.key",
+        [list(ids), list(ids.values())],
+    )
     return len(created)
 
 

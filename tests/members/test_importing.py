@@ -378,3 +378,56 @@ def test_xlsx_dates_numbers_and_text_cells(tmp_path):
     result = run_import(str(path))
     assert result.created == 2
     assert Member.objects.get(member_number="1000001").birth_date == dt.date(1980, 2, 1)
+
+
+def test_a_file_naming_many_new_employers_links_each_member_to_its_own(tmp_path, monkeypatch):
+    """New employers by KvK number and by name only, one named twice in other capitals, one
+    KvK number that an admin entered between the check and the apply, and a known employer:
+    every member gets the right one, each new employer is made once, and linking them to the
+    staged rows takes the same few queries for 35 employers as for one (it was an UPDATE that
+    read the whole staging table per employer)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from members.importing import applying
+    from members.models import Employer
+
+    known = EmployerFactory(name="Albert Heijn B.V.", kvk_number="35012085")
+    lines = ["lidnummer;achternaam;werkgever;kvk-nummer"]
+    for n in range(20):
+        lines.append(f"{2000000 + n};Lid;Nieuw Bedrijf {n} B.V.;{50000000 + n}")
+    for n in range(12):
+        lines.append(f"{2000100 + n};Lid;Stichting Naam Alleen {n};")
+    lines += ["2000200;Lid;Bakkerij De Zon;", "2000201;Lid;bakkerij de zon;"]
+    lines += ["2000300;Lid;Ingevoerd Tussendoor;60000000", "2000400;Lid;Albert Heijn;35012085"]
+    checked = run_import(write(tmp_path, "\r\n".join(lines) + "\r\n"), apply=False)
+    assert checked.status == ImportStatus.PREVIEWED, checked.message
+    entered = EmployerFactory(name="Ingevoerd Tussendoor", kvk_number="60000000")
+
+    real, queries = applying._create_employers, []
+
+    def counted(cursor, name):
+        with CaptureQueriesContext(connection) as captured:
+            made = real(cursor, name)
+        queries.append(len(captured))
+        return made
+
+    monkeypatch.setattr(applying, "_create_employers", counted)
+    result = applying.apply_import(checked)
+    assert result.status == ImportStatus.DONE and result.created == 36
+    assert result.employers_created == 20 + 12 + 1
+    assert queries and queries[0] <= 4
+    employer_of = {
+        number: (name, kvk)
+        for number, name, kvk in Member.objects.values_list(
+            "member_number", "employer__name", "employer__kvk_number"
+        )
+    }
+    for n in range(20):
+        assert employer_of[str(2000000 + n)] == (f"Nieuw Bedrijf {n} B.V.", str(50000000 + n))
+    for n in range(12):
+        assert employer_of[str(2000100 + n)] == (f"Stichting Naam Alleen {n}", "")
+    assert employer_of["2000200"] == employer_of["2000201"]
+    assert Employer.objects.filter(name__iexact="Bakkerij De Zon").count() == 1
+    assert Member.objects.get(member_number="2000300").employer == entered
+    assert Member.objects.get(member_number="2000400").employer == known
