@@ -497,6 +497,9 @@ FNV = {
     "IMPORT_BULK_ROWS": env_int("FNV_IMPORT_BULK_ROWS", 100_000),
     # A CSV file at least this large is checked by two processes at once (0: always one).
     "IMPORT_PARALLEL_BYTES": env_int("FNV_IMPORT_PARALLEL_BYTES", 16 * 1024 * 1024),
+    # A plan being written shows the region's figures taken at most this many seconds ago
+    # (they cost 0.35 s at a million members); 0: taken at every page (docs/regioplannen.md).
+    "PLANS_PANEL_CACHE_SECONDS": env_int("FNV_PLANS_PANEL_CACHE_SECONDS", 300),
 }
 
 # JSON lines with the request id in production, never personal data (fnvregio/logs.py).

@@ -12,3 +12,6 @@ os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 os.environ.setdefault("STAFF_SESSION_IDLE_SECONDS", "1800")
 os.environ.setdefault("FAST_PASSWORD_HASHER", "1")
+# The plan's live panel is taken at every page in tests: a panel kept in Redis by one test would
+# show in the next (the regions' ids are the same). tests/plans/test_panel_cache.py turns it on.
+os.environ.setdefault("FNV_PLANS_PANEL_CACHE_SECONDS", "0")

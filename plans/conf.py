@@ -12,6 +12,9 @@ DEFAULTS = {
     "REVIEW_WAITING_DAYS": 7,
     # The data panel covers this many days up to the day it is taken.
     "PANEL_DAYS": 365,
+    # A plan being written shows the panel taken at most this many seconds ago (settings.FNV,
+    # from FNV_PLANS_PANEL_CACHE_SECONDS); 0: taken at every page.
+    "PANEL_CACHE_SECONDS": 300,
     # Hour of the day (local time) at which deadline reminders become due.
     "REMINDER_HOUR": 9,
     # After a missed deadline, remind the regional officials every this many days until the

@@ -6,9 +6,10 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.models import AuditAction, AuditEntry
@@ -82,6 +83,23 @@ def data_panel(region: Region, *, now: dt.datetime | None = None) -> DataPanel:
     # Apps without figures return {}; keep only the ones that have something to show.
     figures = {app: block for app, block in raw.items() if block and block.get("figures")}
     return DataPanel(figures=figures, taken_at=now, since=since, until=until)
+
+
+def recent_data_panel(region: Region) -> DataPanel:
+    """The data panel of a plan being written: the region's figures taken at most
+    FNV["PLANS_PANEL_CACHE_SECONDS"] ago, kept per region and language (the labels are
+    translated). Aggregates only, the same for everyone who may see the plan; the view checks
+    access before. The page shows when they were taken; submitting a version takes them anew
+    (`data_panel`)."""
+    seconds = plans_setting("PANEL_CACHE_SECONDS")
+    if seconds <= 0:
+        return data_panel(region)
+    key = f"plans:panel:{region.pk}:{translation.get_language()}"
+    panel = cache.get(key)
+    if not isinstance(panel, DataPanel):
+        panel = data_panel(region)
+        cache.set(key, panel, seconds)
+    return panel
 
 
 # --- plans -------------------------------------------------------------------------------------

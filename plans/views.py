@@ -193,7 +193,7 @@ def _panel_context(plan: RegionPlan, version: PlanVersion | None) -> dict:
             "panel_until": version.panel_until,
             "panel_frozen": True,
         }
-    live = services.data_panel(plan.region)
+    live = services.recent_data_panel(plan.region)
     return {
         "panel": live.figures,
         "panel_taken_at": live.taken_at,
