@@ -89,12 +89,14 @@ class ConsultationSession(models.Model):
         related_name="+",
         verbose_name=_("vakbondshuis"),
     )
+    # No index of its own: session_region_day below serves every look-up by region.
     region = models.ForeignKey(
         "regions.Region",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
         verbose_name=_("regio"),
     )
     kind = models.CharField(
@@ -156,6 +158,9 @@ class ConsultationSession(models.Model):
                 fields=["day"], include=["employer_id", "id"], name="session_day_employer"
             ),
             models.Index(fields=["employer", "day"], name="session_employer_day"),
+            # A region's sessions of a period (the plan's data panel, the region page) counted
+            # from the index alone; by region only, a count visited every session's page.
+            models.Index(fields=["region", "day"], name="session_region_day"),
             models.Index(fields=["consultant", "-at"], name="session_consultant_at"),
         ]
 
