@@ -149,3 +149,10 @@ def test_the_detector_reads_visible_text_only():
     assert not english_in(html)
     assert english_in('<input type="submit" value="Save">')
     assert english_in('<img src="x.svg" alt="Search">')
+
+
+def test_a_persons_name_is_not_english_but_the_words_around_it_still_are():
+    names = ("Jayson The Elder",)
+    assert not english_in("<td>Jayson The Elder</td>", names)
+    assert english_in("<p>The page of Jayson The Elder</p>", names)
+    assert english_in("<td>Jayson The Elder</td>")
