@@ -218,8 +218,12 @@ def employer_search_view(request: AuthenticatedRequest) -> HttpResponse:
     query = bounds.text_param(request.GET, "employer_query") or bounds.text_param(request.GET, "q")
     return render(
         request,
-        "signals/_employer_results.html",
-        {"employer_results": employer_search(query), "query": query},
+        "members/_employer_results.html",
+        {
+            "employer_results": employer_search(query),
+            "query": query,
+            "none_found": _("Geen werkgever gevonden. Stel hieronder een nieuwe voor."),
+        },
     )
 
 

@@ -42,6 +42,20 @@ def test_the_autocomplete_returns_keyboard_choosable_radio_buttons(cast, login_a
     assert 'type="radio"' in response.content.decode()
 
 
+def test_the_autocomplete_marks_proposed_employers_and_offers_a_new_one_when_none_match(
+    cast, login_as
+):
+    """The consultants' search offers employers a colleague proposed (marked so), and when
+    nothing matches it points to proposing one, not to searching again."""
+    proposed = EmployerFactory(name="Bakkerij De Zon", is_confirmed=False)
+    client = login_as(cast.consultant)
+    url = reverse("signals:employer_search")
+    found = client.get(url, {"employer_query": "Bakkerij De Zon"}).content.decode()
+    assert f'value="{proposed.pk}"' in found and "voorgesteld" in found
+    nothing = client.get(url, {"employer_query": "Qxzwv Nergens"}).content.decode()
+    assert "Stel hieronder een nieuwe voor." in nothing and 'type="radio"' not in nothing
+
+
 def test_merged_employers_are_not_offered(cast, ah):
     duplicate = EmployerFactory(name="Albert Hein", sector=cast.sector, is_confirmed=False)
     employer_merge(source=duplicate, target=ah, by=cast.admin)
