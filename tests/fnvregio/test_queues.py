@@ -229,7 +229,14 @@ def test_a_reminder_goes_out_while_the_only_bulk_worker_checks_a_long_import(tmp
         sent_at = time.monotonic()
         app.send_task("plans.tasks.send_reminders", queue=urgent_queue)
         mail_dir = var / "mail"
-        _wait_for(lambda: mail_dir.exists() and any(mail_dir.iterdir()), 60, "the reminder mail")
+        # The mail is written inside the transaction that marks the reminder sent: wait for
+        # both, or the row may be read a moment before the worker commits it.
+        sent = PlanReminder.objects.filter(sent_at__isnull=False, recipient_count=1)
+        _wait_for(
+            lambda: mail_dir.exists() and any(mail_dir.iterdir()) and sent.exists(),
+            60,
+            "the reminder mail",
+        )
         took = time.monotonic() - sent_at
         member_import.refresh_from_db()
         # The reminder did not wait for the import: the check is still running.
@@ -237,7 +244,7 @@ def test_a_reminder_goes_out_while_the_only_bulk_worker_checks_a_long_import(tmp
             "the import finished before the reminder; the test needs a longer import"
         )
         assert took < 60
-        assert PlanReminder.objects.filter(sent_at__isnull=False, recipient_count=1).count() == 1
+        assert sent.count() == 1
         print(f"reminder sent {took:.1f} s after it was queued, beside a running import check")
     finally:
         app.conf.update(previous)
