@@ -108,14 +108,19 @@ def _stream_into_staging(
     errors.lines = counts.rejected
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {name}")
-        # A member number twice in one file: both rows are rejected. One pass finds the
-        # numbers (a hash aggregate that fits in memory); only when there are any, their lines.
+        # A member number twice in one file: both rows are rejected. First whether there are
+        # any: counting the distinct numbers sorts them in memory (0.17 s for a million), where
+        # grouping them to find the ones twice hashes every number (0.5-0.7 s); only a file
+        # with duplicates pays for finding them, and then for their lines.
         with transaction.atomic():
             cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-            cursor.execute(
-                f"SELECT member_number FROM {name} GROUP BY member_number HAVING count(*) > 1"
-            )
-            twice = [number for (number,) in cursor.fetchall()]
+            cursor.execute(f"SELECT count(*) > count(DISTINCT member_number) FROM {name}")
+            twice = []
+            if cursor.fetchone()[0]:
+                cursor.execute(
+                    f"SELECT member_number FROM {name} GROUP BY member_number HAVING count(*) > 1"
+                )
+                twice = [number for (number,) in cursor.fetchall()]
         duplicates = []
         if twice:
             cursor.execute(
