@@ -26,7 +26,7 @@ from django.db import connection
 def _user_sql() -> str:
     model = get_user_model()
     quote = connection.ops.quote_name
-    user, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    user, pk = quote(model._meta.db_table), quote(str(model._meta.pk.column))
     authenticator = quote(Authenticator._meta.db_table)
     owner = quote(Authenticator._meta.get_field("user").column)
     kind = quote(Authenticator._meta.get_field("type").column)
