@@ -200,7 +200,7 @@ REDIS_CLIENT_URL = (
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "fnvregio.cache.PortalRedisCache",
             "LOCATION": REDIS_URL.replace("redis+socket://", "unix://"),
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "fnvregio"),
         }
