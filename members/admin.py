@@ -170,6 +170,18 @@ class MemberAdmin(ImportMixin, admin.ModelAdmin):
         # select_related loads every column of the region, its GeoJSON boundary too.
         return super().get_queryset(request).defer("region__boundary")
 
+    def get_ordering(self, request):
+        """A postcode search lists its members by postcode, then number. In member-number order
+        the planner walks the number index and filters, expecting matches all along it; where
+        they lie in one stretch of numbers (a region's members) it read 263,000 rows for 26
+        (65 ms at a million members, 2 Dec 2026). Ordered by postcode it reads the matches
+        through the postcode index and sorts them (a four-digit postcode holds a few thousand
+        members at most)."""
+        term = " ".join(request.GET.get("q", "").split())
+        if SEARCH_POSTCODE_RE.match(term):
+            return ["postcode", "member_number"]
+        return super().get_ordering(request)
+
     def get_search_results(self, request, queryset, search_term):
         """A member number exactly, a postcode by its beginning ("3511" or "3511 AB"), or a
         surname by its beginning in any case: each through an index (members 0009), where
