@@ -213,6 +213,7 @@ class SignalFilterForm(forms.Form):
         required=False,
         queryset=Sector.objects.none(),
         empty_label=_("Alle sectoren"),
+        label_field="name",  # each model's str() is its name
         error_messages={"invalid_choice": _("Kies een sector uit de lijst.")},
     )
     region = core_forms.ModelChoiceField(
@@ -220,6 +221,7 @@ class SignalFilterForm(forms.Form):
         required=False,
         queryset=Region.objects.none(),
         empty_label=_("Alle regio's"),
+        label_field="name",  # each model's str() is its name
         error_messages={"invalid_choice": _("Kies een regio uit de lijst.")},
     )
     employer = core_forms.ModelChoiceField(
@@ -227,6 +229,7 @@ class SignalFilterForm(forms.Form):
         required=False,
         queryset=Employer.objects.none(),
         empty_label=_("Alle werkgevers"),
+        label_field="name",  # each model's str() is its name
         error_messages={"invalid_choice": _("Kies een werkgever uit de lijst.")},
     )
     theme = core_forms.ModelChoiceField(
@@ -234,6 +237,7 @@ class SignalFilterForm(forms.Form):
         required=False,
         queryset=Theme.objects.none(),
         empty_label=_("Alle thema's"),
+        label_field="name",  # each model's str() is its name
         error_messages={"invalid_choice": _("Kies een thema uit de lijst.")},
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -280,37 +281,44 @@ def employer_merge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 SIGNALS_PER_PAGE = 25
 
 
-def _grouped_by_employer(signals) -> list[dict]:
-    """Signals of one employer together, under that employer, in the order of the list (the
-    employer's group stands where its first signal stood); others each on their own."""
-    groups: dict[object, dict] = {}
-    for signal in signals:
-        key = ("employer", signal.employer_id) if signal.employer_id else ("signal", signal.pk)
-        group = groups.setdefault(key, {"employer": signal.employer, "signals": []})
-        group["signals"].append(signal)
+def _grouped_by_employer(rows) -> list[list[int]]:
+    """The ids of (id, employer id) rows in list order, a group per employer (standing where its
+    first signal stood); a signal without an employer is a group of its own."""
+    groups: dict[tuple[str, int], list[int]] = {}
+    for pk, employer_id in rows:
+        key = ("employer", employer_id) if employer_id else ("signal", pk)
+        groups.setdefault(key, []).append(pk)
     return list(groups.values())
 
 
 @never_cache
 @role_required(*SIGNAL_ROLES)
 def signal_list(request: AuthenticatedRequest) -> HttpResponse:
+    """Grouped and paged by id and employer only; the signals of the page alone are loaded
+    whole. A sector official with 456 signals (bench/pages.py, 2 Dec 2026) waited for all of
+    them to be built with their rule, employer, theme, region and sector, 70 ms a request,
+    to see 25 groups."""
     visible = Signal.objects.visible_to(request.user)
     filters = SignalFilterForm(request.GET, signals=visible)
-    signals = (
-        filters.apply(visible)
-        .select_related("rule", "employer", "theme", "region", "sector")
-        .open_first()
-    )
-    groups = _grouped_by_employer(signals[:1000])
+    ordered = filters.apply(visible).open_first().values_list("pk", "employer_id")
     number = bounds.int_param(request.GET, "pagina", minimum=1) or 1
-    page = Paginator(groups, SIGNALS_PER_PAGE).get_page(number)
+    page = Paginator(_grouped_by_employer(ordered[:1000]), SIGNALS_PER_PAGE).get_page(number)
+    shown = visible.select_related("rule", "employer", "theme", "region", "sector").in_bulk(
+        [pk for group in page for pk in group]
+    )
+    groups = []
+    for ids in page:
+        members = [shown[pk] for pk in ids if pk in shown]  # one may have gone since
+        if members:
+            groups.append({"employer": members[0].employer, "signals": members})
+    page.object_list = cast(Any, groups)  # the page shows the loaded groups
     return render(
         request,
         "signals/signal_list.html",
         {
             "filters": filters,
             "page": page,
-            "signals": [signal for group in page for signal in group["signals"]],
+            "signals": [signal for group in groups for signal in group["signals"]],
             "filter_query": filters.query(),
             "filtered": bool(filters.query()),
         },

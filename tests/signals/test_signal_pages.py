@@ -160,6 +160,55 @@ def test_pagination_keeps_the_filters(cast, login_as):
     assert client.get(f"{LIST}?pagina=abc").status_code == 200
 
 
+def test_only_the_signals_of_the_page_are_loaded_whole_and_groups_stay_whole(
+    cast, login_as, django_assert_max_num_queries
+):
+    """40 employers, the fifth with three signals: a page holds 25 groups in list order, the
+    employer's group whole on the page where its first signal stands; only the page's signals
+    are loaded with their relations (one query), the others are read as ids."""
+    employers = [EmployerFactory(name=f"Werkgever {i:02d}", sector=cast.sector) for i in range(40)]
+    for employer in employers:
+        _employer_signal(employer)
+    for name in ("Loon", "Ontslag"):
+        _employer_signal(employers[4], theme_=theme(name), status=SignalStatus.ACKNOWLEDGED)
+    client = login_as(cast.sector_official)
+    client.get(LIST)
+    with django_assert_max_num_queries(12) as captured:
+        first = client.get(LIST)
+    whole = [q["sql"] for q in captured.captured_queries if '"signals_detectionrule"' in q["sql"]]
+    assert len(whole) == 1, whole
+    ids = re.search(r'"signals_signal"\."id" IN \(([^)]*)\)', whole[0])
+    # The newest first: the fifth employer's group (its open signal, and two acknowledged ones
+    # that come after every open signal) stands on page 2, so page 1 is 25 single signals.
+    assert ids and len(ids.group(1).split(",")) == 25
+    groups = list(first.context["page"])
+    assert len(groups) == 25
+    grouped = [g for g in groups if len(g["signals"]) > 1]
+    assert len(grouped) <= 1
+    second = list(client.get(f"{LIST}?pagina=2").context["page"])
+    listed = [s for g in groups + second for s in g["signals"]]
+    assert len(listed) == len(set(listed)) == 42  # every signal once, none lost between pages
+    together = [g for g in groups + second if g["employer"] == employers[4]]
+    assert len(together) == 1 and len(together[0]["signals"]) == 3
+
+
+def test_the_filter_choices_are_read_as_rows_and_show_what_models_would(cast, signals):
+    """The filter's choices come from (pk, name) rows (core.forms label_field): the same
+    options, labels and selection as choices built from models."""
+    from signals.forms import SignalFilterForm
+
+    visible = Signal.objects.visible_to(cast.admin)
+    params = {"employer": str(signals["handel"].employer_id), "region": str(cast.region.pk)}
+    rows = SignalFilterForm(params, signals=visible)
+    models = SignalFilterForm(params, signals=visible)
+    for name in ("sector", "region", "employer", "theme"):
+        models.fields[name].label_field = None
+    for name in ("sector", "region", "employer", "theme"):
+        assert str(rows[name]) == str(models[name]), name
+        assert len(list(rows.fields[name].choices)) > 1, name
+    assert "selected>Handelshuis B.V.</option>" in str(rows["employer"])
+
+
 @pytest.fixture
 def detected(cast):
     """Six sessions about one employer over three weeks, found by detection."""
