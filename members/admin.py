@@ -4,6 +4,7 @@ import re
 from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
@@ -42,6 +43,16 @@ from members.setup_import.admin import (
 
 # "3511" or "3511 AB" / "3511ab" in the admin's member search: a postcode's beginning.
 SEARCH_POSTCODE_RE = re.compile(r"^([1-9]\d{3})\s?([A-Za-z]{2})?$")
+
+
+def _postcode_prefix(search_term: str) -> str | None:
+    """The postcode beginning an admin's member search asks for ("3511", "3511 AB"), or None
+    when the search is not a postcode. One reading for the filter and the order."""
+    match = SEARCH_POSTCODE_RE.match(" ".join(search_term.split()))
+    if match is None:
+        return None
+    letters = match.group(2)
+    return match.group(1) + (f" {letters.upper()}" if letters else "")
 
 
 @admin.register(User)
@@ -177,8 +188,7 @@ class MemberAdmin(ImportMixin, admin.ModelAdmin):
         (65 ms at a million members, 2 Dec 2026). Ordered by postcode it reads the matches
         through the postcode index and sorts them (a four-digit postcode holds a few thousand
         members at most)."""
-        term = " ".join(request.GET.get("q", "").split())
-        if SEARCH_POSTCODE_RE.match(term):
+        if _postcode_prefix(request.GET.get(SEARCH_VAR, "")) is not None:
             return ["postcode", "member_number"]
         return super().get_ordering(request)
 
@@ -189,10 +199,8 @@ class MemberAdmin(ImportMixin, admin.ModelAdmin):
         term = " ".join(search_term.split())
         if not term:
             return queryset, False
-        postcode = SEARCH_POSTCODE_RE.match(term)
-        if postcode:
-            letters = postcode.group(2)
-            prefix = postcode.group(1) + (f" {letters.upper()}" if letters else "")
+        prefix = _postcode_prefix(term)
+        if prefix is not None:
             return queryset.filter(postcode__startswith=prefix), False
         if " " not in term and any(c.isdigit() for c in term):
             return queryset.filter(member_number=term), False
