@@ -149,7 +149,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "fnvregio.context_processors.portal",
             ],
-            "builtins": ["core.icons"],  # {% icon "name" %} on every template
+            # {% icon "name" %} and {% status_badge obj %} on every template
+            "builtins": ["core.icons", "core.badges"],
         },
     },
 ]

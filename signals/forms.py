@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import F, Func, Q, TextField, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,18 @@ from signals.models import Place, Referral, SessionKind, SignalAction, SignalSta
 from signals.selectors import employer_search
 
 NEW_EMPLOYER = "new"
+EMPLOYER_QUERY_MAX_LENGTH = 200
+
+
+def _employers_matching(text: str):
+    """Employers whose name or one of whose other names holds `text` (any case), or whose KvK
+    number it is. LIKE's wildcards in the text are matched as themselves."""
+    aliases = Func(F("aliases"), Value(" | "), function="array_to_string", output_field=TextField())
+    return (
+        Employer.objects.annotate(alias_text=aliases)
+        .filter(Q(name__icontains=text) | Q(alias_text__icontains=text) | Q(kvk_number=text))
+        .values("pk")
+    )
 
 
 class SessionForm(forms.Form):
@@ -199,7 +212,8 @@ class PreferenceForm(forms.Form):
 
 class SignalFilterForm(forms.Form):
     """The signal list's filters, read from GET. The choices are only what the person's own
-    signals hold, so a foreign or made-up value is refused with a message, never looked up."""
+    signals hold, so a foreign or made-up value is refused with a message, never looked up; the
+    employer is a text that narrows the person's own signals, so it reaches nothing else."""
 
     status = forms.ChoiceField(
         label=_("Status"),
@@ -224,13 +238,20 @@ class SignalFilterForm(forms.Form):
         label_field="name",  # each model's str() is its name
         error_messages={"invalid_choice": _("Kies een regio uit de lijst.")},
     )
-    employer = core_forms.ModelChoiceField(
+    # A text, not a <select>: a sector official's signals name hundreds of employers, an
+    # admin's thousands, and every one was an <option> on every request (bench/pages.py).
+    employer = forms.CharField(
         label=_("Werkgever"),
         required=False,
-        queryset=Employer.objects.none(),
-        empty_label=_("Alle werkgevers"),
-        label_field="name",  # each model's str() is its name
-        error_messages={"invalid_choice": _("Kies een werkgever uit de lijst.")},
+        max_length=EMPLOYER_QUERY_MAX_LENGTH,
+        help_text=_("Een deel van de naam of een andere naam, of het KvK-nummer."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        error_messages={
+            "max_length": _(
+                "Zoek een werkgever met een naam of KvK-nummer van hoogstens %(limit_value)d "
+                "tekens."
+            )
+        },
     )
     theme = core_forms.ModelChoiceField(
         label=_("Thema"),
@@ -244,22 +265,31 @@ class SignalFilterForm(forms.Form):
     FIELDS = ("status", "sector", "region", "employer", "theme")
 
     def __init__(self, params, *, signals) -> None:
-        # Hand-read values are bounded first: a value longer than 12 characters or with a NUL
-        # byte becomes "?", which every field refuses with its message.
+        # Hand-read values are bounded first: a choice longer than 12 characters or with a NUL
+        # byte becomes "?", which every choice refuses with its message; an employer text with
+        # a NUL byte is refused in clean_employer, one too long by the field's max_length.
         data = {}
-        for name in self.FIELDS:
+        for name in ("status", "sector", "region", "theme"):
             value = bounds.text_param(params, name, max_length=13)
             data[name] = "?" if params.get(name) and (not value or len(value) > 12) else value
+        employer = params.get("employer", "")
+        self.employer_refused = not isinstance(employer, str) or "\x00" in employer
+        data["employer"] = (
+            "" if self.employer_refused else employer[: EMPLOYER_QUERY_MAX_LENGTH + 1]
+        )
         super().__init__(data)
-        for name, model in (
-            ("sector", Sector),
-            ("region", Region),
-            ("employer", Employer),
-            ("theme", Theme),
-        ):
+        for name, model in (("sector", Sector), ("region", Region), ("theme", Theme)):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = model.objects.filter(pk__in=signals.values(name)).order_by("name")
+
+    def clean_employer(self) -> str:
+        if self.employer_refused:
+            raise ValidationError(
+                _("Zoek een werkgever met letters en cijfers, zonder bijzondere tekens."),
+                code="invalid",
+            )
+        return " ".join(self.cleaned_data["employer"].split())
 
     def apply(self, signals):
         """The signals that pass every valid filter; a refused value filters nothing."""
@@ -270,9 +300,11 @@ class SignalFilterForm(forms.Form):
             signals = signals.active()
         elif status:
             signals = signals.filter(status=status)
-        for name in ("sector", "region", "employer", "theme"):
+        for name in ("sector", "region", "theme"):
             if data.get(name) is not None:
                 signals = signals.filter(**{name: data[name]})
+        if data.get("employer"):
+            signals = signals.filter(employer__in=_employers_matching(data["employer"]))
         return signals
 
     def query(self) -> str:

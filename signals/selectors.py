@@ -13,7 +13,62 @@ from django.utils import timezone
 from core.figures import Cell, min_group_size, suppress
 from core.roles import Role
 from members.employers import employer_search
-from signals.models import ConsultationSession, Place, Signal, SignalStatus, ThemeDayCount
+from signals.models import (
+    ConsultationSession,
+    Place,
+    RuleKind,
+    Signal,
+    SignalStatus,
+    ThemeDayCount,
+    signal_title,
+)
+
+# --- the signal list -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SignalRow:
+    """What the signal list shows of one signal, read as a row: building 40 signals with their
+    rule, employer, theme, region and sector as models took a third of the page's time."""
+
+    pk: int
+    employer_id: int | None
+    employer_name: str | None
+    title: str
+    kind: str
+    status: str
+    count: int
+    opened_at: dt.datetime
+
+    def get_status_display(self) -> str:
+        return str(SignalStatus(self.status).label)
+
+    def get_kind_display(self) -> str:
+        return str(RuleKind(self.kind).label)
+
+
+def signal_rows(visible_ids: list[int]) -> dict[int, SignalRow]:
+    """The rows of the signals with these ids, which the caller read from the viewer's visible
+    signals (`Signal.objects.visible_to`) in the same request. Asking for them by id alone
+    halves the query's time: planning the visibility rule again beside five joins took 2-3 ms."""
+    rows = Signal.objects.filter(pk__in=visible_ids).values_list(
+        "pk",
+        "employer_id",
+        "employer__name",
+        "rule__kind",
+        "theme__name",
+        "region__name",
+        "sector__name",
+        "status",
+        "count",
+        "opened_at",
+    )
+    found = {}
+    for pk, employer_id, employer, kind, theme, region, sector, status, count, opened in rows:
+        title = signal_title(kind=kind, employer=employer, theme=theme, place=str(region or sector))
+        found[pk] = SignalRow(pk, employer_id, employer, title, kind, status, count, opened)
+    return found
+
 
 # --- privacy: minimum group size --------------------------------------------------------------
 

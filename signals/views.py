@@ -51,10 +51,12 @@ from signals.models import (
     ThemeGroup,
 )
 from signals.selectors import (
+    SignalRow,
     employer_search,
     region_theme_months,
     signal_counts_by_region,
     signal_evidence,
+    signal_rows,
     suppress,
 )
 
@@ -294,23 +296,23 @@ def _grouped_by_employer(rows) -> list[list[int]]:
 @never_cache
 @role_required(*SIGNAL_ROLES)
 def signal_list(request: AuthenticatedRequest) -> HttpResponse:
-    """Grouped and paged by id and employer only; the signals of the page alone are loaded
-    whole. A sector official with 456 signals (bench/pages.py, 2 Dec 2026) waited for all of
-    them to be built with their rule, employer, theme, region and sector, 70 ms a request,
-    to see 25 groups."""
+    """Grouped and paged by id and employer only; the signals of the page alone are read, as
+    rows with their names (signals.selectors.signal_rows). A sector official with 456 signals
+    (bench/pages.py, 2 Dec 2026) waited for all of them to be built with their rule, employer,
+    theme, region and sector, 70 ms a request, to see 25 groups."""
     visible = Signal.objects.visible_to(request.user)
     filters = SignalFilterForm(request.GET, signals=visible)
     ordered = filters.apply(visible).open_first().values_list("pk", "employer_id")
     number = bounds.int_param(request.GET, "pagina", minimum=1) or 1
     page = Paginator(_grouped_by_employer(ordered[:1000]), SIGNALS_PER_PAGE).get_page(number)
-    shown = visible.select_related("rule", "employer", "theme", "region", "sector").in_bulk(
-        [pk for group in page for pk in group]
-    )
-    groups = []
+    shown = signal_rows([pk for group in page for pk in group])  # ids read from `visible`
+    groups: list[dict[str, Any]] = []
+    listed: list[SignalRow] = []
     for ids in page:
         members = [shown[pk] for pk in ids if pk in shown]  # one may have gone since
         if members:
-            groups.append({"employer": members[0].employer, "signals": members})
+            groups.append({"employer_name": members[0].employer_name, "signals": members})
+            listed.extend(members)
     page.object_list = cast(Any, groups)  # the page shows the loaded groups
     return render(
         request,
@@ -318,7 +320,7 @@ def signal_list(request: AuthenticatedRequest) -> HttpResponse:
         {
             "filters": filters,
             "page": page,
-            "signals": [signal for group in groups for signal in group["signals"]],
+            "signals": listed,
             "filter_query": filters.query(),
             "filtered": bool(filters.query()),
         },

@@ -97,6 +97,39 @@ def test_every_status_value_has_a_badge_colour():
     assert not missing, sorted(missing)
 
 
+def test_the_status_badge_says_what_get_status_display_says_in_both_languages():
+    """{% status_badge obj %} reads each model's labels once: for every model with a status
+    and every value (and one no choice holds), in Dutch and in English, it draws the escaped
+    label that the model's own get_status_display gives."""
+    from django.apps import apps
+    from django.db import models
+    from django.template import Context, Template
+    from django.utils import translation
+    from django.utils.html import escape
+
+    template = Template("{% status_badge obj %}")
+    checked = 0
+    for language in ("nl", "en"):
+        with translation.override(language):
+            for model in apps.get_models():
+                field = next((f for f in model._meta.fields if f.name == "status"), None)
+                if not (isinstance(field, models.CharField) and field.choices):
+                    continue
+                for value in [v for v, _label in field.flatchoices] + ["<onbekend>"]:
+                    obj = model(status=value)
+                    expected = (
+                        f'<span class="badge status-{escape(value)}">'
+                        f"{escape(obj.get_status_display())}</span>"
+                    )
+                    assert template.render(Context({"obj": obj})) == expected, (model, value)
+                    checked += 1
+    assert checked > 40
+    with translation.override("en"):
+        from signals.models import Signal
+
+        assert ">Seen<" in template.render(Context({"obj": Signal(status="acknowledged")}))
+
+
 def test_booking_shows_where_the_member_is_in_three_steps(cast, login_as):
     client = login_as(cast.member_user)
     body = client.get(reverse("loopbaan:book_place")).content.decode()

@@ -36,7 +36,7 @@ PAGES: list[tuple[str | None, str, dict, int]] = [
     (Role.COORDINATOR, "home", {}, 8),
     (Role.COORDINATOR, "dashboard:region", {"code": "AM13"}, 5),
     (Role.SECTOR_OFFICIAL, "home", {}, 5),
-    (Role.SECTOR_OFFICIAL, "signals:signal_list", {}, 6),
+    (Role.SECTOR_OFFICIAL, "signals:signal_list", {}, 5),
     (Role.LEGAL, "home", {}, 2),
     (Role.LEGAL, "referrals:inbox", {}, 3),
     (Role.ADMIN, "home", {}, 9),

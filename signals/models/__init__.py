@@ -39,6 +39,7 @@ from signals.models.signals import (
     SignalStatus,
     ThemeDayCount,
     ThemeWeekCount,
+    signal_title,
 )
 
 __all__ = [
@@ -70,4 +71,5 @@ __all__ = [
     "ThemeDayCount",
     "ThemeWeekCount",
     "ThemeGroup",
+    "signal_title",
 ]

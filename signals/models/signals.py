@@ -96,6 +96,16 @@ class SignalQuerySet(models.QuerySet):
         return self.annotate(status_order=order).order_by("status_order", "-opened_at")
 
 
+def signal_title(*, kind: str, employer: str | None, theme: str | None, place: str) -> str:
+    """A signal's title from the names of its parts (the signal list reads them as one row).
+    `place` is the region's name, else the sector's."""
+    if kind == RuleKind.EMPLOYER_CLUSTER:
+        subject = employer or "?"
+        return f"{subject}: {theme}" if theme else subject
+    # a signal over all themes has none: its title is the place alone, never "None in ..."
+    return f"{theme} in {place}" if theme else place
+
+
 class Signal(models.Model):
     """A detected trend. One active signal per rule and key (a partial unique constraint)."""
 
@@ -194,12 +204,12 @@ class Signal(models.Model):
 
     @property
     def title(self) -> str:
-        if self.rule.kind == RuleKind.EMPLOYER_CLUSTER:
-            subject = str(self.employer) if self.employer_id else "?"
-            return f"{subject}: {self.theme}" if self.theme_id else subject
-        where = self.region or self.sector
-        # a signal over all themes has none: its title is the place alone, never "None in ..."
-        return f"{self.theme} in {where}" if self.theme_id else str(where)
+        return signal_title(
+            kind=self.rule.kind,
+            employer=str(self.employer) if self.employer_id else None,
+            theme=str(self.theme) if self.theme_id else None,
+            place=str(self.region or self.sector),
+        )
 
     @property
     def is_active(self) -> bool:
