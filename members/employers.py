@@ -49,6 +49,8 @@ def employer_search(query: str, *, limit: int = 8, confirmed_only: bool = False)
                 ) near
                 WHERE UPPER(name) %% UPPER(%(q)s) OR UPPER(%(q)s) <%% UPPER(name)
                 UNION ALL
+                -- cardinality(aliases) > 0 with merged_into_id IS NULL is the condition of the
+                -- partial index employer_with_aliases (members 0013): only those are read.
                 SELECT e.id, CASE WHEN UPPER(a) = UPPER(%(q)s) THEN 1.0
                                   ELSE similarity(UPPER(a), UPPER(%(q)s)) END
                 FROM members_employer e, unnest(e.aliases) AS a

@@ -13,8 +13,9 @@ from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q
 from django.db.models.functions import Lower, Upper
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -204,6 +205,22 @@ class Employer(models.Model):
                 fields=["created_at"],
                 condition=Q(is_confirmed=False, merged_into__isnull=True),
                 name="employer_proposed",
+            ),
+            # The employers with other names: the employer search matches its text against
+            # them, and read all 50,000 employers to find the few with one (5.7 ms a search).
+            # The search's SQL states the same condition, `cardinality(aliases) > 0`.
+            models.Index(
+                fields=["id"],
+                condition=Q(
+                    GreaterThan(
+                        Func(
+                            F("aliases"), function="cardinality", output_field=models.IntegerField()
+                        ),
+                        0,
+                    ),
+                    merged_into__isnull=True,
+                ),
+                name="employer_with_aliases",
             ),
         ]
 

@@ -76,3 +76,29 @@ def test_it_says_when_nothing_is_found_and_stays_quiet_without_a_search(client, 
     assert empty.strip() == ""
     hostile = client.get(reverse(URL), {"employer_query": "Jumbo\x00"})
     assert hostile.status_code == 200 and b'type="radio"' not in hostile.content
+
+
+def test_the_alias_match_reads_only_the_employers_with_other_names(cast, jumbo):
+    """The partial index employer_with_aliases (members 0013) holds the employers with another
+    name; the search's own SQL must imply its condition, or the planner reads every employer.
+    With fresh statistics and sequential scans priced out, the plan of the search as it is sent
+    uses the index; and
+    an alias still finds its employer, a merged employer's alias its successor."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    jumbo.aliases = ["De Boer Supermarkten"]
+    jumbo.save()
+    EmployerFactory(name="Jumbo Oud", merged_into=jumbo, aliases=["Oude Jumbo"])
+    for i in range(30):
+        EmployerFactory(name=f"Werkgever zonder andere naam {i}")
+    with CaptureQueriesContext(connection) as captured:
+        assert employer_search("De Boer Supermarkten") == [jumbo]
+    search = next(q["sql"] for q in captured.captured_queries if "unnest" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE members_employer")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + search)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "employer_with_aliases" in plan, plan
+    assert "Oud" not in str(employer_search("Oude Jumbo"))
