@@ -147,7 +147,7 @@ def test_a_filter_cannot_reach_another_sectors_signals(cast, login_as, signals):
 
 def test_the_employer_filter_finds_other_names_and_kvk_numbers(cast, login_as, signals):
     employer = signals["handel"].employer
-    employer.aliases = ["De Handelaar", "HH 100%"]
+    employer.aliases = ["De Handelaar", "HH 100%", "Tweede"]
     employer.kvk_number = "12345678"
     employer.save()
     client = login_as(cast.admin)
@@ -156,6 +156,7 @@ def test_the_employer_filter_finds_other_names_and_kvk_numbers(cast, login_as, s
         response = client.get(LIST, {"employer": text})
         assert set(_listed(response)) == _ids(*expected), text
     assert _listed(client.get(LIST, {"employer": "1234567"})) == []  # a KvK number is exact
+    assert _listed(client.get(LIST, {"employer": "100% | Tweede"})) == []  # never across two names
     # The filter and the page together: the next page's link keeps the text.
     response = client.get(LIST, {"employer": "De Handelaar"})
     assert response.context["filter_query"] == "employer=De+Handelaar"
