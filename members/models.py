@@ -13,7 +13,7 @@ from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Func, Q
+from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Lower, Upper
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
@@ -128,9 +128,30 @@ class Sector(models.Model):
         return self.name
 
 
+# Employers that are not merged and have another name: the condition of the partial index
+# employer_with_aliases (members 0013), so a query that filters on it reads only those. The
+# employer search's SQL (members/employers.py) writes the same condition by hand.
+WITH_OTHER_NAMES = Q(
+    GreaterThan(Func(F("aliases"), function="cardinality", output_field=models.IntegerField()), 0),
+    merged_into__isnull=True,
+)
+
+
 class EmployerQuerySet(models.QuerySet):
     def confirmed(self) -> EmployerQuerySet:
         return self.filter(is_confirmed=True, merged_into__isnull=True)
+
+    def other_name_contains(self, text: str) -> EmployerQuerySet:
+        """Not merged employers with another name that holds `text` (any case). The names are
+        joined with a line break: a text without one never matches across two names."""
+        names = Func(
+            F("aliases"), Value("\n"), function="array_to_string", output_field=models.TextField()
+        )
+        return (
+            self.filter(WITH_OTHER_NAMES)
+            .alias(other_names=names)
+            .filter(other_names__icontains=text)
+        )
 
 
 kvk_validator = RegexValidator(r"^\d{8}$", _("Een KvK-nummer bestaat uit precies 8 cijfers."))
@@ -208,18 +229,9 @@ class Employer(models.Model):
             ),
             # The employers with other names: the employer search matches its text against
             # them, and read all 50,000 employers to find the few with one (5.7 ms a search).
-            # The search's SQL states the same condition, `cardinality(aliases) > 0`.
             models.Index(
                 fields=["id"],
-                condition=Q(
-                    GreaterThan(
-                        Func(
-                            F("aliases"), function="cardinality", output_field=models.IntegerField()
-                        ),
-                        0,
-                    ),
-                    merged_into__isnull=True,
-                ),
+                condition=WITH_OTHER_NAMES,
                 name="employer_with_aliases",
             ),
         ]

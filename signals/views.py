@@ -314,6 +314,7 @@ def signal_list(request: AuthenticatedRequest) -> HttpResponse:
             groups.append({"employer_name": members[0].employer_name, "signals": members})
             listed.extend(members)
     page.object_list = cast(Any, groups)  # the page shows the loaded groups
+    filter_query = filters.query()
     return render(
         request,
         "signals/signal_list.html",
@@ -321,8 +322,8 @@ def signal_list(request: AuthenticatedRequest) -> HttpResponse:
             "filters": filters,
             "page": page,
             "signals": listed,
-            "filter_query": filters.query(),
-            "filtered": bool(filters.query()),
+            "filter_query": filter_query,
+            "filtered": bool(filter_query),
         },
     )
 
