@@ -9,7 +9,8 @@ address and path stay empty.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -23,10 +24,31 @@ class RequestContext:
 
 
 _current: ContextVar[RequestContext | None] = ContextVar("audit_request_context", default=None)
+# The entries written while a page is rendered, for the page cache (fnvregio/pagecache.py): a
+# page served from the cache writes the same entries again, so every read is still in the trail.
+_recording: ContextVar[list[dict[str, object]] | None] = ContextVar("audit_recording", default=None)
 
 
 def current() -> RequestContext | None:
     return _current.get()
+
+
+@contextmanager
+def recording() -> Iterator[list[dict[str, object]]]:
+    """Collect what `audit_log` writes inside the block: each entry's fields but its time,
+    address and path, which belong to the request that writes it."""
+    entries: list[dict[str, object]] = []
+    token = _recording.set(entries)
+    try:
+        yield entries
+    finally:
+        _recording.reset(token)
+
+
+def record(fields: dict[str, object]) -> None:
+    entries = _recording.get()
+    if entries is not None:
+        entries.append(fields)
 
 
 def of_request(request: HttpRequest) -> RequestContext:

@@ -39,15 +39,27 @@ def audit_log(
         raise ValueError(f"Unknown audit action {action!r}")
     # A service passes only the user: address and path come from the request being served.
     where = context.of_request(request) if request is not None else context.current()
+    fields: dict[str, object] = {
+        "actor_id": actor.pk if actor else None,
+        "actor_role": getattr(actor, "role", "") if actor else "",
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "subject_member_id": subject_member_id,
+        "detail": detail.replace("\x00", "\ufffd")[:200],
+    }
+    context.record(fields)
     return AuditEntry.objects.create(
-        # audit sits below members and cannot name the user model, which the plugin expects.
-        actor=actor,  # type: ignore[misc]
-        actor_role=getattr(actor, "role", "") if actor else "",
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        subject_member_id=subject_member_id,
-        detail=detail.replace("\x00", "\ufffd")[:200],
+        **fields,
         ip_address=where.ip_address if where else None,
         path=where.path if where else "",
+    )
+
+
+def audit_again(entries: list[dict[str, object]], *, request: HttpRequest) -> None:
+    """Write `entries` (recorded by `context.recording`) once more, for `request`: a page served
+    from the page cache leaves the trail its rendering would have left."""
+    where = context.of_request(request)
+    AuditEntry.objects.bulk_create(
+        AuditEntry(**fields, ip_address=where.ip_address, path=where.path) for fields in entries
     )

@@ -2,6 +2,7 @@
 
     python bench/pages.py [--members 1000000] [--sessions 2000000] [--employers 50000]
                           [--database bench_pages] [--duration 5] [--connections 20] [--rebuild]
+                          [--no-page-cache]
 
 Builds the database `--database` (default `bench_pages`, on the server of DATABASE_URL) with
 the other benchmarks' builders: employers and consultation sessions over 35 regions from
@@ -18,6 +19,11 @@ and drives every role's main pages with `wrk` (Debian package `wrk`) at `--conne
 connections for `--duration` seconds each after a 1-second warm-up, next to `/healthz`, which
 is measured in the same run. Production settings want https: requests carry
 `X-Forwarded-Proto: https`, as the proxy in front of the portal sends.
+
+The server runs with the page cache on (fnvregio/pagecache.py), as in production: nothing is
+written during the run, so after its first request a page under load is served from the cache
+(`--no-page-cache` renders every request). The single requests are always rendered: the page
+cache's generation is dropped before each one.
 
 It prints a table (page, req/s, share of ping, p99), single warm request times (median of 5)
 for the admin's member list, its search by number, name and postcode, and the employer search,
@@ -77,6 +83,7 @@ SECRET_KEY = "bench-pages-secret-key-" + "x7Qp2LmZ9rTb4WvKc8Ny3HsJd6FgA1Ue"
 MFA_KEY = "bench-pages-mfa-key-Zr8Lq3Wm7Tc2Vx9Kp4"
 ERASURE_KEY = "bench-pages-erasure-key-Hn5Jb1Ys6Df0Gk"
 HEADERS = {"X-Forwarded-Proto": "https"}
+CACHE_KEY_PREFIX = "bench-pages"
 
 # (role, label, path): the main pages of every role; None is anonymous.
 PAGES: list[tuple[str | None, str]] = [
@@ -215,11 +222,25 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _server_env(database_url: str, var_dir: Path) -> dict[str, str]:
+def _redis_url() -> str:
+    return os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
+
+
+def _forget_pages() -> None:
+    """Drop the page cache's generation in the server's Redis (fnvregio/pagecache.py): the
+    next request renders its page, as the first after a write does."""
+    import redis
+
+    redis.Redis.from_url(_redis_url()).delete(f"{CACHE_KEY_PREFIX}:1:pagecache:generation")
+
+
+def _server_env(database_url: str, var_dir: Path, page_cache: bool) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(
         DATABASE_URL=database_url,
-        REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11"),
+        REDIS_URL=_redis_url(),
+        CACHE_KEY_PREFIX=CACHE_KEY_PREFIX,
+        PAGE_CACHE="1" if page_cache else "0",
         SECRET_KEY=SECRET_KEY,
         MFA_ENCRYPTION_KEY=MFA_KEY,
         FNV_ERASURE_KEY=ERASURE_KEY,
@@ -380,10 +401,12 @@ def _wrk(url: str, cookie: str, duration: int, connections: int) -> tuple[float,
 
 
 def _single(browser: Browser, path: str, runs: int = 5) -> float:
+    """A warm request that renders its page: the page cache is emptied before each one."""
     answer = browser.get(path)  # warm
     assert answer.status_code == 200, (path, answer.status_code)
     times = []
     for _ in range(runs):
+        _forget_pages()
         started = time.perf_counter()
         answer = browser.get(path)
         times.append((time.perf_counter() - started) * 1000)
@@ -400,6 +423,11 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=5)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="every request renders its page (PAGE_CACHE=0 on the server)",
+    )
     args = parser.parse_args()
     args.sessions = args.sessions if args.sessions is not None else 2 * args.members
     if shutil.which("wrk") is None:
@@ -452,7 +480,9 @@ def main() -> None:
     try:
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
-        server = _start_server(_server_env(url, workdir / "var"), port, workdir / "gunicorn.log")
+        env = _server_env(url, workdir / "var", page_cache=not args.no_page_cache)
+        _forget_pages()  # nothing stored by an earlier run
+        server = _start_server(env, port, workdir / "gunicorn.log")
         browsers: dict[str | None, Browser] = {None: Browser(base)}
         for role, user in users.items():
             browsers[role] = _login(base, user)
@@ -519,6 +549,7 @@ def main() -> None:
     worst = min(pages, key=lambda r: r[1])
     worst_p99 = max(r[2] for r in pages)
     print(f"load average: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
+    print(f"page cache: {'off' if args.no_page_cache else 'on'}")
     print(
         f"RESULT pages={len(pages)} ping_rps={ping:.0f} worst_ratio={worst[1] / ping:.2f} "
         f"worst_page={worst[0].replace(' ', ':')} worst_p99_ms={worst_p99:.0f} "

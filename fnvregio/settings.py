@@ -130,6 +130,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fnvregio.middleware.NoStoreForPersonalPagesMiddleware",
     "fnvregio.middleware.AdminAuditMiddleware",
+    # last: a page served from the cache passes every middleware above (fnvregio/pagecache.py)
+    "fnvregio.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "fnvregio.urls"
@@ -212,6 +214,28 @@ else:
             "REDIS_URL is not set. Production needs Redis (redis://host:6379/0)."
         )
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The page cache (fnvregio/pagecache.py) needs the one Redis that every process writes to.
+PAGE_CACHE = env_bool("PAGE_CACHE", bool(REDIS_URL))
+PAGE_CACHE_SECONDS = 60
+# Pages that read only (audit entries aside); tests/test_pagecache.py holds each to that.
+PAGE_CACHE_VIEWS = [
+    "home",
+    "account_login",
+    "regions:list",
+    "loopbaan:mine",
+    "loopbaan:book_place",
+    "loopbaan:agenda",
+    "signals:session_list",
+    "signals:session_new",
+    "signals:signal_list",
+    "trajectories:my_trajectories",
+    "plans:overview",
+    "dashboard:region",
+    "referrals:inbox",
+    "admin:index",
+    "admin:members_member_changelist",
+]
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"

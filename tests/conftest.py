@@ -56,6 +56,21 @@ def ensure_reference_data() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _page_cache_only_where_asked(request, settings):
+    """Tests render their pages: a test that requests a page twice and counts the second
+    request's queries, or reads its context, must not get the page cache's copy. The page
+    cache's own tests and the tests marked `page_cache` run with it, as production does."""
+    if request.node.get_closest_marker("page_cache") is None:
+        settings.PAGE_CACHE = False
+    else:
+        from fnvregio import pagecache
+
+        # A test's own transaction never commits, so its writes renew nothing: start each such
+        # test with a new generation, or it might be served an earlier test's anonymous page.
+        pagecache.bump()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data_survives_flushes(request, django_db_blocker):
     """Transactional tests end by flushing every table, the migrations' reference data
     included. Load it again afterwards, so later tests and a --reuse-db run find the regions.

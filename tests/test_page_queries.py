@@ -52,6 +52,7 @@ PAGES: list[tuple[str | None, str, dict, int]] = [
 def test_main_page_query_count(
     client, cast, role, name, kwargs, queries, django_assert_num_queries
 ):
+    # The page cache is off (tests/conftest.py): these are the rendering's own queries.
     if role is not None:
         login(client, cast.by_role()[role])
         queries += session_queries()
@@ -61,6 +62,43 @@ def test_main_page_query_count(
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert response.status_code == 200
+
+
+# Served from the page cache (fnvregio/pagecache.py): the user (with the TOTP flag) and the
+# audit entries the page writes, in one INSERT; nothing of the page itself.
+CACHED: list[tuple[str | None, str, dict, int]] = [
+    (None, "account_login", {}, 0),
+    (None, "home", {}, 0),
+    (None, "regions:list", {}, 0),
+    (Role.MEMBER, "home", {}, 1),
+    (Role.MEMBER, "loopbaan:mine", {}, 2),
+    (Role.MEMBER, "loopbaan:book_place", {}, 1),
+    (Role.CONSULTANT, "signals:session_list", {}, 2),
+    (Role.CONSULTANT, "signals:session_new", {}, 1),
+    (Role.REGIONAL_OFFICIAL, "plans:overview", {}, 1),
+    (Role.COORDINATOR, "dashboard:region", {"code": "AM13"}, 1),
+    (Role.SECTOR_OFFICIAL, "signals:signal_list", {}, 1),
+    (Role.ADMIN, "admin:members_member_changelist", {}, 2),
+]
+
+
+@pytest.mark.page_cache
+@pytest.mark.parametrize(
+    ("role", "name", "kwargs", "queries"),
+    CACHED,
+    ids=[f"{role or 'anonymous'}-{name}" for role, name, _, _ in CACHED],
+)
+def test_main_page_from_the_cache_query_count(
+    client, cast, role, name, kwargs, queries, django_assert_num_queries
+):
+    if role is not None:
+        login(client, cast.by_role()[role])
+        queries += session_queries()
+    url = reverse(name, kwargs=kwargs)
+    assert client.get(url).status_code == 200  # rendered and stored
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200 and response.context is None  # from the cache
 
 
 def _changelist(client, cast, query: str = "") -> list[str]:

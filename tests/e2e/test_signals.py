@@ -11,7 +11,9 @@ from tests.e2e.conftest import log_in, serious_accessibility_violations
 from tests.factories import EmployerFactory
 from tests.signals.helpers import theme
 
-pytestmark = pytest.mark.e2e
+# With the page cache on, as in production: the new-session form comes from the cache after its
+# first showing (with this browser's own CSRF token), and each logged session renews it.
+pytestmark = [pytest.mark.e2e, pytest.mark.page_cache]
 
 
 def _log_session_by_keyboard(page) -> None:

@@ -1,0 +1,387 @@
+"""The page cache (fnvregio/pagecache.py): a read-only page is kept per person until anything
+is written; it is never shown to another person, never after a write, and a page served from
+it writes the audit trail, carries the request's own CSRF token and CSP nonce."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from core.roles import Role
+from fnvregio import pagecache
+from signals.models import ConsultationSession
+from tests.conftest import login
+from tests.factories import SectorFactory
+from tests.signals.helpers import log_session
+
+pytestmark = pytest.mark.page_cache
+
+# Every view of PAGE_CACHE_VIEWS, with the role that opens it.
+CACHED_PAGES: list[tuple[str | None, str, dict]] = [
+    (None, "account_login", {}),
+    (None, "home", {}),
+    (None, "regions:list", {}),
+    (Role.MEMBER, "home", {}),
+    (Role.MEMBER, "loopbaan:mine", {}),
+    (Role.MEMBER, "loopbaan:book_place", {}),
+    (Role.CONSULTANT, "home", {}),
+    (Role.CONSULTANT, "signals:session_list", {}),
+    (Role.CONSULTANT, "signals:session_new", {}),
+    (Role.CONSULTANT, "loopbaan:agenda", {}),
+    (Role.ADVISER, "home", {}),
+    (Role.ADVISER, "trajectories:my_trajectories", {}),
+    (Role.REGIONAL_OFFICIAL, "home", {}),
+    (Role.REGIONAL_OFFICIAL, "plans:overview", {}),
+    (Role.COORDINATOR, "home", {}),
+    (Role.COORDINATOR, "dashboard:region", {"code": "AM13"}),
+    (Role.SECTOR_OFFICIAL, "home", {}),
+    (Role.SECTOR_OFFICIAL, "signals:signal_list", {}),
+    (Role.LEGAL, "home", {}),
+    (Role.LEGAL, "referrals:inbox", {}),
+    (Role.ADMIN, "home", {}),
+    (Role.ADMIN, "admin:index", {}),
+    (Role.ADMIN, "admin:members_member_changelist", {}),
+]
+
+_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
+
+
+def _nonce(response) -> str:
+    return response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+
+
+def _normal(response) -> str:
+    """The page with its per-request values (CSRF tokens, the nonce) taken out."""
+    text = response.content.decode()
+    if "'nonce-" in response.get("Content-Security-Policy", ""):
+        text = text.replace(_nonce(response), "NONCE")
+    return _TOKEN.sub("TOKEN", text)
+
+
+def _rendered(response) -> bool:
+    """Whether the view rendered a template (a page from the cache renders none)."""
+    return response.context is not None
+
+
+def _trail(since: int) -> list[tuple]:
+    return list(
+        AuditEntry.objects.filter(pk__gt=since)
+        .order_by("pk")
+        .values_list("actor_id", "actor_role", "action", "object_type", "object_id", "detail")
+    )
+
+
+def _last_audit() -> int:
+    return AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def test_these_tests_run_with_the_page_cache_on():
+    assert settings.PAGE_CACHE, "REDIS_URL is set in CI: the page cache must be on in its tests"
+    assert settings.MIDDLEWARE[-1] == "fnvregio.pagecache.PageCacheMiddleware"
+    assert {name for _, name, _ in CACHED_PAGES} == set(settings.PAGE_CACHE_VIEWS)
+
+
+@pytest.mark.parametrize(
+    ("role", "name", "kwargs"),
+    CACHED_PAGES,
+    ids=[f"{role or 'anonymous'}-{name}" for role, name, _ in CACHED_PAGES],
+)
+def test_a_cached_page_reads_only_and_comes_back_the_same(client, cast, role, name, kwargs):
+    if role is not None:
+        login(client, cast.by_role()[role])
+    url = reverse(name, kwargs=kwargs)
+    log_session(cast)  # something in the lists
+    before = _last_audit()
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(url)
+    assert first.status_code == 200, (url, first.status_code, first.get("Location"))
+    assert _rendered(first)
+    # The view wrote nothing but audit entries: serving it from the cache would skip a write.
+    writes = [q["sql"] for q in queries.captured_queries if pagecache.writes_pages(q["sql"])]
+    assert writes == [], f"{url} wrote on GET"
+    rendered_trail = _trail(before)
+
+    middle = _last_audit()
+    second = client.get(url)
+    assert second.status_code == 200
+    assert not _rendered(second), f"{url} was rendered again, not served from the cache"
+    assert _normal(second) == _normal(first)
+    assert _trail(middle) == rendered_trail, "a cached page writes the audit trail it would"
+    assert second["Content-Type"] == first["Content-Type"]
+    if role is not None:
+        assert "no-store" in second["Cache-Control"]
+
+
+def test_a_write_makes_the_page_render_again(transactional_db, client, cast):
+    """With real commits, as in production (a test's own transaction never commits)."""
+    login(client, cast.consultant)
+    url = reverse("signals:session_list")
+    log_session(cast, summary="eerste")
+    assert _rendered(client.get(url))
+    assert not _rendered(client.get(url))
+
+    # the ORM, in the service's transaction
+    session = log_session(cast, summary="tweede")
+    page = client.get(url)
+    assert _rendered(page) and len(page.context["sessions"]) == 2
+    assert not _rendered(client.get(url))
+
+    # QuerySet.update, which sends no model signal
+    ConsultationSession.objects.filter(pk=session.pk).update(summary="gewijzigd")
+    assert _rendered(client.get(url))
+    assert not _rendered(client.get(url))
+
+    # raw SQL
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE signals_consultationsession SET summary = %s WHERE id = %s",
+            ["rauw", session.pk],
+        )
+    assert _rendered(client.get(url))
+
+    # a delete, with its cascade (the session's themes and consents)
+    session.delete()
+    page = client.get(url)
+    assert _rendered(page) and len(page.context["sessions"]) == 1
+
+
+def test_only_the_audit_trail_sessions_and_snapshots_are_quiet(transactional_db):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    generation = cache.get(pagecache.GENERATION_KEY)
+    AuditEntry.objects.create(action="view", object_type="x")
+    store = SessionStore()
+    store["a"] = 1
+    store.save()
+    assert cache.get(pagecache.GENERATION_KEY) == generation
+    SectorFactory(name="Schoonmaak")
+    assert cache.get(pagecache.GENERATION_KEY) != generation
+
+
+@pytest.mark.parametrize(
+    ("sql", "writes"),
+    [
+        ('SELECT "members_member"."id" FROM "members_member"', False),
+        ("  select 1", False),
+        ('(SELECT 1 FROM "a") UNION ALL (SELECT 2 FROM "b")', False),
+        ('INSERT INTO "dashboard_dashboardsnapshot" ("scope") VALUES (%s)', False),
+        ('SELECT 1 FROM "x" FOR UPDATE', False),
+        ('SAVEPOINT "s1"', False),
+        ('INSERT INTO "audit_auditentry" ("at") VALUES (%s)', False),
+        ('UPDATE "django_session" SET "session_data" = %s', False),
+        ('DELETE FROM "django_session" WHERE "expire_date" < %s', False),
+        ('INSERT INTO "signals_consultationsession" ("at") VALUES (%s)', True),
+        ('UPDATE "members_user" SET "role" = %s', True),
+        ('DELETE FROM "loopbaan_appointment" WHERE "id" = %s', True),
+        ("delete from only loopbaan_appointment", True),
+        ("WITH x AS (DELETE FROM members_member RETURNING id) SELECT count(*) FROM x", True),
+        ("WITH x AS (SELECT 1) SELECT * FROM x", False),
+        ('TRUNCATE "signals_signal"', True),
+        ("COPY members_member FROM STDIN", True),
+        ('ALTER TABLE "members_member" ADD COLUMN "x" int', True),
+        ("", True),
+        (b"SELECT 1", True),  # not a text: not read, so taken as a write
+    ],
+)
+def test_which_statements_renew_the_generation(sql, writes):
+    assert pagecache.writes_pages(sql) is writes
+
+
+def test_the_generation_is_renewed_when_the_transaction_commits(transactional_db):
+    """A page rendered before the commit read the data before it: it must not be served after
+    the commit. Once per transaction, however many statements."""
+    before = cache.get(pagecache.GENERATION_KEY)
+    with transaction.atomic():
+        SectorFactory(name="Schoonmaak")
+        SectorFactory(name="Zorg")
+        assert [f for _, f, _ in connection.run_on_commit] == [pagecache._bump_after_commit]
+        assert cache.get(pagecache.GENERATION_KEY) == before  # not yet: nothing committed
+    after = cache.get(pagecache.GENERATION_KEY)
+    assert after != before
+    SectorFactory(name="Onderwijs")  # outside a transaction: at once
+    assert cache.get(pagecache.GENERATION_KEY) != after
+
+
+def test_a_rolled_back_transaction_renews_nothing(transactional_db):
+    before = cache.get(pagecache.GENERATION_KEY)
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        SectorFactory(name="Schoonmaak")
+        1 / 0  # noqa: B018
+    assert cache.get(pagecache.GENERATION_KEY) == before
+    with transaction.atomic():
+        with pytest.raises(ZeroDivisionError), transaction.atomic():
+            SectorFactory(name="Zorg")
+            1 / 0  # noqa: B018
+        SectorFactory(name="Onderwijs")  # registered again after the savepoint went
+    assert cache.get(pagecache.GENERATION_KEY) != before
+
+
+def test_a_page_is_never_shown_to_another_person(cast):
+    other = type(cast.consultant).objects.get(pk=cast.consultant.pk)
+    other.pk = None
+    other.email = "tweede.consulent@example.org"
+    other.first_name = "Tweede"
+    other.save()
+    other.union_houses.set(cast.consultant.union_houses.all())
+    log_session(cast, summary="Sessie van de eerste")
+    url = reverse("signals:session_list")
+    first, second = Client(), Client()
+    login(first, cast.consultant)
+    login(second, other)
+    assert _rendered(first.get(url))
+    assert not _rendered(first.get(url))
+    page = second.get(url)
+    assert _rendered(page), "another consultant got the first one's page"
+    assert "Sessie van de eerste" not in page.content.decode()
+
+
+def test_the_key_holds_the_role_so_a_changed_role_never_sees_its_old_page(rf, cast):
+    request = rf.get("/", HTTP_X_FORWARDED_PROTO="https")
+    request.user = cast.consultant
+    request.LANGUAGE_CODE = "nl"
+    as_consultant = pagecache._key(request)
+    cast.consultant.role = Role.MEMBER
+    assert pagecache._key(request) != as_consultant
+    cast.consultant.role = Role.CONSULTANT
+    cast.consultant.is_active = False
+    assert pagecache._key(request) != as_consultant
+    request.LANGUAGE_CODE = "en"
+    cast.consultant.is_active = True
+    assert pagecache._key(request) != as_consultant
+
+
+def test_a_cached_form_carries_a_token_that_the_visitor_can_post(db, django_user_model):
+    url = reverse("account_login")
+    first = Client(enforce_csrf_checks=True)
+    assert _rendered(first.get(url))
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(url)
+    assert not _rendered(page)
+    cookie = page.cookies[settings.CSRF_COOKIE_NAME].value
+    tokens = _TOKEN.findall(page.content.decode())
+    assert tokens and "pagecache" not in page.content.decode()
+    answer = visitor.post(
+        url, {"csrfmiddlewaretoken": tokens[0], "login": "niemand@example.org", "password": "x"}
+    )
+    assert answer.status_code != 403, "the cached page's token was not the visitor's"
+    assert cookie  # the visitor got a cookie of its own, with the token that matches it
+    other = Client(enforce_csrf_checks=True)
+    other.get(url)
+    refused = other.post(
+        url, {"csrfmiddlewaretoken": tokens[0], "login": "niemand@example.org", "password": "x"}
+    )
+    assert refused.status_code == 403, "one visitor's token worked for another"
+
+
+def test_a_cached_page_names_the_nonce_of_its_own_response(client, db):
+    url = reverse("regions:list")
+    first = client.get(url)
+    second = client.get(url)
+    assert not _rendered(second)
+    assert _nonce(second) != _nonce(first)
+    body = second.content.decode()
+    scripts = re.findall(r"<script[^>]*>", body)
+    assert scripts and all(f'nonce="{_nonce(second)}"' in tag for tag in scripts)
+
+
+def test_messages_waiting_are_shown_not_a_cached_page(client, cast):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.session import SessionStorage
+
+    login(client, cast.consultant)
+    url = reverse("signals:session_list")
+    assert _rendered(client.get(url))
+    session = client.session
+    storage = SessionStorage.__new__(SessionStorage)  # only its serialisation is used
+    session[SessionStorage.session_key] = storage.serialize_messages(
+        [Message(constants.SUCCESS, "Het spreekuur is opgeslagen.")]
+    )
+    session.save()
+    page = client.get(url)
+    assert _rendered(page)
+    assert "Het spreekuur is opgeslagen." in page.content.decode()
+
+
+def test_htmx_requests_and_a_switched_off_cache_always_render(client, cast, settings):
+    login(client, cast.consultant)
+    url = reverse("signals:session_list")
+    client.get(url)
+    assert _rendered(client.get(url, headers={"HX-Request": "true"}))
+    settings.PAGE_CACHE = False
+    assert _rendered(client.get(url))
+
+
+def test_a_lost_generation_stores_nothing_and_starts_a_new_one(client, cast):
+    login(client, cast.consultant)
+    url = reverse("signals:session_list")
+    cache.delete(pagecache.GENERATION_KEY)
+    assert _rendered(client.get(url))
+    assert cache.get(pagecache.GENERATION_KEY) is not None
+    assert _rendered(client.get(url)), "a page stored under no generation was served"
+    assert not _rendered(client.get(url))
+
+
+def test_a_session_holding_more_than_the_login_gets_its_page_rendered(client, db):
+    """An anonymous page is shared by every anonymous visitor: one whose session holds
+    something (a login halfway) must not leave a page that others are served."""
+    url = reverse("account_login")
+    session = client.session
+    session["account_login_state"] = {"email": "halverwege@example.org"}
+    session.save()
+    assert _rendered(client.get(url))
+    assert _rendered(client.get(url)), "a page of a session with state was stored or served"
+    stranger = Client()
+    assert _rendered(stranger.get(url))
+    assert not _rendered(stranger.get(url))
+
+
+def _through_middleware(rf, user, view):
+    """One GET of the session list through PageCacheMiddleware alone, `view` standing in for
+    the view: (the response, whether a page was stored for it)."""
+    from django.contrib.sessions.backends.cache import SessionStore
+    from django.urls import resolve
+
+    request = rf.get(reverse("signals:session_list"))
+    request.user = user
+    request.session = SessionStore()
+    request.LANGUAGE_CODE = "nl"
+    request.resolver_match = resolve(request.path)
+    cache.delete(pagecache._key(request))
+    middleware = pagecache.PageCacheMiddleware(
+        lambda request: middleware.process_view(request, view, (), {}) or view(request)
+    )
+    response = middleware(request)
+    return response, cache.get(pagecache._key(request)) is not None
+
+
+def test_a_view_that_changes_the_session_or_sets_a_cookie_is_not_stored(rf, cast):
+    from django.http import HttpResponse
+
+    def plain(request):
+        return HttpResponse("<p>lijst</p>")
+
+    def remembering(request):
+        request.session["laatst_bekeken"] = "spreekuren"
+        return HttpResponse("<p>lijst</p>")
+
+    def with_cookie(request):
+        response = HttpResponse("<p>lijst</p>")
+        response.set_cookie("keuze", "1")
+        return response
+
+    def not_found(request):
+        return HttpResponse("<p>weg</p>", status=404)
+
+    log_session(cast)  # a generation to store under
+    assert _through_middleware(rf, cast.consultant, plain)[1]
+    for view in (remembering, with_cookie, not_found):
+        assert not _through_middleware(rf, cast.consultant, view)[1], view.__name__
