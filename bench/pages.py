@@ -2,7 +2,7 @@
 
     python bench/pages.py [--members 1000000] [--sessions 2000000] [--employers 50000]
                           [--database bench_pages] [--duration 5] [--connections 20] [--rebuild]
-                          [--no-page-cache]
+                          [--only TEXT] [--no-page-cache]
 
 Builds the database `--database` (default `bench_pages`, on the server of DATABASE_URL) with
 the other benchmarks' builders: employers and consultation sessions over 35 regions from
@@ -424,6 +424,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument(
+        "--only",
+        default="",
+        help="only the pages whose 'role path' holds this text (for a quick look; the RESULT "
+        "line then covers those pages)",
+    )
+    parser.add_argument(
         "--no-page-cache",
         action="store_true",
         help="every request renders its page (PAGE_CACHE=0 on the server)",
@@ -492,7 +498,8 @@ def main() -> None:
         # nothing (session, user, middleware), the floor under every logged-in page. Shown in
         # the table, not counted as a page.
         floors = [("member", "/healthz"), ("admin", "/healthz")]
-        for role, path in [(None, "/healthz"), *floors, *PAGES]:
+        pages = [p for p in PAGES if not args.only or args.only in f"{p[0] or 'anonymous'} {p[1]}"]
+        for role, path in [(None, "/healthz"), *floors, *pages]:
             browser = browsers[role]
             answer = browser.get(path)
             assert answer.status_code == 200 and answer.url == urljoin(base, path), (

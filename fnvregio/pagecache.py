@@ -69,8 +69,9 @@ _TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{%d}(?![A-Za-z0-9])" % CSRF_TO
 
 # Tables whose writes change no cached page: the audit trail (a cached page writes it again),
 # the sessions (read by middleware on every request, cached or not) and the dashboards' stored
-# figures (dashboard/snapshots.py: figures of the other tables, which renew the generation
-# when they change, and of the clock, which the key's minute follows).
+# figures (dashboard/snapshots.py). Those are a cache themselves, with their time on the page,
+# written when a dashboard is first opened and renewed in the background when they are ten
+# minutes old: a dashboard page may show them up to the minute of its key after renewal.
 QUIET_TABLE_PREFIXES = ("audit_", "django_session", "dashboard_dashboardsnapshot")
 # Statements that write nothing a page shows.
 _NOT_WRITES = frozenset(
