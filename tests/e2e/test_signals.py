@@ -36,8 +36,18 @@ def _log_session_by_keyboard(page) -> None:
 
 
 def test_three_sessions_become_a_signal_that_the_sector_official_closes(
-    browser, live_server, live_cast
+    browser, live_server, live_cast, monkeypatch
 ):
+    from fnvregio.pagecache import PageCacheMiddleware
+
+    served: list[str] = []
+    serve = PageCacheMiddleware._serve
+
+    def counting(self, request, entry):
+        served.append(request.path)
+        return serve(self, request, entry)
+
+    monkeypatch.setattr(PageCacheMiddleware, "_serve", counting)
     theme("Ontslag")
     employer = EmployerFactory(
         name="Albert Heijn B.V.", aliases=["AH", "Albert Heijn"], sector=live_cast.sector
@@ -53,6 +63,9 @@ def test_three_sessions_become_a_signal_that_the_sector_official_closes(
     for _ in range(3):
         _log_session_by_keyboard(page)
     phone.close()
+    # the form came from the page cache (opened again before anything was written), and the
+    # session posted from it with the token put in for this browser was saved
+    assert "/spreekuren/nieuw/" in served
 
     run_detection(full=True)
     signal = Signal.objects.get(key=f"employer:{employer.pk}")
