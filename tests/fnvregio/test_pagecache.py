@@ -258,21 +258,23 @@ def test_the_key_holds_the_role_so_a_changed_role_never_sees_its_old_page(rf, ca
     assert pagecache._key(request) != as_consultant
 
 
-def test_a_cached_form_carries_a_token_that_the_visitor_can_post(db, django_user_model):
+def test_a_cached_form_carries_a_token_that_the_visitor_can_post(db):
     url = reverse("account_login")
     first = Client(enforce_csrf_checks=True)
     assert _rendered(first.get(url))
     visitor = Client(enforce_csrf_checks=True)
     page = visitor.get(url)
     assert not _rendered(page)
-    cookie = page.cookies[settings.CSRF_COOKIE_NAME].value
+    # the visitor got a secret of its own, and every token on the page is of that secret
+    secret = page.cookies[settings.CSRF_COOKIE_NAME].value
+    assert secret != first.cookies[settings.CSRF_COOKIE_NAME].value
     tokens = _TOKEN.findall(page.content.decode())
     assert tokens and "pagecache" not in page.content.decode()
+    assert {pagecache._unmask_cipher_token(token) for token in tokens} == {secret}
     answer = visitor.post(
         url, {"csrfmiddlewaretoken": tokens[0], "login": "niemand@example.org", "password": "x"}
     )
     assert answer.status_code != 403, "the cached page's token was not the visitor's"
-    assert cookie  # the visitor got a cookie of its own, with the token that matches it
     other = Client(enforce_csrf_checks=True)
     other.get(url)
     refused = other.post(
