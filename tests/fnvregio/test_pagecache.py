@@ -18,7 +18,7 @@ from audit.models import AuditEntry
 from core.roles import Role
 from fnvregio import pagecache
 from signals.models import ConsultationSession
-from tests.conftest import login
+from tests.conftest import Cast, ensure_reference_data, login
 from tests.factories import SectorFactory
 from tests.signals.helpers import log_session
 
@@ -120,8 +120,17 @@ def test_a_cached_page_reads_only_and_comes_back_the_same(client, cast, role, na
         assert "no-store" in second["Cache-Control"]
 
 
-def test_a_write_makes_the_page_render_again(transactional_db, client, cast):
+@pytest.fixture
+def committed_cast(transactional_db) -> Cast:
+    """The cast in a test whose writes commit: an earlier transactional test may have flushed
+    the reference data."""
+    ensure_reference_data()
+    return Cast()
+
+
+def test_a_write_makes_the_page_render_again(client, committed_cast):
     """With real commits, as in production (a test's own transaction never commits)."""
+    cast = committed_cast
     login(client, cast.consultant)
     url = reverse("signals:session_list")
     log_session(cast, summary="eerste")
