@@ -56,18 +56,21 @@ def ensure_reference_data() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _page_cache_only_where_asked(request, settings):
-    """Tests render their pages: a test that requests a page twice and counts the second
-    request's queries, or reads its context, must not get the page cache's copy. The page
-    cache's own tests and the tests marked `page_cache` run with it, as production does."""
+def _page_cache_where_asked(request):
+    """The page cache is off in tests (fnvregio/testenv.py). The page cache's own tests and the
+    tests marked `page_cache` run with it, as production does. Only those use the `settings`
+    fixture: wrapping Django's settings for every test would change what Celery reads of them."""
     if request.node.get_closest_marker("page_cache") is None:
-        settings.PAGE_CACHE = False
-    else:
-        from fnvregio import pagecache
+        yield
+        return
+    from fnvregio import pagecache
 
-        # A test's own transaction never commits, so its writes renew nothing: start each such
-        # test with a new generation, or it might be served an earlier test's anonymous page.
-        pagecache.bump()
+    settings = request.getfixturevalue("settings")
+    settings.PAGE_CACHE = True
+    # A test's own transaction never commits, so its writes renew nothing: start each such test
+    # with a new generation, or it might be served an earlier test's anonymous page.
+    pagecache.bump()
+    yield
 
 
 @pytest.fixture(autouse=True)
