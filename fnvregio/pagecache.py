@@ -59,10 +59,12 @@ from django.template.response import TemplateResponse
 
 from audit import context as audit_context
 from audit.services import audit_again
+from core.generation import GENERATION_KEY, bump
+
+__all__ = ["GENERATION_KEY", "PageCacheMiddleware", "bump", "install", "writes_pages"]
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "pagecache:generation"
 _CSRF_PLACEHOLDER = b"\x00pagecache-csrf\x00"
 _NONCE_PLACEHOLDER = b"\x00pagecache-nonce\x00"
 _TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{%d}(?![A-Za-z0-9])" % CSRF_TOKEN_LENGTH)
@@ -104,14 +106,6 @@ def writes_pages(sql: object) -> bool:
     return True
 
 
-def bump() -> None:
-    """A new generation: every stored page is stale from now on."""
-    try:
-        cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-    except Exception:  # Redis away: the write itself must not fail for it
-        logger.exception("page cache: the generation could not be renewed")
-
-
 def _bump_after_commit() -> None:
     bump()
 
@@ -133,6 +127,11 @@ def install(sender: object = None, connection: Any = None, **kwargs: object) -> 
         connection.execute_wrappers.append(_execute_wrapper)
 
 
+def _minute() -> int:
+    """The minute of the key: a page is served within the minute it was stored in."""
+    return int(time.time() // 60)
+
+
 def _key(request: HttpRequest) -> str:
     user = request.user
     if user.is_authenticated:
@@ -141,7 +140,7 @@ def _key(request: HttpRequest) -> str:
     else:
         who = "anonymous"
     where = f"{request.scheme}|{request.get_host()}|{request.get_full_path()}|{who}"
-    minute = int(time.time() // 60)
+    minute = _minute()
     language = getattr(request, "LANGUAGE_CODE", "")
     return f"pagecache:page:{language}:{minute}:{hashlib.sha256(where.encode('utf-8', 'surrogateescape')).hexdigest()}"
 

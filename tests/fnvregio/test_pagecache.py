@@ -162,6 +162,85 @@ def test_a_write_makes_the_page_render_again(client, committed_cast):
     assert _rendered(page) and len(page.context["sessions"]) == 1
 
 
+def _fields(user) -> dict:
+    return {f.attname: getattr(user, f.attname) for f in type(user)._meta.concrete_fields}
+
+
+def test_the_user_of_a_session_is_read_once_while_nothing_is_written(cast):
+    """members.backends.load_user keeps the user (with the TOTP flag) under the generation."""
+    from members.backends import load_user
+
+    pk = cast.sector_official.pk
+    with CaptureQueriesContext(connection) as first:
+        user = load_user(pk)
+    assert len(first) == 1
+    with CaptureQueriesContext(connection) as again:
+        kept = load_user(str(pk))  # as a session stores it
+    assert len(again) == 0, "the user was read again while nothing was written"
+    assert _fields(kept) == _fields(user) and kept.has_totp is user.has_totp is True
+
+    pagecache.bump()  # any committed write
+    with CaptureQueriesContext(connection) as after:
+        load_user(pk)
+    assert len(after) == 1
+
+    missing = pk + 100_000  # no user is never stored: one made later is found at once
+    assert load_user(missing) is None
+    with CaptureQueriesContext(connection) as none_again:
+        assert load_user(missing) is None
+    assert len(none_again) == 1
+    assert load_user("12x") is None  # a tampered session
+
+
+def test_without_redis_the_user_is_read_from_the_database(cast, monkeypatch):
+    from members.backends import load_user
+
+    def away(*args, **kwargs):
+        raise ConnectionError("Redis is away")
+
+    monkeypatch.setattr(cache, "get_many", away)
+    with CaptureQueriesContext(connection) as queries:
+        assert load_user(cast.consultant.pk).pk == cast.consultant.pk
+    assert len(queries) == 1
+
+
+def test_a_committed_change_to_the_user_counts_from_their_next_request(client, committed_cast):
+    """Another role, a deactivation, a new password: each write renews the generation, so the
+    next request reads the user from the database, not the kept one."""
+    cast = committed_cast
+    consultant = cast.consultant
+    users = type(consultant).objects
+    url = reverse("signals:session_list")
+
+    def settled():
+        """The page is kept, with its user: a request sends no query but its audit entry."""
+        assert _rendered(client.get(url))
+        with CaptureQueriesContext(connection) as queries:
+            assert not _rendered(client.get(url))
+        assert [q["sql"].split()[0] for q in queries.captured_queries] == ["INSERT"]
+
+    login(client, consultant)
+    settled()
+    users.filter(pk=consultant.pk).update(role=Role.MEMBER)
+    response = client.get(url)
+    assert response.status_code != 200, "the old role still opened the consultant's list"
+
+    users.filter(pk=consultant.pk).update(role=Role.CONSULTANT)
+    settled()
+    users.filter(pk=consultant.pk).update(is_active=False)
+    response = client.get(url)
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+
+    users.filter(pk=consultant.pk).update(is_active=True)
+    login(client, consultant)
+    settled()
+    consultant.refresh_from_db()
+    consultant.set_password("een nieuw wachtwoord 2026")
+    consultant.save()
+    response = client.get(url)
+    assert response.status_code == 302, "a session of the old password still opened a page"
+
+
 def test_only_the_audit_trail_sessions_and_snapshots_are_quiet(transactional_db):
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -338,6 +417,19 @@ def test_a_lost_generation_stores_nothing_and_starts_a_new_one(client, cast):
     assert _rendered(client.get(url))
     assert cache.get(pagecache.GENERATION_KEY) is not None
     assert _rendered(client.get(url)), "a page stored under no generation was served"
+    assert not _rendered(client.get(url))
+
+
+def test_a_page_is_served_only_within_the_minute_it_was_stored_in(client, cast, monkeypatch):
+    """A page that depends on the clock ("today", the slots still open) is at most a minute
+    old. (Every other test of the page cache holds the minute still: tests/conftest.py.)"""
+    login(client, cast.consultant)
+    url = reverse("signals:session_list")
+    minute = pagecache._minute()
+    assert _rendered(client.get(url))
+    assert not _rendered(client.get(url))
+    monkeypatch.setattr(pagecache, "_minute", lambda: minute + 1)
+    assert _rendered(client.get(url)), "a page of the minute before was served"
     assert not _rendered(client.get(url))
 
 
