@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.db.models import Model
 from django.http import HttpRequest
+from django.utils import timezone
 
 from audit import context
 from audit.models import AuditAction, AuditEntry
@@ -58,12 +62,47 @@ def audit_log(
 
 def audit_again(entries: list[dict[str, object]], *, request: HttpRequest) -> None:
     """Write `entries` (recorded by `context.recording`) once more, for `request`: a page served
-    from the page cache leaves the trail its rendering would have left."""
+    from the page cache leaves the trail its rendering would have left.
+
+    One INSERT statement written once, not a model save: on a page from the cache this INSERT is
+    the request's only query, and `save()` spent 0.16 ms of its 0.51 ms building it (3 Dec 2026,
+    at a million members). The rows are the ones `AuditEntry.objects.create` writes; a test
+    holds the two to each other.
+    """
+    if not entries:
+        return
     where = context.of_request(request)
-    rows = [
-        AuditEntry(**fields, ip_address=where.ip_address, path=where.path) for fields in entries
-    ]
-    if len(rows) == 1:
-        rows[0].save(force_insert=True)  # one statement; bulk_create adds BEGIN and COMMIT
-    else:
-        AuditEntry.objects.bulk_create(rows)
+    at = timezone.now()
+    params: list[object] = []
+    for fields in entries:
+        if fields.keys() != _RECORDED_SET:  # audit_log records a field this INSERT would drop
+            raise ValueError(f"An audit entry with other fields: {sorted(fields)}")
+        params.extend(fields[name] for name in _RECORDED)
+        params.extend((at, where.ip_address, where.path))
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(len(entries)), params)
+
+
+# What `audit_log` records of an entry (`context.record`), in the order of the INSERT.
+_RECORDED = (
+    "actor_id",
+    "actor_role",
+    "action",
+    "object_type",
+    "object_id",
+    "subject_member_id",
+    "detail",
+)
+_RECORDED_SET = frozenset(_RECORDED)
+
+
+@cache
+def _insert_sql(rows: int) -> str:
+    quote = connection.ops.quote_name
+    names = [*_RECORDED, "at", "ip_address", "path"]
+    columns = ", ".join(quote(AuditEntry._meta.get_field(name).column) for name in names)
+    row = "(" + ", ".join(["%s"] * len(names)) + ")"
+    return (
+        f"INSERT INTO {quote(AuditEntry._meta.db_table)} ({columns}) "
+        f"VALUES {', '.join([row] * rows)}"
+    )

@@ -1,8 +1,9 @@
 import pytest
 from django.db import DatabaseError, transaction
 
+from audit import context
 from audit.models import AuditAction, AuditEntry
-from audit.services import audit_log
+from audit.services import audit_again, audit_log
 
 
 @pytest.mark.django_db
@@ -18,6 +19,41 @@ def test_it_records_who_did_what_to_which_object(cast, rf):
     assert entry.object_type == "members.member"
     assert entry.object_id == str(cast.member.pk)
     assert entry.ip_address == "192.0.2.7"
+
+
+@pytest.mark.django_db
+def test_entries_written_again_are_the_rows_audit_log_wrote(cast, rf):
+    """A page from the page cache writes its recorded entries with one INSERT of its own
+    (audit_again): every field as audit_log wrote it, with the new request's address and path."""
+    first = rf.get("/leden/1/", REMOTE_ADDR="192.0.2.7")
+    first.user = cast.admin
+    with context.recording() as recorded:
+        originals = [
+            audit_log(
+                request=first,
+                action=AuditAction.VIEW,
+                obj=cast.member,
+                subject_member_id=cast.member.pk,
+                detail="zoekterm \x00 Jansen",
+            ),
+            audit_log(request=first, action=AuditAction.LIST, object_type="members.member"),
+        ]
+    again = rf.get("/leden/1/?opnieuw", REMOTE_ADDR="198.51.100.4")
+    last = AuditEntry.objects.order_by("-pk").first().pk
+    audit_again(recorded, request=again)
+    written = list(AuditEntry.objects.filter(pk__gt=last).order_by("pk"))
+    assert len(written) == 2
+    skip = {"id", "at", "ip_address", "path"}
+    for original, row in zip(originals, written, strict=True):
+        original.refresh_from_db()
+        for field in AuditEntry._meta.concrete_fields:
+            if field.attname not in skip:
+                assert getattr(row, field.attname) == getattr(original, field.attname), field
+        assert row.ip_address == "198.51.100.4" and row.path == "/leden/1/"
+        assert row.at >= original.at
+
+    with pytest.raises(ValueError):  # a field audit_log records that the INSERT would drop
+        audit_again([{**recorded[0], "extra": 1}], request=again)
 
 
 @pytest.mark.django_db
