@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
@@ -73,7 +74,7 @@ def audit_again(entries: list[dict[str, object]], *, request: HttpRequest) -> No
         return
     where = context.of_request(request)
     at = timezone.now()
-    params: list[object] = []
+    params: list[Any] = []
     for fields in entries:
         if fields.keys() != _RECORDED_SET:  # audit_log records a field this INSERT would drop
             raise ValueError(f"An audit entry with other fields: {sorted(fields)}")
@@ -100,7 +101,8 @@ _RECORDED_SET = frozenset(_RECORDED)
 def _insert_sql(rows: int) -> str:
     quote = connection.ops.quote_name
     names = [*_RECORDED, "at", "ip_address", "path"]
-    columns = ", ".join(quote(AuditEntry._meta.get_field(name).column) for name in names)
+    column = {f.attname: str(f.column) for f in AuditEntry._meta.concrete_fields}
+    columns = ", ".join(quote(column[name]) for name in names)
     row = "(" + ", ".join(["%s"] * len(names)) + ")"
     return (
         f"INSERT INTO {quote(AuditEntry._meta.db_table)} ({columns}) "
