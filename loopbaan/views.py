@@ -97,15 +97,16 @@ def week_view(
     first week with a free time. Monday to Friday always, the weekend only when it has times;
     previous and next week within the booking window."""
     first, last = bookable_window()
-    first_monday = _monday(timezone.localdate(first))
-    last_monday = _monday(timezone.localdate(last))
+    # The first week offered: the week of the first free time. The booking window may start
+    # in an earlier week (on a Thursday, with the first free time next Monday): a "previous
+    # week" link to a week with nothing to book only sends the member back and forth.
+    first_monday = max(
+        _monday(timezone.localdate(first)),
+        _monday(slots[0].local_start.date()) if slots else date.min,
+    )
+    last_monday = max(_monday(timezone.localdate(last)), first_monday)
     asked = bounds.date_param(request.GET, "week", bounds=bounds.SLOT)
-    if asked is not None:
-        monday = _monday(asked)
-    elif slots:
-        monday = _monday(slots[0].local_start.date())
-    else:
-        monday = first_monday
+    monday = _monday(asked) if asked is not None else first_monday
     monday = min(max(monday, first_monday), last_monday)
     sunday = monday + timedelta(days=6)
     in_week: dict[date, list[tuple[Slot, str]]] = {}

@@ -214,3 +214,28 @@ def test_the_pages_and_the_agenda_use_the_one_format(cast, pool, login_as):
         reverse("loopbaan:agenda"), {"dag": appointment.starts_at.date().isoformat()}
     )
     assert label in agenda.content.decode()
+
+
+def test_no_previous_week_before_the_week_of_the_first_free_time(rf):
+    """The booking window can open in an earlier week than the first free time (on a Thursday,
+    with nothing free until next Monday): the page opens at the first free time's week, with
+    no link back to a week with nothing to book, also when that week is asked for."""
+    from loopbaan.slots import Slot, bookable_window
+    from loopbaan.views import week_view
+
+    opens, _ = bookable_window()
+    first = Slot(union_house_id=None, starts_at=opens + timedelta(days=14))
+    later = Slot(union_house_id=None, starts_at=opens + timedelta(days=21))
+    its_monday = first.local_start.date() - timedelta(days=first.local_start.weekday())
+    window_week = timezone.localdate(opens).isoformat()
+    for request in (rf.get("/"), rf.get("/", {"week": window_week})):
+        week = week_view(request, [first, later], lambda slot: "#")
+        assert week["week_first"] == its_monday
+        assert week["week_previous"] is None
+        assert week["week_next"] == its_monday + timedelta(days=7)
+    next_week = week_view(
+        rf.get("/", {"week": (its_monday + timedelta(days=7)).isoformat()}),
+        [first, later],
+        lambda slot: "#",
+    )
+    assert next_week["week_previous"] == its_monday
