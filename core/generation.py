@@ -14,7 +14,8 @@ key, nothing stored under an old value can come back to life.
 
 Writes outside the portal's code (psql by hand, pg_restore) are not seen; what is stored is
 kept at most `settings.PAGE_CACHE_SECONDS`, and `bump()` renews at once (docs/OPERATIONS.md).
-Everything here is a no-op guard when `settings.PAGE_CACHE` is off: `cached` then always loads.
+With `settings.PAGE_CACHE` off, `cached` always loads; `bump` renews the generation either way,
+so a process running with it off leaves nothing stale for the processes running with it on.
 """
 
 from __future__ import annotations
