@@ -176,6 +176,10 @@ DATABASES = {
         DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with a health check that sends no `SELECT 1` while the server is quiet
+    # (fnvregio/postgresql/base.py)
+    DATABASES["default"]["ENGINE"] = "fnvregio.postgresql"
 # Behind PgBouncer in transaction mode (docs/OPERATIONS.md): no prepared statements and no
 # server-side cursors, which live on one server connection that the next transaction may not
 # get. The bulk worker (imports hold a session-level advisory lock) connects to PostgreSQL
