@@ -22,7 +22,10 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,6 +33,9 @@ from django.core.cache import cache
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
+
+# Keys a request wants read along with its first `cached` read, and what that read found.
+_along: ContextVar[dict[str, Any] | None] = ContextVar("generation_along", default=None)
 
 
 def bump() -> None:
@@ -48,11 +54,15 @@ def cached[T](key: str, load: Callable[[], T | None]) -> T | None:
     """
     if not settings.PAGE_CACHE:
         return load()
+    along = _along.get()
+    extra = along["keys"] if along is not None and along["found"] is None else []
     try:
-        found = cache.get_many([GENERATION_KEY, key])
+        found = cache.get_many([GENERATION_KEY, key, *extra])
     except Exception:
         logger.exception("page cache: Redis could not be read")
         return load()
+    if along is not None and extra:
+        along["found"] = {name: found.get(name) for name in [GENERATION_KEY, *extra]}
     generation = found.get(GENERATION_KEY)
     entry = found.get(key)
     if generation is not None and entry is not None and entry[0] == generation:
@@ -65,3 +75,25 @@ def cached[T](key: str, load: Callable[[], T | None]) -> T | None:
         except Exception:
             logger.exception("page cache: %s could not be stored", key)
     return value_loaded
+
+
+@contextmanager
+def reading_along(keys: Sequence[str]) -> Iterator[None]:
+    """Within the block, the first `cached` read also reads `keys`, in the same round trip to
+    Redis; `read_along(key)` then gives what it found. The page cache reads the page of a
+    request along with the user of its session (`members.backends.load_user`): one round trip
+    instead of two on every logged-in page."""
+    token = _along.set({"keys": list(keys), "found": None})
+    try:
+        yield
+    finally:
+        _along.reset(token)
+
+
+def read_along(key: str) -> dict[str, Any] | None:
+    """The generation and `key` as this request's `cached` read them together (the shape of
+    `cache.get_many`, missing keys left out), or None when `key` was not read along."""
+    along = _along.get()
+    if along is None or along["found"] is None or key not in along["keys"]:
+        return None
+    return {name: value for name, value in along["found"].items() if value is not None}

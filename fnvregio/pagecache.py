@@ -5,10 +5,14 @@ list may write audit entries (they are recorded and written again on every page 
 cache, `audit.services.audit_again`) but nothing else: `tests/fnvregio/test_pagecache.py` renders
 each one and fails if it writes any other row or changes the session.
 
-Whose page: the key holds the user's id, role and flags (or "anonymous"), the language, the
-host and scheme, the full path with its query, and the current minute. So a page is never shown
-to another person, a changed role never sees its old page, and a page that depends on the clock
-("today", the slots still open) is at most a minute old. htmx requests, sessions that hold more
+Whose page: the key holds the session (or "anonymous" for requests without one), the language,
+the host and scheme, the full path with its query, and the current minute; the page is stored
+with the user it was rendered for (id, role and flags) and served only to the same. So a page is
+never shown to another person, a changed role never sees its old page, and a page that depends
+on the clock ("today", the slots still open) is at most a minute old. As the key needs no user,
+the page is read from Redis along with the user of the session (`ReadAlongMiddleware`): a
+logged-in page from the cache takes two round trips to Redis (the session, then the generation,
+the user and the page), not three. htmx requests, sessions that hold more
 than who is logged in (`PLAIN_SESSION_KEYS`: a login halfway, messages waiting), views that
 change the session and responses other than a plain 200 are never cached.
 
@@ -59,9 +63,16 @@ from django.template.response import TemplateResponse
 
 from audit import context as audit_context
 from audit.services import audit_again
-from core.generation import GENERATION_KEY, bump
+from core.generation import GENERATION_KEY, bump, read_along, reading_along
 
-__all__ = ["GENERATION_KEY", "PageCacheMiddleware", "bump", "install", "writes_pages"]
+__all__ = [
+    "GENERATION_KEY",
+    "PageCacheMiddleware",
+    "ReadAlongMiddleware",
+    "bump",
+    "install",
+    "writes_pages",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -133,16 +144,43 @@ def _minute() -> int:
 
 
 def _key(request: HttpRequest) -> str:
-    user = request.user
-    if user.is_authenticated:
-        flags = f"{user.is_active:d}{user.is_staff:d}{user.is_superuser:d}"
-        who = f"{user.pk}.{user.role}.{flags}"
-    else:
-        who = "anonymous"
+    """The page's key, from the request alone (not its user, so it can be read along with the
+    user, `ReadAlongMiddleware`): a session's pages are its own; requests without a session
+    share theirs. Whose page it is (`_who`) is stored with it and compared when it is served."""
+    session_key = request.session.session_key
+    who = f"session:{session_key}" if session_key else "anonymous"
     where = f"{request.scheme}|{request.get_host()}|{request.get_full_path()}|{who}"
     minute = _minute()
     language = getattr(request, "LANGUAGE_CODE", "")
     return f"pagecache:page:{language}:{minute}:{hashlib.sha256(where.encode('utf-8', 'surrogateescape')).hexdigest()}"
+
+
+def _who(request: HttpRequest) -> str:
+    """The user a page was rendered for: id, role and flags, or "anonymous". A page is served
+    only to the same, so a changed role never sees its old page."""
+    user = request.user
+    if not user.is_authenticated:
+        return "anonymous"
+    return f"{user.pk}.{user.role}.{user.is_active:d}{user.is_staff:d}{user.is_superuser:d}"
+
+
+def _wanted(request: HttpRequest) -> bool:
+    return settings.PAGE_CACHE and request.method == "GET" and "HX-Request" not in request.headers
+
+
+class ReadAlongMiddleware:
+    """Before AuthenticationMiddleware: the page of the request is read from Redis along with
+    the user of its session (`core.generation.reading_along`), in one round trip.
+    `PageCacheMiddleware.process_view` takes it from there."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if not _wanted(request) or not request.session.session_key:
+            return self.get_response(request)
+        with reading_along([_key(request)]):
+            return self.get_response(request)
 
 
 # What a session may hold for its pages to be cached: who is logged in (Django's keys and
@@ -205,11 +243,13 @@ class PageCacheMiddleware:
         ):
             return None
         key = _key(request)
-        try:
-            found = cache.get_many([GENERATION_KEY, key])
-        except Exception:
-            logger.exception("page cache: Redis could not be read")
-            return None
+        found = read_along(key)
+        if found is None:
+            try:
+                found = cache.get_many([GENERATION_KEY, key])
+            except Exception:
+                logger.exception("page cache: Redis could not be read")
+                return None
         generation = found.get(GENERATION_KEY)
         if generation is None:  # the first page, or Redis lost the key: nothing is stored now
             try:
@@ -217,7 +257,12 @@ class PageCacheMiddleware:
             except Exception:
                 logger.exception("page cache: the generation could not be set")
         entry = found.get(key)
-        if entry is not None and generation is not None and entry["generation"] == generation:
+        if (
+            entry is not None
+            and generation is not None
+            and entry["generation"] == generation
+            and entry.get("who") == _who(request)
+        ):
             return self._serve(request, entry)
         plan = (key, generation, dict(request.session.items()))
         request._pagecache_plan = plan  # type: ignore[attr-defined]
@@ -242,6 +287,7 @@ class PageCacheMiddleware:
             body = body.replace(str(nonce).encode(), _NONCE_PLACEHOLDER)
         entry = {
             "generation": generation,
+            "who": _who(request),
             "body": body,
             "csrf": csrf,
             "nonce": bool(nonce),

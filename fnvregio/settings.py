@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # the page of a GET is read along with the user of the session (fnvregio/pagecache.py)
+    "fnvregio.pagecache.ReadAlongMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "fnvregio.middleware.StaffTwoFactorMiddleware",

@@ -331,19 +331,81 @@ def test_a_page_is_never_shown_to_another_person(cast):
     assert "Sessie van de eerste" not in page.content.decode()
 
 
-def test_the_key_holds_the_role_so_a_changed_role_never_sees_its_old_page(rf, cast):
+def test_whose_page_it_is_holds_the_role_and_the_flags(rf, cast):
     request = rf.get("/", HTTP_X_FORWARDED_PROTO="https")
     request.user = cast.consultant
-    request.LANGUAGE_CODE = "nl"
-    as_consultant = pagecache._key(request)
+    as_consultant = pagecache._who(request)
     cast.consultant.role = Role.MEMBER
-    assert pagecache._key(request) != as_consultant
+    assert pagecache._who(request) != as_consultant
     cast.consultant.role = Role.CONSULTANT
     cast.consultant.is_active = False
-    assert pagecache._key(request) != as_consultant
-    request.LANGUAGE_CODE = "en"
+    assert pagecache._who(request) != as_consultant
     cast.consultant.is_active = True
-    assert pagecache._key(request) != as_consultant
+    assert pagecache._who(request) == as_consultant
+
+
+def test_the_key_holds_the_session_and_the_language(rf):
+    from django.contrib.sessions.backends.base import SessionBase
+
+    def key(session_key, language="nl"):
+        request = rf.get("/", HTTP_X_FORWARDED_PROTO="https")
+        request.session = SessionBase(session_key)
+        request.LANGUAGE_CODE = language
+        return pagecache._key(request)
+
+    assert key("a" * 32) != key("b" * 32)
+    assert key("a" * 32) != key("a" * 32, "en")
+    assert key(None) == key(None) != key("a" * 32)
+    assert "a" * 32 not in key("a" * 32)  # a session key is never written into a Redis key
+
+
+def _stored_pages() -> list[str]:
+    client = cache._cache.get_client()  # type: ignore[attr-defined]
+    return [name.decode() for name in client.keys("*pagecache:page:*")]
+
+
+def test_a_page_is_served_only_to_the_user_it_was_rendered_for(client, cast):
+    """Within one session too: a page stored for another role of the same user (as a role
+    change would leave it, were the generation not renewed by its write) is rendered again."""
+    raw = cache._cache.get_client()  # type: ignore[attr-defined]
+    serializer = cache._cache._serializer  # type: ignore[attr-defined]
+    for name in _stored_pages():  # other tests' pages, of users who may have had this id
+        raw.delete(name)
+    login(client, cast.consultant)
+    url = reverse("signals:session_list")
+    assert _rendered(client.get(url))
+    assert not _rendered(client.get(url))
+    changed = 0
+    for name in _stored_pages():
+        entry = serializer.loads(raw.get(name))
+        if entry["who"].startswith(f"{cast.consultant.pk}.consultant."):
+            entry["who"] = f"{cast.consultant.pk}.member.100"
+            raw.set(name, serializer.dumps(entry), keepttl=True)
+            changed += 1
+    assert changed == 1
+    assert _rendered(client.get(url)), "a page of another role was served"
+
+
+def test_a_logged_in_page_from_the_cache_takes_two_round_trips_to_redis(client, cast, monkeypatch):
+    """The session (Django's cached_db store), then the generation, the user of the session and
+    the page together (`ReadAlongMiddleware`, `core.generation.reading_along`)."""
+    from django.core.cache.backends.redis import RedisCacheClient
+
+    login(client, cast.consultant)
+    url = reverse("signals:session_list")
+    assert _rendered(client.get(url))
+    calls: list[str] = []
+    for name in ("get", "get_many", "set", "add", "delete"):
+        original = getattr(RedisCacheClient, name)
+
+        def counted(self, *args, _name=name, _original=original, **kwargs):
+            calls.append(_name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(RedisCacheClient, name, counted)
+    page = client.get(url)
+    assert not _rendered(page) and page.status_code == 200
+    assert calls == ["get", "get_many"]
 
 
 def test_a_cached_form_carries_a_token_that_the_visitor_can_post(db):
