@@ -11,8 +11,10 @@ or only the end when the server process died. So when the socket has nothing to 
 connection is idle, it is healthy as far as `SELECT 1` could tell, without asking; in any other
 case Django's own check runs. This is how urllib3 tells whether a kept HTTP connection was
 dropped (`urllib3.util.wait.wait_for_read(sock, timeout=0.0)` in `is_connection_dropped`).
-A peer that vanished without a word (a network cut) is not seen either way: `SELECT 1` would
-wait for the TCP timeout just as the query does.
+Anything else waiting on the socket (a notice, over TLS a session ticket sent after the
+handshake) also makes Django's check run, which reads it. A peer that vanished without a word
+(a network cut) is not seen either way: `SELECT 1` would wait for the TCP timeout just as the
+query does.
 """
 
 from __future__ import annotations
