@@ -12,9 +12,9 @@ never shown to another person, a changed role never sees its old page, and a pag
 on the clock ("today", the slots still open) is at most a minute old. As the key needs no user,
 the page is read from Redis along with the user of the session (`ReadAlongMiddleware`): a
 logged-in page from the cache takes two round trips to Redis (the session, then the generation,
-the user and the page), not three. htmx requests, sessions that hold more
-than who is logged in (`PLAIN_SESSION_KEYS`: a login halfway, messages waiting), views that
-change the session and responses other than a plain 200 are never cached.
+the user and the page), not three. htmx requests, sessions that hold more than who is logged in
+(`PLAIN_SESSION_KEYS`: a login halfway, messages waiting), views that change the session and
+responses other than a plain 200 are never cached.
 
 Until when: every statement that writes through one of Django's database connections (the ORM,
 `QuerySet.update`, raw SQL, cascades, migrations, the member import's INSERT ... SELECT) is
@@ -185,7 +185,7 @@ class ReadAlongMiddleware:
 
 # What a session may hold for its pages to be cached: who is logged in (Django's keys and
 # allauth's record of how), the staff idle clock and the expiry. A page cannot depend on these
-# beyond the user, who is in the key. A session with anything else (a login halfway, a second
+# beyond the user, whom it is served to only (`_who`). A session with anything else (a login halfway, a second
 # factor being set up, messages waiting) gets its page rendered: the page might show it, and
 # an anonymous visitor's page is shared with every other anonymous visitor.
 PLAIN_SESSION_KEYS = frozenset(
