@@ -165,6 +165,7 @@ def _who(request: HttpRequest) -> str:
 
 
 def _wanted(request: HttpRequest) -> bool:
+    """A request whose page may come from the cache: a GET, not from htmx, the cache on."""
     return settings.PAGE_CACHE and request.method == "GET" and "HX-Request" not in request.headers
 
 
@@ -185,9 +186,9 @@ class ReadAlongMiddleware:
 
 # What a session may hold for its pages to be cached: who is logged in (Django's keys and
 # allauth's record of how), the staff idle clock and the expiry. A page cannot depend on these
-# beyond the user, whom it is served to only (`_who`). A session with anything else (a login halfway, a second
-# factor being set up, messages waiting) gets its page rendered: the page might show it, and
-# an anonymous visitor's page is shared with every other anonymous visitor.
+# beyond the user, whom it is served to only (`_who`). A session with anything else (a login
+# halfway, a second factor being set up, messages waiting) gets its page rendered: the page might
+# show it, and an anonymous visitor's page is shared with every other anonymous visitor.
 PLAIN_SESSION_KEYS = frozenset(
     {
         "_auth_user_id",
@@ -234,11 +235,9 @@ class PageCacheMiddleware:
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         match = request.resolver_match
         if (
-            not settings.PAGE_CACHE
-            or request.method != "GET"
+            not _wanted(request)
             or match is None
             or match.view_name not in self.views
-            or "HX-Request" in request.headers
             or not PLAIN_SESSION_KEYS.issuperset(request.session.keys())
         ):
             return None
