@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -33,6 +34,8 @@ def audit_log(
     and path of the request being served are taken from `audit.context`.
 
     `subject_member_id` is the member whose data it is (for "who looked at my record").
+
+    A read outside a transaction is one INSERT committed without waiting for the disk (`READS`).
     """
     if user is None and request is not None:
         user = request.user
@@ -54,11 +57,20 @@ def audit_log(
         "detail": detail.replace("\x00", "\ufffd")[:200],
     }
     context.record(fields)
-    return AuditEntry.objects.create(
-        **fields,
-        ip_address=where.ip_address if where else None,
-        path=where.path if where else "",
-    )
+    ip_address = where.ip_address if where else None
+    path = where.path if where else ""
+    if action in READS and _without_waiting():
+        at = timezone.now()
+        params = [*(fields[name] for name in _RECORDED), at, ip_address, path]
+        with connection.cursor() as cursor:
+            returning = f" RETURNING {connection.ops.quote_name(AuditEntry._meta.pk.column)}"
+            cursor.execute(_insert_sql(1) + returning + NO_WAIT_FOR_DISK, params)
+            (pk,) = cursor.fetchone()
+        entry = AuditEntry(pk=pk, at=at, ip_address=ip_address, path=path, **fields)
+        entry._state.adding = False
+        entry._state.db = connection.alias
+        return entry
+    return AuditEntry.objects.create(**fields, ip_address=ip_address, path=path)
 
 
 def audit_again(entries: list[dict[str, object]], *, request: HttpRequest) -> None:
@@ -69,6 +81,9 @@ def audit_again(entries: list[dict[str, object]], *, request: HttpRequest) -> No
     the request's only query, and `save()` spent 0.16 ms of its 0.51 ms building it (3 Dec 2026,
     at a million members). The rows are the ones `AuditEntry.objects.create` writes; a test
     holds the two to each other.
+
+    Entries of reads only, outside a transaction: committed without waiting for the disk, as
+    `audit_log` writes them.
     """
     if not entries:
         return
@@ -80,8 +95,27 @@ def audit_again(entries: list[dict[str, object]], *, request: HttpRequest) -> No
             raise ValueError(f"An audit entry with other fields: {sorted(fields)}")
         params.extend(fields[name] for name in _RECORDED)
         params.extend((at, where.ip_address, where.path))
+    sql = _insert_sql(len(entries))
+    if all(fields["action"] in READS for fields in entries) and _without_waiting():
+        sql += NO_WAIT_FOR_DISK
     with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(len(entries)), params)
+        cursor.execute(sql, params)
+
+
+# The entries of reads (a page, a list, a search) are committed without waiting for the disk:
+# that wait was the whole gap between a page that writes one and a page that only reads
+# (docs/performance.md, #16), and its price, the read entries of the last 0.6 s at most when
+# PostgreSQL or its machine crashes, is in SECURITY.md. `AUDIT_READS_WAIT_FOR_DISK` undoes it.
+# Changes, exports, imports and erasures wait, as does every entry written in a transaction.
+READS = frozenset({AuditAction.VIEW, AuditAction.LIST, AuditAction.SEARCH})
+# Appended to a statement run on its own (autocommit): the statements of one string run as one
+# transaction, and this one lets its commit return before the disk has the WAL; it lasts only
+# that transaction. Django's psycopg cursors bind client-side, so one string may hold two.
+NO_WAIT_FOR_DISK = "; SET LOCAL synchronous_commit = off"
+
+
+def _without_waiting() -> bool:
+    return not settings.AUDIT_READS_WAIT_FOR_DISK and connection.get_autocommit()
 
 
 # What `audit_log` records of an entry (`context.record`), in the order of the INSERT.

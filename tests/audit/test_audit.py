@@ -1,9 +1,10 @@
 import pytest
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from audit import context
 from audit.models import AuditAction, AuditEntry
-from audit.services import audit_again, audit_log
+from audit.services import NO_WAIT_FOR_DISK, audit_again, audit_log
 
 
 @pytest.mark.django_db
@@ -54,6 +55,67 @@ def test_entries_written_again_are_the_rows_audit_log_wrote(cast, rf):
 
     with pytest.raises(ValueError):  # a field audit_log records that the INSERT would drop
         audit_again([{**recorded[0], "extra": 1}], request=again)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_read_entries_commit_without_waiting_for_the_disk(rf, settings):
+    """The entry of a read outside a transaction (audit_log, and audit_again for a page from the
+    cache) is written in one statement string that also sets `synchronous_commit = off` for that
+    statement's own transaction only: PostgreSQL honours it there, the connection's next
+    transaction waits again, and so do a change's entry and every entry inside a transaction."""
+    from tests.conftest import Cast
+
+    cast = Cast()
+    first = rf.get("/spreekuren/", REMOTE_ADDR="192.0.2.7")
+    first.user = cast.consultant
+    again = rf.get("/spreekuren/", REMOTE_ADDR="192.0.2.8")
+
+    def sent(write) -> tuple[str, object]:
+        with CaptureQueriesContext(connection) as queries:
+            result = write()
+        (query,) = queries.captured_queries
+        return query["sql"], result
+
+    def read():
+        return audit_log(request=first, action=AuditAction.LIST, object_type="signals.session")
+
+    def change():
+        return audit_log(request=first, action=AuditAction.CHANGE, object_type="signals.session")
+
+    with context.recording() as recorded:
+        sql, entry = sent(read)
+    assert sql.endswith(NO_WAIT_FOR_DISK)
+    row = AuditEntry.objects.get(pk=entry.pk)  # the entry returned is the row written
+    for field in AuditEntry._meta.concrete_fields:
+        assert getattr(row, field.attname) == getattr(entry, field.attname), field
+    assert (row.actor_id, row.action, row.ip_address) == (cast.consultant.pk, "list", "192.0.2.7")
+
+    before = AuditEntry.objects.count()
+    sql, _ = sent(lambda: audit_again(recorded, request=again))
+    assert sql.endswith(NO_WAIT_FOR_DISK)
+    assert AuditEntry.objects.count() == before + 1
+    assert AuditEntry.objects.order_by("-pk").first().ip_address == "192.0.2.8"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",), "the setting outlived its statement"
+        # The same form with a question after it: the SET LOCAL holds inside the string.
+        cursor.execute(f"SELECT 1{NO_WAIT_FOR_DISK}; SELECT current_setting('synchronous_commit')")
+        while cursor.cursor.nextset():
+            pass
+        assert cursor.fetchone() == ("off",)
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
+
+    assert NO_WAIT_FOR_DISK not in sent(change)[0]
+    exported = [*recorded, {**recorded[0], "action": AuditAction.EXPORT}]  # not reads only
+    assert NO_WAIT_FOR_DISK not in sent(lambda: audit_again(exported, request=again))[0]
+    with transaction.atomic():  # the entries commit with the transaction, which waits
+        assert NO_WAIT_FOR_DISK not in sent(read)[0]
+        assert NO_WAIT_FOR_DISK not in sent(lambda: audit_again(recorded, request=again))[0]
+    settings.AUDIT_READS_WAIT_FOR_DISK = True
+    assert NO_WAIT_FOR_DISK not in sent(read)[0]
+    assert NO_WAIT_FOR_DISK not in sent(lambda: audit_again(recorded, request=again))[0]
+    assert AuditEntry.objects.count() == before + 8
 
 
 @pytest.mark.django_db
