@@ -61,10 +61,9 @@ def audit_log(
     path = where.path if where else ""
     if action in READS and _without_waiting():
         at = timezone.now()
-        params = [*(fields[name] for name in _RECORDED), at, ip_address, path]
+        params: list[Any] = [*(fields[name] for name in _RECORDED), at, ip_address, path]
         with connection.cursor() as cursor:
-            returning = f" RETURNING {connection.ops.quote_name(AuditEntry._meta.pk.column)}"
-            cursor.execute(_insert_sql(1) + returning + NO_WAIT_FOR_DISK, params)
+            cursor.execute(_insert_sql(1, returning=True) + NO_WAIT_FOR_DISK, params)
             (pk,) = cursor.fetchone()
         entry = AuditEntry(pk=pk, at=at, ip_address=ip_address, path=path, **fields)
         entry._state.adding = False
@@ -132,7 +131,7 @@ _RECORDED_SET = frozenset(_RECORDED)
 
 
 @cache
-def _insert_sql(rows: int) -> str:
+def _insert_sql(rows: int, *, returning: bool = False) -> str:
     quote = connection.ops.quote_name
     names = [*_RECORDED, "at", "ip_address", "path"]
     column = {f.attname: str(f.column) for f in AuditEntry._meta.concrete_fields}
@@ -141,4 +140,5 @@ def _insert_sql(rows: int) -> str:
     return (
         f"INSERT INTO {quote(AuditEntry._meta.db_table)} ({columns}) "
         f"VALUES {', '.join([row] * rows)}"
+        + (f" RETURNING {quote(str(AuditEntry._meta.pk.column))}" if returning else "")
     )

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -34,40 +34,48 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
 
-# Keys a request wants read along with its first `cached` read, and what that read found.
-_along: ContextVar[dict[str, Any] | None] = ContextVar("generation_along", default=None)
+# What the request read from Redis at its start (`prefetching`): the generation, its keys by
+# name, and the values not yet taken.
+_prefetch: ContextVar[dict[str, Any] | None] = ContextVar("generation_prefetch", default=None)
 
 
 def bump() -> None:
-    """A new generation: everything stored under an older one is stale from now on."""
+    """A new generation: everything stored under an older one is stale from now on, and what
+    this request read at its start (`prefetching`) is read again where it is wanted."""
+    state = _prefetch.get()
+    if state is not None:
+        state["found"] = None
     try:
         cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
     except Exception:  # Redis away: the write itself must not fail for it
         logger.exception("page cache: the generation could not be renewed")
 
 
-def cached[T](key: str, load: Callable[[], T | None]) -> T | None:
-    """What `load` returns, from the cache when it was stored under the current generation.
+def cached[T](
+    key: str, load: Callable[[], T | None], accept: Callable[[T], bool] = lambda value: True
+) -> T | None:
+    """What `load` returns, from the cache when it was stored under the current generation
+    (and `accept` takes it).
 
-    One Redis round trip (the generation and the value together). `None` is never stored: it
-    is loaded again each time. Redis away: loaded, as if nothing were stored.
+    One Redis round trip (the generation and the value together), none when the request read
+    the key at its start (`prefetching`). `None` is never stored: it is loaded again each time.
+    Redis away: loaded, as if nothing were stored.
     """
     if not settings.PAGE_CACHE:
         return load()
-    along = _along.get()
-    extra = along["keys"] if along is not None and along["found"] is None else []
-    try:
-        found = cache.get_many([GENERATION_KEY, key, *extra])
-    except Exception:
-        logger.exception("page cache: Redis could not be read")
-        return load()
-    if along is not None and extra:
-        along["found"] = {name: found.get(name) for name in [GENERATION_KEY, *extra]}
+    found = prefetched(key)
+    if found is None:
+        try:
+            found = cache.get_many([GENERATION_KEY, key])
+        except Exception:
+            logger.exception("page cache: Redis could not be read")
+            return load()
     generation = found.get(GENERATION_KEY)
     entry = found.get(key)
     if generation is not None and entry is not None and entry[0] == generation:
         value: T = entry[1]
-        return value
+        if accept(value):
+            return value
     value_loaded = load()
     if value_loaded is not None and generation is not None:
         try:
@@ -78,22 +86,40 @@ def cached[T](key: str, load: Callable[[], T | None]) -> T | None:
 
 
 @contextmanager
-def reading_along(keys: Sequence[str]) -> Iterator[None]:
-    """Within the block, the first `cached` read also reads `keys`, in the same round trip to
-    Redis; `read_along(key)` then gives what it found. The page cache reads the page of a
-    request along with the user of its session (`members.backends.load_user`): one round trip
-    instead of two on every logged-in page."""
-    token = _along.set({"keys": list(keys), "found": None})
+def prefetching(keys: Mapping[str, str]) -> Iterator[None]:
+    """Read the generation and `keys` (their values, by a name of the caller's) from Redis now,
+    in one round trip, for the block. `key_of(name)` gives a key, `prefetched(key)` what was
+    found, once; `cached` looks there first. The page cache reads a request's session, the user
+    of that session and its page this way (`fnvregio.pagecache.ReadAlongMiddleware`): one round
+    trip instead of three on every logged-in page. Redis away: nothing is prefetched."""
+    try:
+        found = cache.get_many([GENERATION_KEY, *keys.values()])
+    except Exception:
+        logger.exception("page cache: Redis could not be read")
+        found = None
+    token = _prefetch.set({"keys": dict(keys), "found": found})
     try:
         yield
     finally:
-        _along.reset(token)
+        _prefetch.reset(token)
 
 
-def read_along(key: str) -> dict[str, Any] | None:
-    """The generation and `key` as this request's `cached` read them together (the shape of
-    `cache.get_many`, missing keys left out), or None when `key` was not read along."""
-    along = _along.get()
-    if along is None or along["found"] is None or key not in along["keys"]:
+def key_of(name: str) -> str | None:
+    """The key this request prefetched under `name`, if it did."""
+    state = _prefetch.get()
+    return state["keys"].get(name) if state is not None else None
+
+
+def prefetched(key: str) -> dict[str, Any] | None:
+    """The generation and `key` as `prefetching` read them (the shape of `cache.get_many`,
+    missing values left out), or None when `key` was not prefetched, was taken before, or a
+    write since (`bump`) made the generation read then an old one. Each key is given once: a
+    second reader in the same request (a session saved and opened again) reads Redis itself."""
+    state = _prefetch.get()
+    if state is None or state["found"] is None or key not in state["keys"].values():
         return None
-    return {name: value for name, value in along["found"].items() if value is not None}
+    found = state["found"]
+    if key in state.get("taken", ()):
+        return None
+    state.setdefault("taken", set()).add(key)
+    return {name: found[name] for name in (GENERATION_KEY, key) if found.get(name) is not None}

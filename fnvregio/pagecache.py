@@ -10,9 +10,9 @@ the host and scheme, the full path with its query, and the current minute; the p
 with the user it was rendered for (id, role and flags) and served only to the same. So a page is
 never shown to another person, a changed role never sees its old page, and a page that depends
 on the clock ("today", the slots still open) is at most a minute old. As the key needs no user,
-the page is read from Redis along with the user of the session (`ReadAlongMiddleware`): a
-logged-in page from the cache takes two round trips to Redis (the session, then the generation,
-the user and the page), not three. htmx requests, sessions that hold more than who is logged in
+the page is read from Redis along with the session and its user, which is kept per session
+(`ReadAlongMiddleware`): a logged-in page from the cache takes one round trip to Redis (the
+generation, the session, the user and the page together), not three. htmx requests, sessions that hold more than who is logged in
 (`PLAIN_SESSION_KEYS`: a login halfway, messages waiting), views that change the session and
 responses other than a plain 200 are never cached.
 
@@ -51,6 +51,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.backends import cached_db
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -63,7 +64,7 @@ from django.template.response import TemplateResponse
 
 from audit import context as audit_context
 from audit.services import audit_again
-from core.generation import GENERATION_KEY, bump, read_along, reading_along
+from core.generation import GENERATION_KEY, bump, prefetched, prefetching
 
 __all__ = [
     "GENERATION_KEY",
@@ -170,17 +171,29 @@ def _wanted(request: HttpRequest) -> bool:
 
 
 class ReadAlongMiddleware:
-    """Before AuthenticationMiddleware: the page of the request is read from Redis along with
-    the user of its session (`core.generation.reading_along`), in one round trip.
-    `PageCacheMiddleware.process_view` takes it from there."""
+    """Before AuthenticationMiddleware: a request with a session reads, in one round trip to
+    Redis, the generation, its session (`fnvregio.sessions`), the user of that session
+    (`members.backends.load_user`) and, where it may come from the cache, its page
+    (`core.generation.prefetching`). `PageCacheMiddleware.process_view` takes the page from
+    there. The user is kept per session for that: its key must be known before the session is
+    read."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if not _wanted(request) or not request.session.session_key:
+        session = request.session
+        if (
+            not settings.PAGE_CACHE
+            or not session.session_key
+            or not isinstance(session, cached_db.SessionStore)
+        ):
             return self.get_response(request)
-        with reading_along([_key(request)]):
+        digest = hashlib.sha256(session.session_key.encode()).hexdigest()
+        keys = {"session": session.cache_key, "user": f"pagecache:user:session:{digest}"}
+        if _wanted(request):
+            keys["page"] = _key(request)
+        with prefetching(keys):
             return self.get_response(request)
 
 
@@ -242,7 +255,7 @@ class PageCacheMiddleware:
         ):
             return None
         key = _key(request)
-        found = read_along(key)
+        found = prefetched(key)
         if found is None:
             try:
                 found = cache.get_many([GENERATION_KEY, key])

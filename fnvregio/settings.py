@@ -361,12 +361,9 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 # Sessions are kept in PostgreSQL and read through Redis (cached_db): reading a session costs
 # no database query, a change is written to both, and a session that Redis lost is read from
-# the database. Erasure and logout delete both copies (members/erasure.py).
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# the database. Erasure and logout delete both copies (members/erasure.py). fnvregio.sessions
+# is cached_db reading the copy fetched with the request's user and page (one round trip).
+SESSION_ENGINE = "fnvregio.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 # Messages ("Je bent nu ingelogd als ...") name the person: keep them in the session, never in
 # a signed (readable) cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

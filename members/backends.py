@@ -44,7 +44,7 @@ def load_user(user_id):
     """The user with `has_totp`, or None. A malformed id (a tampered session) is no user.
 
     With the page cache on, from Redis while nothing has been written since it was loaded
-    (`core.generation.cached`): a page served from the page cache then sends no query at all,
+    (`core.generation.cached`), in the same round trip as the session and the page: a page served from the page cache then sends no query at all,
     not even the connection's health check. Any committed write (a role, a password, a
     deactivation, a new authenticator, or anything else) renews the generation, so a changed
     user is read from the database on their next request.
@@ -56,7 +56,13 @@ def load_user(user_id):
         return None
     if user_id is None:
         return None
-    return generation.cached(f"pagecache:user:{user_id}", lambda: _select_user(model, user_id))
+    # Kept under the request's session when it has one (read at the request's start, with the
+    # session and the page: `fnvregio.pagecache.ReadAlongMiddleware`), else under the id; only
+    # ever taken for the same id.
+    key = generation.key_of("user") or f"pagecache:user:{user_id}"
+    return generation.cached(
+        key, lambda: _select_user(model, user_id), accept=lambda user: user.pk == user_id
+    )
 
 
 def _select_user(model, user_id):

@@ -127,4 +127,5 @@ def _end_sessions(*, user_id: int) -> int:
 _DATABASE_SESSION_ENGINES = (
     "django.contrib.sessions.backends.db",
     "django.contrib.sessions.backends.cached_db",
+    "fnvregio.sessions",
 )

@@ -386,9 +386,9 @@ def test_a_page_is_served_only_to_the_user_it_was_rendered_for(client, cast):
     assert _rendered(client.get(url)), "a page of another role was served"
 
 
-def test_a_logged_in_page_from_the_cache_takes_two_round_trips_to_redis(client, cast, monkeypatch):
-    """The session (Django's cached_db store), then the generation, the user of the session and
-    the page together (`ReadAlongMiddleware`, `core.generation.reading_along`)."""
+def test_a_logged_in_page_from_the_cache_takes_one_round_trip_to_redis(client, cast, monkeypatch):
+    """The generation, the session (`fnvregio.sessions`), the user of the session and the page
+    together (`ReadAlongMiddleware`, `core.generation.prefetching`)."""
     from django.core.cache.backends.redis import RedisCacheClient
 
     login(client, cast.consultant)
@@ -405,7 +405,7 @@ def test_a_logged_in_page_from_the_cache_takes_two_round_trips_to_redis(client, 
         monkeypatch.setattr(RedisCacheClient, name, counted)
     page = client.get(url)
     assert not _rendered(page) and page.status_code == 200
-    assert calls == ["get", "get_many"]
+    assert calls == ["get_many"]
 
 
 def test_a_cached_form_carries_a_token_that_the_visitor_can_post(db):
@@ -550,3 +550,76 @@ def test_a_view_that_changes_the_session_or_sets_a_cookie_is_not_stored(rf, cast
     assert _through_middleware(rf, cast.consultant, plain)[1]
     for view in (remembering, with_cookie, not_found):
         assert not _through_middleware(rf, cast.consultant, view)[1], view.__name__
+
+
+def test_what_a_request_prefetched_is_given_once_and_not_after_a_write(db):
+    """`core.generation.prefetching`: one round trip for the generation and the named keys; each
+    key is given once (a second reader reads Redis itself), and a write in the request (`bump`)
+    makes the readers read again rather than take values read under the old generation."""
+    from core import generation
+
+    generation.bump()
+    cache.set("pagecache:test:a", "eerste", 60)
+    with generation.prefetching({"a": "pagecache:test:a", "b": "pagecache:test:b"}):
+        assert generation.key_of("a") == "pagecache:test:a" and generation.key_of("c") is None
+        cache.set("pagecache:test:a", "tweede", 60)  # after the prefetch
+        found = generation.prefetched("pagecache:test:a")
+        assert found == {
+            generation.GENERATION_KEY: cache.get(generation.GENERATION_KEY),
+            "pagecache:test:a": "eerste",
+        }
+        assert generation.prefetched("pagecache:test:a") is None, "given twice"
+        assert generation.prefetched("pagecache:test:b") == {
+            generation.GENERATION_KEY: cache.get(generation.GENERATION_KEY)
+        }
+        assert generation.prefetched("pagecache:test:other") is None
+    assert generation.prefetched("pagecache:test:a") is None and generation.key_of("a") is None
+
+    with generation.prefetching({"a": "pagecache:test:a"}):
+        generation.bump()
+        assert generation.prefetched("pagecache:test:a") is None
+
+
+def test_the_user_kept_for_a_session_is_taken_only_for_its_own_id(db, cast):
+    """`load_user` keeps the user under the request's session (read with the session and the
+    page); an entry there of another user (a session that changed hands) is not taken."""
+    from core import generation
+    from members.backends import load_user
+
+    generation.bump()
+    key = "pagecache:user:session:test"
+    current = cache.get(generation.GENERATION_KEY)
+    cache.set(key, (current, load_user(cast.admin.pk)), 60)
+    with generation.prefetching({"user": key}):
+        user = load_user(cast.consultant.pk)
+    assert (user.pk, user.role) == (cast.consultant.pk, Role.CONSULTANT)
+    assert cache.get(key)[1].pk == cast.consultant.pk, "the right user is kept there now"
+    with generation.prefetching({"user": key}), CaptureQueriesContext(connection) as queries:
+        assert load_user(cast.consultant.pk).pk == cast.consultant.pk
+    assert len(queries) == 0
+
+
+def test_a_session_is_read_from_the_prefetch_once_then_as_django_reads_it(client, committed_cast):
+    """`fnvregio.sessions.SessionStore`: the request's first read of its session takes the copy
+    read at the request's start; a store opened again in the same request, after a save, reads
+    the saved data; a session that Redis lost is read from the database."""
+    from importlib import import_module
+
+    from core import generation
+
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    first = store_class()
+    first["fnv_test"] = "oud"
+    first.create()
+    key = first.session_key
+    with generation.prefetching({"session": first.cache_key}):
+        cache.set(first.cache_key, {"fnv_test": "in redis gezet"}, 60)  # after the prefetch
+        assert store_class(key)["fnv_test"] == "oud"
+        changed = store_class(key)
+        assert changed["fnv_test"] == "in redis gezet", "the prefetched copy was given twice"
+        changed["fnv_test"] = "nieuw"
+        changed.save()
+        assert store_class(key)["fnv_test"] == "nieuw"
+    cache.delete(first.cache_key)
+    with generation.prefetching({"session": first.cache_key}):
+        assert store_class(key)["fnv_test"] == "nieuw"
