@@ -378,7 +378,15 @@ def _login(base: str, user) -> Browser:
 # --- Load ------------------------------------------------------------------------------------
 def _wrk(url: str, cookie: str, duration: int, connections: int) -> tuple[float, float, int]:
     """(req/s, p99 ms, responses that were not 2xx/3xx)."""
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
+    command = [
+        "wrk",
+        f"-t{min(2, connections)}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--latency",
+        "--timeout",
+        "10s",
+    ]
     for name, value in {**HEADERS, "Cookie": cookie}.items():
         if value:
             command += ["-H", f"{name}: {value}"]
