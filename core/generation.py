@@ -63,13 +63,9 @@ def cached[T](
     """
     if not settings.PAGE_CACHE:
         return load()
-    found = prefetched(key)
+    found = read_with_generation(key)
     if found is None:
-        try:
-            found = cache.get_many([GENERATION_KEY, key])
-        except Exception:
-            logger.exception("page cache: Redis could not be read")
-            return load()
+        return load()
     generation = found.get(GENERATION_KEY)
     entry = found.get(key)
     if generation is not None and entry is not None and entry[0] == generation:
@@ -83,6 +79,19 @@ def cached[T](
         except Exception:
             logger.exception("page cache: %s could not be stored", key)
     return value_loaded
+
+
+def read_with_generation(key: str) -> dict[str, Any] | None:
+    """The generation and `key` (the shape of `cache.get_many`): as this request prefetched
+    them, else in one round trip. None when Redis could not be read."""
+    found = prefetched(key)
+    if found is not None:
+        return found
+    try:
+        return cache.get_many([GENERATION_KEY, key])
+    except Exception:
+        logger.exception("page cache: Redis could not be read")
+        return None
 
 
 @contextmanager

@@ -64,7 +64,7 @@ from django.template.response import TemplateResponse
 
 from audit import context as audit_context
 from audit.services import audit_again
-from core.generation import GENERATION_KEY, bump, prefetched, prefetching
+from core.generation import GENERATION_KEY, bump, prefetching, read_with_generation
 
 __all__ = [
     "GENERATION_KEY",
@@ -255,13 +255,9 @@ class PageCacheMiddleware:
         ):
             return None
         key = _key(request)
-        found = prefetched(key)
+        found = read_with_generation(key)
         if found is None:
-            try:
-                found = cache.get_many([GENERATION_KEY, key])
-            except Exception:
-                logger.exception("page cache: Redis could not be read")
-                return None
+            return None
         generation = found.get(GENERATION_KEY)
         if generation is None:  # the first page, or Redis lost the key: nothing is stored now
             try:
