@@ -187,6 +187,7 @@ class ReadAlongMiddleware:
             not settings.PAGE_CACHE
             or not session.session_key
             or not isinstance(session, cached_db.SessionStore)
+            or settings.SESSION_CACHE_ALIAS != "default"  # the cache prefetching reads
         ):
             return self.get_response(request)
         digest = hashlib.sha256(session.session_key.encode()).hexdigest()
