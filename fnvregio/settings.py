@@ -507,10 +507,11 @@ if not DEVELOPMENT and (len(FNV_ERASURE_KEY) < 32 or FNV_ERASURE_KEY == SECRET_K
 # --- Audit ---------------------------------------------------------------------------------
 # Members see the role and date of each access to their record; names only if this is on.
 FNV_SHOW_STAFF_NAMES_TO_MEMBERS = env_bool("FNV_SHOW_STAFF_NAMES_TO_MEMBERS", False)
-# The entries a page served from the page cache writes again (reads only) are committed
-# without waiting for the disk (audit.services.audit_again): after a crash of PostgreSQL or its
-# machine the read entries of the last fraction of a second (at most 3 x wal_writer_delay, 0.6 s
-# by default) may be lost; every entry of a change or an export waits as before. On: wait.
+# The audit entries of reads (a page, a list, a search) written outside a transaction are
+# committed without waiting for the disk (audit.services.READS): after a crash of PostgreSQL or
+# its machine the read entries of the last fraction of a second (at most 3 x wal_writer_delay,
+# 0.6 s by default) may be lost; every entry of a change, an export, an import or an erasure,
+# and every entry written in a transaction, waits as before. On: the reads wait too.
 AUDIT_READS_WAIT_FOR_DISK = env_bool("AUDIT_READS_WAIT_FOR_DISK", False)
 # Admin pages of these models are audit-logged (lists, views, changes, deletions).
 FNV_AUDITED_ADMIN_MODELS = env_list(
