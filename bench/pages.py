@@ -554,7 +554,7 @@ def main() -> None:
     print()
     print(f"| page | req/s | share of ping | p99 | non-2xx |\n|{' --- |' * 5}")
     for label, rps, p99, bad in results:
-        print(f"| `{label}` | {rps:,.0f} | {rps / ping:.0%} | {p99:.0f} ms | {bad} |")
+        print(f"| `{label}` | {rps:,.0f} | {rps / ping:.1%} | {p99:.0f} ms | {bad} |")
     print(
         f"\nsingle warm requests (median of 5): admin member list {admin_list_ms:.0f} ms; "
         + ", ".join(f"search by {k} {v:.0f} ms" for k, v in searches.items())
@@ -566,7 +566,7 @@ def main() -> None:
     print(f"load average: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
     print(f"page cache: {'off' if args.no_page_cache else 'on'}")
     print(
-        f"RESULT pages={len(pages)} ping_rps={ping:.0f} worst_ratio={worst[1] / ping:.2f} "
+        f"RESULT pages={len(pages)} ping_rps={ping:.0f} worst_ratio={worst[1] / ping:.3f} "
         f"worst_page={worst[0].replace(' ', ':')} worst_p99_ms={worst_p99:.0f} "
         f"admin_list_ms={admin_list_ms:.0f} admin_search_ms={max(searches.values()):.0f} "
         f"employer_search_ms={employer_ms:.0f}"
