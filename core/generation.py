@@ -106,7 +106,7 @@ def prefetching(keys: Mapping[str, str]) -> Iterator[None]:
     except Exception:
         logger.exception("page cache: Redis could not be read")
         found = None
-    token = _prefetch.set({"keys": dict(keys), "found": found})
+    token = _prefetch.set({"keys": dict(keys), "found": found, "taken": set()})
     try:
         yield
     finally:
@@ -128,7 +128,7 @@ def prefetched(key: str) -> dict[str, Any] | None:
     if state is None or state["found"] is None or key not in state["keys"].values():
         return None
     found = state["found"]
-    if key in state.get("taken", ()):
+    if key in state["taken"]:
         return None
-    state.setdefault("taken", set()).add(key)
+    state["taken"].add(key)
     return {name: found[name] for name in (GENERATION_KEY, key) if found.get(name) is not None}

@@ -12,9 +12,9 @@ never shown to another person, a changed role never sees its old page, and a pag
 on the clock ("today", the slots still open) is at most a minute old. As the key needs no user,
 the page is read from Redis along with the session and its user, which is kept per session
 (`ReadAlongMiddleware`): a logged-in page from the cache takes one round trip to Redis (the
-generation, the session, the user and the page together), not three. htmx requests, sessions that hold more than who is logged in
-(`PLAIN_SESSION_KEYS`: a login halfway, messages waiting), views that change the session and
-responses other than a plain 200 are never cached.
+generation, the session, the user and the page together), not three. htmx requests, sessions
+that hold more than who is logged in (`PLAIN_SESSION_KEYS`: a login halfway, messages waiting),
+views that change the session and responses other than a plain 200 are never cached.
 
 Until when: every statement that writes through one of Django's database connections (the ORM,
 `QuerySet.update`, raw SQL, cascades, migrations, the member import's INSERT ... SELECT) is

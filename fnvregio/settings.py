@@ -123,7 +123,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # the page of a GET is read along with the user of the session (fnvregio/pagecache.py)
+    # the session, its user and the page of a GET in one read of Redis (fnvregio/pagecache.py)
     "fnvregio.pagecache.ReadAlongMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",

@@ -44,10 +44,11 @@ def load_user(user_id):
     """The user with `has_totp`, or None. A malformed id (a tampered session) is no user.
 
     With the page cache on, from Redis while nothing has been written since it was loaded
-    (`core.generation.cached`), in the same round trip as the session and the page: a page served from the page cache then sends no query at all,
-    not even the connection's health check. Any committed write (a role, a password, a
-    deactivation, a new authenticator, or anything else) renews the generation, so a changed
-    user is read from the database on their next request.
+    (`core.generation.cached`), in the same round trip as the session and the page: a page
+    served from the page cache then sends no query at all, not even the connection's health
+    check. Any committed write (a role, a password, a deactivation, a new authenticator, or
+    anything else) renews the generation, so a changed user is read from the database on their
+    next request.
     """
     model = get_user_model()
     try:
