@@ -155,6 +155,8 @@ TEMPLATES = [
             ],
             # {% icon "name" %} and {% status_badge obj %} on every template
             "builtins": ["core.icons", "core.badges"],
+            # the admin's list filters and rows drawn in Python (templates/admin/)
+            "libraries": {"adminlists": "core.adminlists"},
         },
     },
 ]
@@ -413,7 +415,7 @@ if not _DEFAULT_STORAGE:
 STORAGES = {
     "default": _DEFAULT_STORAGE,
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "fnvregio.staticfiles.ManifestStaticFilesStorage"
         if not DEVELOPMENT
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
