@@ -27,6 +27,7 @@ from members.admin_import import (
     MemberResource,
 )
 from members.models import (
+    POSTCODE_IN_C,
     CorrectionRequest,
     Employer,
     ImportMode,
@@ -185,23 +186,26 @@ class MemberAdmin(ImportMixin, admin.ModelAdmin):
         """A postcode search lists its members by postcode, then number. In member-number order
         the planner walks the number index and filters, expecting matches all along it; where
         they lie in one stretch of numbers (a region's members) it read 263,000 rows for 26
-        (65 ms at a million members, 2 Dec 2026). Ordered by postcode it reads the matches
-        through the postcode index and sorts them (a four-digit postcode holds a few thousand
-        members at most)."""
+        (65 ms at a million members, 2 Dec 2026). Ordered by postcode (in the "C" collation),
+        then number, it reads the first page's rows from the index member_postcode_order, which
+        holds them in that order (0.1 ms where reading and sorting the 1,353 members of 3511
+        took 6.5 ms, 3 Dec 2026)."""
         if _postcode_prefix(request.GET.get(SEARCH_VAR, "")) is not None:
-            return ["postcode", "member_number"]
+            return [POSTCODE_IN_C.asc(), "member_number"]
         return super().get_ordering(request)
 
     def get_search_results(self, request, queryset, search_term):
         """A member number exactly, a postcode by its beginning ("3511" or "3511 AB"), or a
-        surname by its beginning in any case: each through an index (members 0009), where
+        surname by its beginning in any case: each through an index (members 0009, 0014), where
         Django's default (contains, in every field) reads all million rows."""
         term = " ".join(search_term.split())
         if not term:
             return queryset, False
         prefix = _postcode_prefix(term)
         if prefix is not None:
-            return queryset.filter(postcode__startswith=prefix), False
+            return queryset.alias(postcode_c=POSTCODE_IN_C).filter(
+                postcode_c__startswith=prefix
+            ), False
         if " " not in term and any(c.isdigit() for c in term):
             return queryset.filter(member_number=term), False
         return queryset.alias(surname=Upper("last_name")).filter(

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Func, Q, Value
-from django.db.models.functions import Lower, Upper
+from django.db.models.functions import Collate, Lower, Upper
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -131,6 +131,10 @@ class Sector(models.Model):
 # Employers that are not merged and have another name: the condition of the partial index
 # employer_with_aliases (members 0013), so a query that filters on it reads only those. The
 # employer search's SQL (members/employers.py) writes the same condition by hand.
+# A member's postcode in the "C" collation (byte order): the admin's postcode search filters and
+# orders by it, through the index member_postcode_order.
+POSTCODE_IN_C = Collate("postcode", "C")
+
 WITH_OTHER_NAMES = Q(
     GreaterThan(Func(F("aliases"), function="cardinality", output_field=models.IntegerField()), 0),
     merged_into__isnull=True,
@@ -400,11 +404,11 @@ class Member(models.Model):
             models.Index(
                 OpClass(Upper("last_name"), name="text_pattern_ops"), name="member_surname_prefix"
             ),
-            models.Index(
-                fields=["postcode"],
-                opclasses=["varchar_pattern_ops"],
-                name="member_postcode_prefix",
-            ),
+            # In the "C" collation a plain B-tree serves a LIKE on the beginning and also gives
+            # the rows in the list's order (postcode, number): the first 25 are read, not every
+            # match (members 0014; before, a pattern index found the matches and they were
+            # sorted: 6.5 ms for the 1,353 members of 3511, 3 Dec 2026).
+            models.Index(POSTCODE_IN_C, F("member_number"), name="member_postcode_order"),
         ]
 
     def __str__(self) -> str:
