@@ -23,8 +23,9 @@ from __future__ import annotations
 import contextlib
 import datetime
 import html
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
+from urllib.parse import quote
 
 from django import template
 from django.contrib.admin.templatetags import admin_list
@@ -36,12 +37,15 @@ from django.contrib.admin.utils import (
     get_fields_from_path,
     lookup_field,
 )
+from django.contrib.admin.utils import quote as admin_quote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.functional import Promise
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString
 
 register = template.Library()
@@ -84,10 +88,15 @@ def _plain(cl: Any) -> bool:
 
 
 def _cells(
-    cl: Any, result: Any, empty: str, carried: dict[str, str | None]
+    cl: Any,
+    result: Any,
+    empty: str,
+    carried: dict[str, str | None],
+    row_url: Callable[[Any], str],
 ) -> Iterator[SafeString]:
     """The cells of one row: Django's `items_for_result` (6.1) for a plain list, written with
-    plain formatting. `carried` keeps the query of carried filters once worked out."""
+    plain formatting. `carried` keeps the query of carried filters once worked out; `row_url`
+    is `cl.url_for_result` (`_row_urls`)."""
     first = True
     for field_index, field_name in enumerate(cl.list_display):
         empty_value_display = empty
@@ -125,7 +134,7 @@ def _cells(
             table_tag = "th" if first else "td"
             first = False
             try:
-                url = cl.url_for_result(result)
+                url = row_url(result)
             except NoReverseMatch:
                 link_or_text = _escape(result_repr)
             else:
@@ -159,13 +168,46 @@ def _carry_filters(cl: Any, url: str, carried: dict[str, str | None]) -> str:
     return add_preserved_filters(context, url) if query is None else url + query
 
 
+# Letters and hyphens only: `reverse` quotes nothing in it, and no admin URL holds it.
+_PK_MARK = "adminlists-row-pk"
+
+
+def _row_urls(cl: Any) -> Callable[[Any], str]:
+    """`cl.url_for_result`, with the URL reversed once per list rather than once per row (25
+    reverses were 14 % of the member list's time under py-spy). The change URL is reversed with
+    a marker for the key; a row's URL puts its key there, quoted as `reverse` quotes it (the
+    admin's `quote`, then `urllib`'s with the same safe characters). A ChangeList with its own
+    `url_for_result` keeps it."""
+    if type(cl).url_for_result is not ChangeList.url_for_result:
+        return cl.url_for_result
+    try:
+        pattern = reverse(
+            f"admin:{cl.opts.app_label}_{cl.opts.model_name}_change",
+            args=(_PK_MARK,),
+            current_app=cl.model_admin.admin_site.name,
+        )
+    except NoReverseMatch:
+        return cl.url_for_result
+    before, found, after = pattern.partition(_PK_MARK)
+    if not found or _PK_MARK in after:
+        return cl.url_for_result
+
+    def url(result: Any) -> str:
+        key = str(admin_quote(getattr(result, cl.pk_attname)))
+        return before + quote(key, safe=RFC3986_SUBDELIMS + "/~:@") + after
+
+    return url
+
+
 def _results(cl: Any) -> list[Any]:
     if not _plain(cl):
         return list(admin_list.results(cl))
     empty = cl.model_admin.get_empty_value_display()
     carried: dict[str, str | None] = {}
+    url = _row_urls(cl)
     return [
-        admin_list.ResultList(None, _cells(cl, result, empty, carried)) for result in cl.result_list
+        admin_list.ResultList(None, _cells(cl, result, empty, carried, url))
+        for result in cl.result_list
     ]
 
 

@@ -126,3 +126,23 @@ def test_an_editable_list_is_left_to_django(client, cast):
     assert [list(result) for result in ours] == [
         list(result) for result in admin_list.result_list(cl)["results"]
     ]
+
+
+@pytest.mark.parametrize("key", [7, "3511 AB", "a/b?c=d&e#f", "100%_2F", "é ü ß", "~:@!$&'()*+,;="])
+def test_a_rows_url_is_the_one_reverse_makes(rf, key):
+    """The change URL is reversed once per list and each row's key put in its place, quoted as
+    `reverse` quotes it: the same URL for keys with every kind of character."""
+    from types import SimpleNamespace
+
+    from django.contrib.admin.utils import quote
+    from django.contrib.admin.views.main import ChangeList
+
+    from members.models import Member
+
+    cl = ChangeList.__new__(ChangeList)  # only what url_for_result reads
+    cl.opts = Member._meta
+    cl.pk_attname = "pk"
+    cl.model_admin = admin.site._registry[Member]
+    row = SimpleNamespace(pk=key)
+    assert adminlists._row_urls(cl)(row) == cl.url_for_result(row)
+    assert cl.url_for_result(row) == reverse("admin:members_member_change", args=(quote(key),))
