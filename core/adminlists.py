@@ -57,7 +57,7 @@ def _escape(value: Any) -> str:
     if isinstance(value, Promise):
         value = str(value)
     if hasattr(value, "__html__"):
-        return value.__html__()
+        return str(value.__html__())
     return html.escape(str(value))
 
 
@@ -100,7 +100,7 @@ def _cells(
     first = True
     for field_index, field_name in enumerate(cl.list_display):
         empty_value_display = empty
-        row_classes = [f"field-{admin_list._coerce_field_name(field_name, field_index)}"]
+        row_classes = [f"field-{_coerce_field_name(field_name, field_index)}"]
         link_to_changelist = _link_in_col(first, field_name, cl)
         try:
             f, attr, value = lookup_field(field_name, result, cl.model_admin)
@@ -145,6 +145,15 @@ def _cells(
             yield SafeString(f"<td{row_class}>{_escape(result_repr)}</td>")
 
 
+def _coerce_field_name(field_name: Any, field_index: int) -> str:
+    """Django's: the name of a `list_display` entry for its cell's class."""
+    if callable(field_name):
+        if field_name.__name__ == "<lambda>":
+            return f"lambda{field_index}"
+        return str(field_name.__name__)
+    return str(field_name)
+
+
 def _link_in_col(is_first: bool, field_name: Any, cl: Any) -> bool:
     if cl.list_display_links is None:
         return False
@@ -178,8 +187,9 @@ def _row_urls(cl: Any) -> Callable[[Any], str]:
     a marker for the key; a row's URL puts its key there, quoted as `reverse` quotes it (the
     admin's `quote`, then `urllib`'s with the same safe characters). A ChangeList with its own
     `url_for_result` keeps it."""
+    djangos: Callable[[Any], str] = cl.url_for_result
     if type(cl).url_for_result is not ChangeList.url_for_result:
-        return cl.url_for_result
+        return djangos
     try:
         pattern = reverse(
             f"admin:{cl.opts.app_label}_{cl.opts.model_name}_change",
@@ -187,10 +197,10 @@ def _row_urls(cl: Any) -> Callable[[Any], str]:
             current_app=cl.model_admin.admin_site.name,
         )
     except NoReverseMatch:
-        return cl.url_for_result
+        return djangos
     before, found, after = pattern.partition(_PK_MARK)
     if not found or _PK_MARK in after:
-        return cl.url_for_result
+        return djangos
 
     def url(result: Any) -> str:
         key = str(admin_quote(getattr(result, cl.pk_attname)))
