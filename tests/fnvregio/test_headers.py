@@ -1,6 +1,5 @@
 """Security headers on every HTML page, and production cookies."""
 
-import json
 import re
 
 import pytest
@@ -8,7 +7,7 @@ from django.urls import reverse
 
 from tests.access_table import ACCESS_TABLE
 from tests.conftest import login
-from tests.fnvregio.test_settings import _manage, _production_env
+from tests.fnvregio.test_settings import _production_shell
 from tests.test_access import _url
 
 REQUIRED_CSP = {
@@ -90,12 +89,7 @@ def test_production_sends_hsts_and_secure_host_prefixed_cookies(tmp_path):
         "print(json.dumps({'status': r.status_code, 'hsts': r.get('Strict-Transport-Security', ''), "
         "'cookies': {k: dict(v) for k, v in r.cookies.items()}}))"
     )
-    env = _production_env(STATIC_ROOT=str(tmp_path / "static"))
-    collected = _manage("collectstatic", "--noinput", "-v", "0", **env)
-    assert collected.returncode == 0, collected.stderr
-    result = _manage("shell", "-c", script, **env)
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout.strip().splitlines()[-1])
+    data = _production_shell(script, str(tmp_path / "static"))
     assert data["status"] == 200
     assert "max-age=31536000" in data["hsts"]
     csrf = data["cookies"]["__Host-csrftoken"]

@@ -1,5 +1,6 @@
 """Production settings: refuse to start on development defaults, and pass Django's deploy check."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -63,6 +64,17 @@ def _production_env(**overrides: str) -> dict[str, str]:
     }
     env.update(overrides)
     return env
+
+
+def _production_shell(script: str, static_root: str) -> dict:
+    """Run `script` in `manage.py shell` with production settings, after a real collectstatic
+    into `static_root`; the script prints one JSON line last, which is returned."""
+    env = _production_env(STATIC_ROOT=static_root)
+    collected = _manage("collectstatic", "--noinput", "-v", "0", **env)
+    assert collected.returncode == 0, collected.stderr
+    result = _manage("shell", "-c", script, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_it_passes_the_deploy_check_with_production_settings():

@@ -3,9 +3,7 @@ gives what Django's manifest storage gives (issue 16)."""
 
 from __future__ import annotations
 
-import json
-
-from tests.fnvregio.test_settings import _manage, _production_env
+from tests.fnvregio.test_settings import _production_shell
 
 SCRIPT = """
 import json
@@ -33,12 +31,7 @@ print(json.dumps({
 
 
 def test_the_production_storage_keeps_each_url_and_gives_djangos(tmp_path):
-    env = _production_env(STATIC_ROOT=str(tmp_path / "static"))
-    collected = _manage("collectstatic", "--noinput", "-v", "0", **env)
-    assert collected.returncode == 0, collected.stderr
-    result = _manage("shell", "-c", SCRIPT, **env)
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout.strip().splitlines()[-1])
+    data = _production_shell(SCRIPT, str(tmp_path / "static"))
     assert data["kind"] == "fnvregio.staticfiles.ManifestStaticFilesStorage"
     # the hashed name from the manifest, as whitenoise's own storage gives it
     assert data["plain"].startswith("/static/admin/css/base.") and data["plain"] != (
