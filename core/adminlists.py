@@ -9,11 +9,12 @@ passes `format_html` twice (each argument through `conditional_escape` and `keep
 for lazy strings), the empty-value text is translated again for every cell, the link of every
 row resolves its own URL again to find which filters to carry, and each row and filter choice
 is four to six template nodes. Here the same markup is written with plain string formatting
-and the same escaping, the empty-value text is asked for once per list, and the filters to
-carry are worked out for the first row and reused (every row links to the same view).
+and the same escaping, the empty-value text is asked for once per list, the change URL is
+reversed once per list (`_row_urls`), and the filters to carry are worked out for the first row
+and reused (every row links to the same view).
 
 The markup is Django's own, character for character apart from whitespace between tags:
-`tests/test_adminlists.py` renders the change lists of every registered admin both ways (with
+`tests/core/test_adminlists.py` renders the change lists of every registered admin both ways (with
 searches, filters, empty values and booleans) and compares them. Lists that Django draws
 differently (editable lists with a formset, popups, a `to_field`) are left to Django.
 """
