@@ -427,7 +427,7 @@ def _single(browser: Browser, path: str, runs: int = 5) -> float:
 def _cpu_probe(runs: int = 5) -> float:
     """The machine's speed at this moment: a fixed loop of pure Python, median ms of `runs`.
     No database, no network: on the development machine it took 21 ms or 35 ms, switching
-    within seconds with nothing of ours running (3 Dec 2026), and a page's time moves with it."""
+    from one sample to the next, ten seconds apart (3 Dec 2026), and a page's time moves with it."""
     times = []
     for _ in range(runs):
         started = time.perf_counter()
