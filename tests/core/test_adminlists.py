@@ -130,10 +130,12 @@ def test_an_editable_list_is_left_to_django(client, cast):
 
 @pytest.mark.parametrize("key", [7, "3511 AB", "a/b?c=d&e#f", "100%_2F", "é ü ß", "~:@!$&'()*+,;="])
 def test_a_rows_url_is_the_one_reverse_makes(rf, key):
-    """The change URL is reversed once per list and each row's key put in its place, quoted as
-    `reverse` quotes it: the same URL for keys with every kind of character."""
+    """The change URL is reversed once per list (with the filters carried) and each row's key
+    put in its place, quoted as `reverse` quotes it: the same URL for keys with every kind of
+    character, and the same carried filters as Django puts on each row."""
     from types import SimpleNamespace
 
+    from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
     from django.contrib.admin.utils import quote
     from django.contrib.admin.views.main import ChangeList
 
@@ -143,6 +145,11 @@ def test_a_rows_url_is_the_one_reverse_makes(rf, key):
     cl.opts = Member._meta
     cl.pk_attname = "pk"
     cl.model_admin = admin.site._registry[Member]
+    cl.preserved_filters = ""
     row = SimpleNamespace(pk=key)
-    assert adminlists._row_urls(cl)(row) == cl.url_for_result(row)
+    assert adminlists._row_links(cl)(row) == cl.url_for_result(row)
     assert cl.url_for_result(row) == reverse("admin:members_member_change", args=(quote(key),))
+    # with a search to carry back to the list, as Django carries it on each row
+    cl.preserved_filters = "_changelist_filters=q%3D3511+AB"
+    context = {"preserved_filters": cl.preserved_filters, "opts": cl.opts}
+    assert adminlists._row_links(cl)(row) == add_preserved_filters(context, cl.url_for_result(row))
